@@ -1,0 +1,34 @@
+//! The card's contract, shared by every implementation of the ordo pipeline (software path,
+//! rust-hdl simulation, Verilator simulation, the card itself).
+//!
+//! Nothing here decides anything: it only names the bytes. Every layout is little-endian and
+//! documented with byte offsets in `docs/abi.md`; the constants below are the single source of
+//! truth for those offsets, and `tests` in each module pin them.
+
+pub mod event;
+pub mod framing;
+pub mod order;
+pub mod reason;
+
+pub use event::{Event, EventKind, EVENT_BYTES};
+pub use framing::{FrameError, FrameReader, FRAME_HEADER_BYTES};
+pub use order::{
+    MessageType, OrderId, OrderMessage, Side, StpMode, TimeInForce, ORDER_BODY_BYTES,
+    ORDER_MESSAGE_BYTES,
+};
+pub use reason::Reason;
+
+/// Layout version carried in every order-entry message and in file headers.
+pub const ABI_VERSION: u8 = 1;
+
+/// Errors from decoding bytes that claim to follow this contract.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    /// The buffer is shorter than the fixed layout.
+    #[error("need {expected} bytes, got {got}")]
+    Length { expected: usize, got: usize },
+    /// A field holds a value the contract does not define.
+    #[error("field `{field}` holds undefined value {value}")]
+    Field { field: &'static str, value: u64 },
+}

@@ -1,0 +1,106 @@
+//! Reject and cancel reason codes: one named code per rule, identical on every path.
+//!
+//! The numeric values are wire values (event byte 17). Never renumber; append.
+
+/// Why an order-entry message was rejected, or why a resting order left the book.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// No reason: accepted, filled, or cancelled at the owner's request.
+    None = 0,
+    /// The ed25519 signature does not verify under the account's key (ZIP-215 rules).
+    BadSignature = 1,
+    /// The account id is not in the account table.
+    UnknownAccount = 2,
+    /// The nonce equals the account's last accepted nonce (a replayed message).
+    DuplicateNonce = 3,
+    /// The nonce is below the account's last accepted nonce.
+    StaleNonce = 4,
+    /// A field holds a value the layout does not define (side, time in force, STP mode,
+    /// flags, reserved bytes), or the message type is unknown.
+    Malformed = 5,
+    /// The message type is defined but not enabled on this venue (amend, mass cancel).
+    UnsupportedMessage = 6,
+    /// The instrument id is not configured.
+    UnknownInstrument = 7,
+    /// Quantity is zero or above the instrument's per-order maximum.
+    InvalidQuantity = 8,
+    /// Price is outside the band `[reference - band, reference + band]` (or zero).
+    PriceOutOfBand = 9,
+    /// A post-only order would have crossed the book.
+    PostOnlyWouldCross = 10,
+    /// A fill-or-kill order could not be filled in full at once.
+    FokCannotFill = 11,
+    /// Every order slot is in use: the venue holds `orders_resting_max` orders.
+    OrderPoolFull = 12,
+    /// Cancel: no live order has that id on that instrument.
+    UnknownOrder = 13,
+    /// Cancel: the order belongs to another account.
+    NotOrderOwner = 14,
+    /// Cancel reason: self-trade prevention removed the order.
+    SelfTrade = 15,
+}
+
+impl Reason {
+    /// Every code, in wire order (used by summaries and tests).
+    pub const ALL: [Reason; 16] = [
+        Reason::None,
+        Reason::BadSignature,
+        Reason::UnknownAccount,
+        Reason::DuplicateNonce,
+        Reason::StaleNonce,
+        Reason::Malformed,
+        Reason::UnsupportedMessage,
+        Reason::UnknownInstrument,
+        Reason::InvalidQuantity,
+        Reason::PriceOutOfBand,
+        Reason::PostOnlyWouldCross,
+        Reason::FokCannotFill,
+        Reason::OrderPoolFull,
+        Reason::UnknownOrder,
+        Reason::NotOrderOwner,
+        Reason::SelfTrade,
+    ];
+
+    /// Decode a wire value.
+    pub fn from_u8(value: u8) -> Option<Reason> {
+        Reason::ALL.get(usize::from(value)).copied()
+    }
+
+    /// Stable snake_case name, used in JSON and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::None => "none",
+            Reason::BadSignature => "bad_signature",
+            Reason::UnknownAccount => "unknown_account",
+            Reason::DuplicateNonce => "duplicate_nonce",
+            Reason::StaleNonce => "stale_nonce",
+            Reason::Malformed => "malformed",
+            Reason::UnsupportedMessage => "unsupported_message",
+            Reason::UnknownInstrument => "unknown_instrument",
+            Reason::InvalidQuantity => "invalid_quantity",
+            Reason::PriceOutOfBand => "price_out_of_band",
+            Reason::PostOnlyWouldCross => "post_only_would_cross",
+            Reason::FokCannotFill => "fok_cannot_fill",
+            Reason::OrderPoolFull => "order_pool_full",
+            Reason::UnknownOrder => "unknown_order",
+            Reason::NotOrderOwner => "not_order_owner",
+            Reason::SelfTrade => "self_trade",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_values_are_dense_and_round_trip() {
+        // Proves ALL lists every code at its own wire value, so from_u8 is the inverse of `as u8`.
+        for (index, reason) in Reason::ALL.iter().enumerate() {
+            assert_eq!(*reason as usize, index);
+            assert_eq!(Reason::from_u8(index as u8), Some(*reason));
+        }
+        assert_eq!(Reason::from_u8(Reason::ALL.len() as u8), None);
+    }
+}
