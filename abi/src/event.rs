@@ -124,7 +124,12 @@ impl Event {
 
     pub fn encode_into(&self, b: &mut [u8; EVENT_BYTES]) {
         let is_fill = self.kind == EventKind::Fill;
-        assert!(is_fill || (self.maker_order_id == 0 && self.maker_account == 0 && self.maker_remaining_lots == 0));
+        assert!(
+            is_fill
+                || (self.maker_order_id == 0
+                    && self.maker_account == 0
+                    && self.maker_remaining_lots == 0)
+        );
         assert!(!is_fill || self.client_ref == 0);
         b[0..8].copy_from_slice(&self.seq.to_le_bytes());
         b[8..16].copy_from_slice(&self.timestamp_ns.to_le_bytes());
@@ -139,7 +144,11 @@ impl Event {
         b[32..40].copy_from_slice(&self.order_id.to_le_bytes());
         b[40..44].copy_from_slice(&self.qty_lots.to_le_bytes());
         b[44..48].copy_from_slice(&self.remaining_lots.to_le_bytes());
-        let ref_or_maker = if is_fill { self.maker_order_id } else { self.client_ref };
+        let ref_or_maker = if is_fill {
+            self.maker_order_id
+        } else {
+            self.client_ref
+        };
         b[48..56].copy_from_slice(&ref_or_maker.to_le_bytes());
         b[56..60].copy_from_slice(&self.maker_account.to_le_bytes());
         b[60..64].copy_from_slice(&self.maker_remaining_lots.to_le_bytes());
@@ -149,17 +158,27 @@ impl Event {
     /// errors (an event stream is produced by ordo, so any of these means corruption).
     pub fn decode(b: &[u8]) -> Result<Event, Error> {
         if b.len() != EVENT_BYTES {
-            return Err(Error::Length { expected: EVENT_BYTES, got: b.len() });
+            return Err(Error::Length {
+                expected: EVENT_BYTES,
+                got: b.len(),
+            });
         }
         let u16_at = |at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
         let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
         let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
-        let kind = EventKind::from_u8(b[16])
-            .ok_or(Error::Field { field: "kind", value: u64::from(b[16]) })?;
-        let reason = Reason::from_u8(b[17])
-            .ok_or(Error::Field { field: "reason", value: u64::from(b[17]) })?;
+        let kind = EventKind::from_u8(b[16]).ok_or(Error::Field {
+            field: "kind",
+            value: u64::from(b[16]),
+        })?;
+        let reason = Reason::from_u8(b[17]).ok_or(Error::Field {
+            field: "reason",
+            value: u64::from(b[17]),
+        })?;
         if b[19] != 0 || u16_at(22) != 0 {
-            return Err(Error::Field { field: "reserved", value: 1 });
+            return Err(Error::Field {
+                field: "reserved",
+                value: 1,
+            });
         }
         let is_fill = kind == EventKind::Fill;
         let event = Event {
@@ -180,7 +199,10 @@ impl Event {
             maker_remaining_lots: u32_at(60),
         };
         if !is_fill && (event.maker_account != 0 || event.maker_remaining_lots != 0) {
-            return Err(Error::Field { field: "maker fields on a non-fill", value: 1 });
+            return Err(Error::Field {
+                field: "maker fields on a non-fill",
+                value: 1,
+            });
         }
         Ok(event)
     }
@@ -208,7 +230,10 @@ mod tests {
         fill.maker_remaining_lots = 7;
         let b = fill.encode();
         assert_eq!(b[16], EventKind::Fill as u8);
-        assert_eq!(u64::from_le_bytes(b[48..56].try_into().unwrap()), 0x1_0000_0001);
+        assert_eq!(
+            u64::from_le_bytes(b[48..56].try_into().unwrap()),
+            0x1_0000_0001
+        );
         assert_eq!(u32::from_le_bytes(b[56..60].try_into().unwrap()), 12);
         assert_eq!(Event::decode(&b).unwrap(), fill);
 

@@ -28,13 +28,27 @@ pub enum FrameError {
     Unsupported { version: u32, record_bytes: u32 },
     /// The file ends inside a record.
     #[error("truncated record at byte offset {offset}: need {need} bytes, {have} left")]
-    Truncated { offset: usize, need: usize, have: usize },
+    Truncated {
+        offset: usize,
+        need: usize,
+        have: usize,
+    },
     /// A record's length field disagrees with the file's record size.
     #[error("bad record length {len} at byte offset {offset} (expected {expected})")]
-    BadLength { offset: usize, len: usize, expected: usize },
+    BadLength {
+        offset: usize,
+        len: usize,
+        expected: usize,
+    },
     /// A record's CRC does not match its payload.
-    #[error("crc mismatch at byte offset {offset}: stored {stored:#010x}, computed {computed:#010x}")]
-    Crc { offset: usize, stored: u32, computed: u32 },
+    #[error(
+        "crc mismatch at byte offset {offset}: stored {stored:#010x}, computed {computed:#010x}"
+    )]
+    Crc {
+        offset: usize,
+        stored: u32,
+        computed: u32,
+    },
 }
 
 /// Append a file header.
@@ -73,9 +87,17 @@ impl<'a> FrameReader<'a> {
         let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
         let size = u32::from_le_bytes(bytes[12..16].try_into().unwrap());
         if version != u32::from(crate::ABI_VERSION) || size as usize != record_bytes {
-            return Err(FrameError::Unsupported { version, record_bytes: size });
+            return Err(FrameError::Unsupported {
+                version,
+                record_bytes: size,
+            });
         }
-        Ok(FrameReader { bytes, offset: FILE_HEADER_BYTES, record_bytes, failed: false })
+        Ok(FrameReader {
+            bytes,
+            offset: FILE_HEADER_BYTES,
+            record_bytes,
+            failed: false,
+        })
     }
 
     /// Byte offset of the next record.
@@ -87,11 +109,19 @@ impl<'a> FrameReader<'a> {
         let offset = self.offset;
         let have = self.bytes.len() - offset;
         if have < FRAME_HEADER_BYTES {
-            return Err(FrameError::Truncated { offset, need: FRAME_HEADER_BYTES, have });
+            return Err(FrameError::Truncated {
+                offset,
+                need: FRAME_HEADER_BYTES,
+                have,
+            });
         }
         let len = u32::from_le_bytes(self.bytes[offset..offset + 4].try_into().unwrap()) as usize;
         if len != self.record_bytes {
-            return Err(FrameError::BadLength { offset, len, expected: self.record_bytes });
+            return Err(FrameError::BadLength {
+                offset,
+                len,
+                expected: self.record_bytes,
+            });
         }
         let need = FRAME_HEADER_BYTES + len;
         if have < need {
@@ -101,7 +131,11 @@ impl<'a> FrameReader<'a> {
         let payload = &self.bytes[offset + FRAME_HEADER_BYTES..offset + need];
         let computed = crc32fast::hash(payload);
         if stored != computed {
-            return Err(FrameError::Crc { offset, stored, computed });
+            return Err(FrameError::Crc {
+                offset,
+                stored,
+                computed,
+            });
         }
         self.offset += need;
         Ok((offset, payload))
@@ -142,7 +176,10 @@ mod tests {
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
-        assert_eq!(got, vec![(16, &[1u8, 2, 3, 4][..]), (28, &[5u8, 6, 7, 8][..])]);
+        assert_eq!(
+            got,
+            vec![(16, &[1u8, 2, 3, 4][..]), (28, &[5u8, 6, 7, 8][..])]
+        );
     }
 
     #[test]
@@ -151,10 +188,14 @@ mod tests {
         // that record's offset, after the intact records.
         let bytes = file(&[[1, 2, 3, 4], [5, 6, 7, 8]]);
         for cut in 29..bytes.len() {
-            let results: Vec<_> =
-                FrameReader::new(&bytes[..cut], EVENTS_MAGIC, 4, "events").unwrap().collect();
+            let results: Vec<_> = FrameReader::new(&bytes[..cut], EVENTS_MAGIC, 4, "events")
+                .unwrap()
+                .collect();
             assert_eq!(results.len(), 2);
-            assert!(matches!(results[1], Err(FrameError::Truncated { offset: 28, .. })));
+            assert!(matches!(
+                results[1],
+                Err(FrameError::Truncated { offset: 28, .. })
+            ));
         }
     }
 
@@ -166,7 +207,9 @@ mod tests {
             for bit in 0..8 {
                 let mut b = bytes.clone();
                 b[at] ^= 1 << bit;
-                let first = FrameReader::new(&b, EVENTS_MAGIC, 4, "events").unwrap().next();
+                let first = FrameReader::new(&b, EVENTS_MAGIC, 4, "events")
+                    .unwrap()
+                    .next();
                 assert!(matches!(first, Some(Err(_))), "byte {at} bit {bit}");
             }
         }

@@ -336,7 +336,10 @@ impl OrderMessage {
     pub fn decode(bytes: &[u8]) -> Result<OrderMessage, Error> {
         use offset::*;
         if bytes.len() < ORDER_MESSAGE_BYTES {
-            return Err(Error::Length { expected: ORDER_MESSAGE_BYTES, got: bytes.len() });
+            return Err(Error::Length {
+                expected: ORDER_MESSAGE_BYTES,
+                got: bytes.len(),
+            });
         }
         let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
         let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
@@ -404,11 +407,16 @@ mod tests {
     #[test]
     fn reserved_bytes_are_detected() {
         // Proves a non-zero byte anywhere in either reserved area marks the message.
-        let base = OrderMessage::new_order(1, 1, 0, Side::Buy, 1, 1, TimeInForce::Gtc, StpMode::None, 0).encode();
+        let base =
+            OrderMessage::new_order(1, 1, 0, Side::Buy, 1, 1, TimeInForce::Gtc, StpMode::None, 0)
+                .encode();
         for at in (28..32).chain(48..64) {
             let mut b = base;
             b[at] = 1;
-            assert!(OrderMessage::decode(&b).unwrap().reserved_nonzero, "byte {at}");
+            assert!(
+                OrderMessage::decode(&b).unwrap().reserved_nonzero,
+                "byte {at}"
+            );
         }
         assert!(!OrderMessage::decode(&base).unwrap().reserved_nonzero);
     }
@@ -417,7 +425,10 @@ mod tests {
     fn short_buffer_is_an_error() {
         assert_eq!(
             OrderMessage::decode(&[0u8; 127]),
-            Err(Error::Length { expected: 128, got: 127 })
+            Err(Error::Length {
+                expected: 128,
+                got: 127
+            })
         );
     }
 

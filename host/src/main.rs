@@ -1,0 +1,387 @@
+//! `ordo`: the ordering and matching appliance's command.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use host::config::{VenueConfig, DEFAULT_CONFIG_TOML};
+use host::input::{decode_events, encode_orders, read_orders};
+use host::pipeline::{self, progress_bar, Report};
+use host::summary::{event_json, Summary, Tally};
+use host::workload::{generate, Spec};
+use host::{bench, sigverify, Error};
+
+#[derive(Parser)]
+#[command(
+    name = "ordo",
+    version,
+    about = "ordo: ordering and matching appliance for derivatives venues"
+)]
+struct Cli {
+    /// Venue configuration (TOML); the embedded default when absent (see `ordo config`).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a deterministic signed workload, run the software path, print a summary.
+    Demo {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 200_000)]
+        messages: usize,
+        /// Signature verification threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write the event stream here.
+        #[arg(long, value_name = "FILE")]
+        events: Option<PathBuf>,
+        /// Write the generated workload here (binary orders file, replayable).
+        #[arg(long, value_name = "FILE")]
+        write_orders: Option<PathBuf>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an orders file (binary or CSV) through the software path.
+    Replay {
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// Write the event stream here.
+        #[arg(long, value_name = "FILE")]
+        events: Option<PathBuf>,
+        /// Do not sign CSV rows or verify signatures: every message counts as validly signed.
+        #[arg(long)]
+        trusted: bool,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an event stream file as JSON lines (or a summary).
+    Events {
+        file: PathBuf,
+        /// Print only the summary (digest and counts).
+        #[arg(long)]
+        summary: bool,
+        /// With --summary: as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the embedded default venue configuration.
+    Config,
+    /// Benchmarks: figures next to a baseline measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Matching core alone (sequencer + books, signatures pre-verified): ladder vs BTreeMap.
+    Matching {
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 3)]
+        repeats: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Signature verification: single vs batched, one core vs all cores.
+    Sigverify {
+        #[arg(long, default_value_t = 20_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ordo: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let config = VenueConfig::load(cli.config.as_deref())?;
+    let show_progress = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Demo {
+            seed,
+            messages,
+            threads,
+            events,
+            write_orders,
+            json,
+        } => {
+            let bar = progress_bar(show_progress, messages as u64, "generate");
+            let workload = generate(&config, Spec::demo(seed, messages), &|done| {
+                bar.set_position(done as u64)
+            });
+            bar.finish_and_clear();
+            if let Some(path) = &write_orders {
+                write_file(path, &encode_orders(&workload.stimuli))?;
+            }
+            let options = pipeline::Options {
+                verify: true,
+                threads: threads.unwrap_or_else(sigverify::all_cores),
+                keep_events: events.is_some(),
+                progress: show_progress,
+            };
+            let report = pipeline::run(&config, &workload.stimuli, options);
+            let title = format!(
+                "ordo demo: software path, seed {seed}, {messages} messages, {} instruments, {} accounts",
+                config.instruments.len(),
+                config.accounts.test_accounts
+            );
+            finish_run(
+                &report,
+                events.as_deref(),
+                json,
+                &title,
+                json!({"seed": seed}),
+            )
+        }
+        Command::Replay {
+            input,
+            events,
+            trusted,
+            threads,
+            json,
+        } => {
+            let stimuli = read_orders(&input, &config, trusted)?;
+            let options = pipeline::Options {
+                verify: !trusted,
+                threads: threads.unwrap_or_else(sigverify::all_cores),
+                keep_events: events.is_some(),
+                progress: show_progress,
+            };
+            let report = pipeline::run(&config, &stimuli, options);
+            let title = format!(
+                "ordo replay: {} ({} messages)",
+                input.display(),
+                stimuli.len()
+            );
+            finish_run(
+                &report,
+                events.as_deref(),
+                json,
+                &title,
+                json!({"input": input.display().to_string(), "trusted": trusted}),
+            )
+        }
+        Command::Events {
+            file,
+            summary,
+            json,
+        } => print_events(&file, summary, json),
+        Command::Config => {
+            print!("{DEFAULT_CONFIG_TOML}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { which } => {
+            run_bench(&config, which);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn finish_run(
+    report: &Report,
+    events: Option<&Path>,
+    json: bool,
+    title: &str,
+    extra: serde_json::Value,
+) -> Result<ExitCode, Error> {
+    if let (Some(path), Some(bytes)) = (events, &report.events_file) {
+        write_file(path, bytes)?;
+    }
+    if json {
+        let mut object = json!({
+            "messages": report.messages,
+            "summary": report.summary,
+            "resting_orders_end": report.resting_orders_end,
+            "timing": report.timing,
+        });
+        let map = object.as_object_mut().expect("object");
+        for (key, value) in extra.as_object().expect("object") {
+            map.insert(key.clone(), value.clone());
+        }
+        println!("{object}");
+    } else {
+        println!("{title}");
+        print_summary(&report.summary);
+        println!(
+            "  resting     {:>12} orders at the end",
+            report.resting_orders_end
+        );
+        let t = &report.timing;
+        if t.verify_threads > 0 {
+            println!(
+                "  verify      {:>12.0} signatures/s ({} threads, {:.2} s)",
+                t.verifies_per_second, t.verify_threads, t.verify_seconds
+            );
+        }
+        println!(
+            "  sequence    {:>12.0} messages/s (sequencing, matching, digest; {:.3} s)",
+            t.engine_messages_per_second, t.engine_seconds
+        );
+        println!(
+            "  end to end  {:>12.0} messages/s ({:.2} s)",
+            t.messages_per_second, t.total_seconds
+        );
+        if let Some(path) = events {
+            println!("  events file {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &Summary) {
+    println!(
+        "  events      {:>12} (seq {}..{})",
+        s.events, s.first_seq, s.last_seq
+    );
+    println!("  accepted    {:>12}", s.accepted);
+    println!("  rejected    {:>12}", s.rejected);
+    for (reason, count) in &s.rejected_by_reason {
+        println!("    {reason:<24}{count:>10}");
+    }
+    println!("  fills       {:>12} ({} lots)", s.fills, s.filled_lots);
+    println!(
+        "  cancelled   {:>12} (self-trade prevention: {})",
+        s.cancelled, s.cancelled_self_trade
+    );
+    println!("  expired     {:>12}", s.expired);
+    println!("  digest      sha256:{}", s.digest_sha256);
+}
+
+fn print_events(file: &Path, summary_only: bool, json: bool) -> Result<ExitCode, Error> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
+    let (events, error) = decode_events(&bytes, file);
+    if summary_only {
+        let mut tally = Tally::default();
+        events.iter().for_each(|e| tally.add(e));
+        let summary = tally.finish();
+        if json {
+            println!(
+                "{}",
+                json!({"file": file.display().to_string(), "complete": error.is_none(), "summary": summary})
+            );
+        } else {
+            println!("ordo events: {}", file.display());
+            print_summary(&summary);
+        }
+    } else {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        for event in &events {
+            if writeln!(out, "{}", event_json(event)).is_err() {
+                return Ok(ExitCode::SUCCESS); // reader went away (e.g. `| head`)
+            }
+        }
+        let _ = out.flush();
+    }
+    match error {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn run_bench(config: &VenueConfig, which: BenchCommand) {
+    match which {
+        BenchCommand::Matching {
+            messages,
+            repeats,
+            seed,
+            json,
+        } => {
+            let flows = bench::matching(config, messages, seed, repeats);
+            if json {
+                println!("{}", json!({"bench": "matching", "flows": flows}));
+                return;
+            }
+            println!(
+                "ordo bench matching: sequencer + matching core alone, one core, best of {repeats}"
+            );
+            println!(
+                "{:<12}{:>10}{:>14}{:>16}{:>14}{:>16}{:>10}{:>9}",
+                "flow",
+                "orders",
+                "ladder ns/ord",
+                "ladder ord/s",
+                "btree ns/ord",
+                "btree ord/s",
+                "speedup",
+                "same"
+            );
+            for f in flows {
+                println!(
+                    "{:<12}{:>10}{:>14.1}{:>16.0}{:>14.1}{:>16.0}{:>9.2}x{:>9}",
+                    f.flow,
+                    f.messages,
+                    f.ladder_ns_per_order,
+                    f.ladder_orders_per_second,
+                    f.btree_ns_per_order,
+                    f.btree_orders_per_second,
+                    f.speedup_vs_btree,
+                    f.digests_equal
+                );
+            }
+        }
+        BenchCommand::Sigverify {
+            messages,
+            seed,
+            json,
+        } => {
+            let f = bench::sigverify(config, messages, seed);
+            if json {
+                println!("{}", json!({"bench": "sigverify", "figures": f}));
+                return;
+            }
+            println!(
+                "ordo bench sigverify: {} ed25519 signatures (ZIP-215)",
+                f.messages
+            );
+            println!(
+                "  single, one core      {:>12.0} verifies/s  1.00x",
+                f.single_verifies_per_second
+            );
+            println!(
+                "  batched, one core     {:>12.0} verifies/s  {:.2}x",
+                f.batched_one_core_verifies_per_second, f.batched_one_core_ratio
+            );
+            println!(
+                "  batched, {} cores      {:>12.0} verifies/s  {:.2}x",
+                f.threads, f.batched_all_cores_verifies_per_second, f.batched_all_cores_ratio
+            );
+            println!("  verdicts equal        {}", f.verdicts_equal);
+        }
+    }
+}
