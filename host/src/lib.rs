@@ -7,6 +7,7 @@
 //! and digest.
 
 pub mod bench;
+pub mod book_replay;
 pub mod config;
 pub mod engine;
 pub mod input;

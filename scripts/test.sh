@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what the tests need (when missing), then run every check CI runs:
+# formatting, clippy with warnings as errors, and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests need. None yet: the software path is pure Rust. The hardware
+# issues add verilator, yosys and libpcap-dev here.
+packages=()
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace
