@@ -13,20 +13,30 @@ fn main() {
     let config = VenueConfig::embedded();
     let spec = match flow.as_str() {
         "add_cancel" => Spec::add_cancel(1, messages),
-        _ => Spec { sign: false, ..Spec::demo(1, messages) },
+        _ => Spec {
+            sign: false,
+            ..Spec::demo(1, messages)
+        },
     };
     let workload = generate(&config, spec, &|_| {});
     let inputs: Vec<Input> = workload
         .stimuli
         .iter()
         .zip(&workload.signature_ok)
-        .map(|(s, &ok)| Input { arrival_ns: s.arrival_ns, message: s.message, signature_ok: ok })
+        .map(|(s, &ok)| Input {
+            arrival_ns: s.arrival_ns,
+            message: s.message,
+            signature_ok: ok,
+        })
         .collect();
     let mut sequencer: Sequencer<LadderBook> = Sequencer::new(&config);
     let started = std::time::Instant::now();
     let events: usize = run(&mut sequencer, &inputs);
     let seconds = started.elapsed().as_secs_f64();
-    println!("{events} events, {:.1} ns/message", seconds * 1e9 / inputs.len() as f64);
+    println!(
+        "{events} events, {:.1} ns/message",
+        seconds * 1e9 / inputs.len() as f64
+    );
 }
 
 #[inline(never)]

@@ -25,10 +25,17 @@ pub struct ReplayError {
 
 impl BookReplay {
     pub fn apply(&mut self, e: &Event) -> Result<(), ReplayError> {
-        let fail = |message: &str| Err(ReplayError { seq: e.seq, message: message.to_string() });
+        let fail = |message: &str| {
+            Err(ReplayError {
+                seq: e.seq,
+                message: message.to_string(),
+            })
+        };
         match e.kind {
             EventKind::Accepted => {
-                let Some(side) = Side::from_u8(e.side) else { return fail("accepted with bad side") };
+                let Some(side) = Side::from_u8(e.side) else {
+                    return fail("accepted with bad side");
+                };
                 let order = RestingOrder {
                     order_id: OrderId(e.order_id),
                     instrument: e.instrument,
@@ -59,13 +66,11 @@ impl BookReplay {
                     }
                 }
             }
-            EventKind::Cancelled | EventKind::Expired => {
-                match self.live.remove(&e.order_id) {
-                    Some((_, order)) if order.qty_lots == e.qty_lots => {}
-                    Some(_) => return fail("removed quantity differs from open quantity"),
-                    None => return fail("removal of an order that is not live"),
-                }
-            }
+            EventKind::Cancelled | EventKind::Expired => match self.live.remove(&e.order_id) {
+                Some((_, order)) if order.qty_lots == e.qty_lots => {}
+                Some(_) => return fail("removed quantity differs from open quantity"),
+                None => return fail("removal of an order that is not live"),
+            },
             EventKind::Rejected => {}
         }
         Ok(())
@@ -75,7 +80,11 @@ impl BookReplay {
     /// asks, best price first, then time priority.
     pub fn resting_orders(&self, config: &VenueConfig) -> Vec<RestingOrder> {
         let book_of = |instrument: u16| {
-            config.instruments.iter().position(|i| i.id == instrument).unwrap_or(usize::MAX)
+            config
+                .instruments
+                .iter()
+                .position(|i| i.id == instrument)
+                .unwrap_or(usize::MAX)
         };
         let mut orders: Vec<(u64, RestingOrder)> = self.live.values().copied().collect();
         orders.sort_by_key(|(accepted_seq, o)| {
@@ -83,7 +92,12 @@ impl BookReplay {
                 Side::Buy => u32::MAX - o.price_ticks,
                 Side::Sell => o.price_ticks,
             };
-            (book_of(o.instrument), o.side as u8, price_key, *accepted_seq)
+            (
+                book_of(o.instrument),
+                o.side as u8,
+                price_key,
+                *accepted_seq,
+            )
         });
         orders.into_iter().map(|(_, o)| o).collect()
     }

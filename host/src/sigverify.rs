@@ -166,4 +166,52 @@ mod tests {
             assert_eq!(verdicts[i], ![5, 40, 41, 299].contains(&i), "message {i}");
         }
     }
+
+    #[test]
+    fn zip215_accepts_small_order_and_non_canonical_encodings() {
+        // Proves ZIP-215 rules (not RFC 8032 strict ones) decide validity, in single and in
+        // batch verification alike: the identity point as public key and as R, with S = 0,
+        // satisfies the cofactored equation [8][S]B = [8]R + [8][k]A; and y = p + 1 is a
+        // non-canonical encoding of the same point, which ZIP-215 also accepts. Strict
+        // verifiers (libsodium, RFC 8032 §5.1.7 with canonical checks) reject both.
+        let identity = {
+            let mut b = [0u8; 32];
+            b[0] = 1;
+            b
+        };
+        let non_canonical_identity = {
+            // p + 1 = 2^255 - 18, little-endian.
+            let mut b = [0xffu8; 32];
+            b[0] = 0xee;
+            b[31] = 0x7f;
+            b
+        };
+        let table = vec![
+            Some(VerificationKey::try_from(identity).expect("ZIP-215 decodes the identity")),
+            Some(VerificationKey::try_from(non_canonical_identity).expect("and y = p + 1")),
+        ];
+        let verifier = Verifier::new(table);
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(&identity);
+        let mut messages = Vec::new();
+        for nonce in 1..=4u64 {
+            let mut m = OrderMessage::new_order(
+                (nonce % 2) as u32,
+                nonce,
+                1,
+                Side::Sell,
+                7,
+                1,
+                TimeInForce::Gtc,
+                StpMode::None,
+                0,
+            );
+            m.signature = signature;
+            messages.push(m);
+        }
+        let mut batched = vec![false; messages.len()];
+        verifier.verify_batched(&messages, &mut batched);
+        assert!(messages.iter().all(|m| verifier.verify_one(m)));
+        assert!(batched.iter().all(|&ok| ok));
+    }
 }

@@ -43,8 +43,8 @@ impl Spec {
         Spec {
             seed,
             messages,
-            add_percent: 52,
-            cancel_percent: 33,
+            add_percent: 60,
+            cancel_percent: 28,
             fault_per_mille: 15,
             sign: true,
         }
@@ -252,7 +252,7 @@ impl Generator<'_> {
                 5 => TimeInForce::Fok,
                 _ => TimeInForce::Gtc,
             };
-            (price, 1 + self.rng.below(60) as u32, tif)
+            (price, 1 + self.rng.below(40) as u32, tif)
         };
         let stp = match self.rng.below(20) {
             0 => StpMode::None,

@@ -8,14 +8,16 @@
 use abi::{Event, EventKind, OrderId, Reason, Side, TimeInForce};
 
 use super::{
-    accepted_event, crosses, fill_event, next_generation, removed_event, self_trade_action,
-    taker_view, Matcher, NewOrder, RestingOrder, SelfTradeAction,
+    accepted_event, fill_event, next_generation, removed_event, self_trade_action, taker_view,
+    Matcher, NewOrder, RestingOrder, SelfTradeAction,
 };
 use crate::config::{VenueConfig, LEVELS_PER_SIDE_LIMIT};
 
 /// End of a list.
 const NIL: u32 = u32::MAX;
 
+/// Hot part of an order slot (the client reference, needed only when an order leaves, is kept
+/// apart in `LadderBook::client_refs`).
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     /// Next order at the same level (or next free slot).
@@ -29,7 +31,6 @@ struct Slot {
     book: u16,
     side: Side,
     resting: bool,
-    client_ref: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -38,19 +39,31 @@ struct Level {
     tail: u32,
 }
 
-/// One side of one book: levels indexed by `price - price_min`, and the bitmap of non-empty
-/// levels (`words`) with its summary (bit w set when `words[w] != 0`).
+/// One side of one book. Levels are indexed by *priority key*: the distance in ticks from the
+/// best price the side could have (`key = price - price_min` for asks, `price_max - price`
+/// for bids), so on both sides the best level is the lowest non-empty key and one scan
+/// direction serves both (the card uses the same trick: one priority encoder). `words` is the
+/// bitmap of non-empty keys and `summary` has bit w set when `words[w] != 0`.
 struct Ladder {
     levels: Vec<Level>,
     words: Vec<u64>,
     summary: u64,
+    /// Price at key 0.
+    base_ticks: u32,
+    /// 1 for asks, u32::MAX (that is, -1 in wrapping arithmetic) for bids.
+    direction: u32,
 }
 
 const _: () = assert!(LEVELS_PER_SIDE_LIMIT as usize <= 64 * 64);
 
 impl Ladder {
-    fn new(levels: usize) -> Ladder {
-        assert!(levels > 0 && levels <= LEVELS_PER_SIDE_LIMIT as usize);
+    fn new(side: Side, price_min_ticks: u32, price_max_ticks: u32) -> Ladder {
+        let levels = (price_max_ticks - price_min_ticks + 1) as usize;
+        assert!(levels <= LEVELS_PER_SIDE_LIMIT as usize);
+        let (base_ticks, direction) = match side {
+            Side::Buy => (price_max_ticks, u32::MAX),
+            Side::Sell => (price_min_ticks, 1),
+        };
         Ladder {
             levels: vec![
                 Level {
@@ -61,106 +74,90 @@ impl Ladder {
             ],
             words: vec![0; levels.div_ceil(64)],
             summary: 0,
+            base_ticks,
+            direction,
         }
     }
 
+    /// Priority key of an in-band price.
     #[inline]
-    fn mark(&mut self, index: usize) {
-        self.words[index >> 6] |= 1 << (index & 63);
-        self.summary |= 1 << (index >> 6);
+    fn key_of(&self, price_ticks: u32) -> usize {
+        let key = price_ticks
+            .wrapping_sub(self.base_ticks)
+            .wrapping_mul(self.direction) as usize;
+        debug_assert!(key < self.levels.len());
+        key
+    }
+
+    #[cfg(test)]
+    fn price_of(&self, key: usize) -> u32 {
+        self.base_ticks
+            .wrapping_add((key as u32).wrapping_mul(self.direction))
     }
 
     #[inline]
-    fn unmark(&mut self, index: usize) {
-        let word = index >> 6;
-        self.words[word] &= !(1 << (index & 63));
-        if self.words[word] == 0 {
-            self.summary &= !(1 << word);
+    fn mark(&mut self, key: usize) {
+        self.words[key >> 6] |= 1 << (key & 63);
+        self.summary |= 1 << (key >> 6);
+    }
+
+    /// Clear `key`'s bit when `emptied` (branch-free: the caller's condition is random).
+    #[inline]
+    fn unmark_if(&mut self, key: usize, emptied: bool) {
+        let word = key >> 6;
+        self.words[word] &= !(u64::from(emptied) << (key & 63));
+        self.summary &= !(u64::from(self.words[word] == 0) << word);
+    }
+
+    /// The best non-empty level.
+    #[inline]
+    fn best(&self) -> Option<usize> {
+        if self.summary == 0 {
+            return None;
         }
+        let word = self.summary.trailing_zeros() as usize;
+        Some((word << 6) | self.words[word].trailing_zeros() as usize)
     }
 
-    /// Lowest non-empty level at or above `index`.
+    /// The first non-empty level at or after `key` in priority order.
     #[inline]
-    fn lowest_from(&self, index: usize) -> Option<usize> {
-        let word = index >> 6;
+    fn first_from(&self, key: usize) -> Option<usize> {
+        let word = key >> 6;
         if word >= self.words.len() {
             return None;
         }
-        let bits = self.words[word] & (u64::MAX << (index & 63));
+        let bits = self.words[word] & (u64::MAX << (key & 63));
         if bits != 0 {
             return Some((word << 6) | bits.trailing_zeros() as usize);
         }
-        let above = if word == 63 {
+        let after = if word == 63 {
             0
         } else {
             self.summary & (u64::MAX << (word + 1))
         };
-        if above == 0 {
+        if after == 0 {
             return None;
         }
-        let word = above.trailing_zeros() as usize;
+        let word = after.trailing_zeros() as usize;
         Some((word << 6) | self.words[word].trailing_zeros() as usize)
-    }
-
-    /// Highest non-empty level at or below `index`.
-    #[inline]
-    fn highest_to(&self, index: usize) -> Option<usize> {
-        let word = index >> 6;
-        let bits = self.words[word] & (u64::MAX >> (63 - (index & 63)));
-        if bits != 0 {
-            return Some((word << 6) | (63 - bits.leading_zeros() as usize));
-        }
-        let below = self.summary & ((1u64 << word) - 1);
-        if below == 0 {
-            return None;
-        }
-        let word = 63 - below.leading_zeros() as usize;
-        Some((word << 6) | (63 - self.words[word].leading_zeros() as usize))
     }
 }
 
 struct Book {
     instrument: u16,
-    price_min_ticks: u32,
     /// Indexed by `Side as usize`: bids, asks.
     sides: [Ladder; 2],
-}
-
-impl Book {
-    /// The best level of `side` at or better than level `limit` (as seen by a taker on the
-    /// other side: asks from `0` up to `limit`, bids from the top down to `limit`).
-    #[inline]
-    fn best(&self, side: Side) -> Option<usize> {
-        let ladder = &self.sides[side as usize];
-        match side {
-            Side::Buy => ladder.highest_to(ladder.levels.len() - 1),
-            Side::Sell => ladder.lowest_from(0),
-        }
-    }
-
-    /// The next level of `side` after `index` in priority order.
-    #[inline]
-    fn next_after(&self, side: Side, index: usize) -> Option<usize> {
-        let ladder = &self.sides[side as usize];
-        match side {
-            Side::Buy => index.checked_sub(1).and_then(|i| ladder.highest_to(i)),
-            Side::Sell => ladder.lowest_from(index + 1),
-        }
-    }
 }
 
 /// Ladder-and-bitmap books over one order pool.
 pub struct LadderBook {
     slots: Vec<Slot>,
+    client_refs: Vec<u64>,
     free_head: u32,
     books: Vec<Book>,
 }
 
 impl LadderBook {
-    fn price_of(&self, book: usize, index: usize) -> u32 {
-        self.books[book].price_min_ticks + index as u32
-    }
-
     fn view(&self, slot: u32) -> RestingOrder {
         let s = &self.slots[slot as usize];
         RestingOrder {
@@ -170,11 +167,12 @@ impl LadderBook {
             price_ticks: s.price_ticks,
             qty_lots: s.qty_lots,
             account: s.account,
-            client_ref: s.client_ref,
+            client_ref: self.client_refs[slot as usize],
         }
     }
 
     /// Pop a slot and issue its next id.
+    #[inline]
     fn allocate(&mut self) -> Option<u32> {
         let slot = self.free_head;
         if slot == NIL {
@@ -188,6 +186,7 @@ impl LadderBook {
         Some(slot)
     }
 
+    #[inline]
     fn release(&mut self, slot: u32) {
         let s = &mut self.slots[slot as usize];
         s.resting = false;
@@ -195,69 +194,74 @@ impl LadderBook {
         self.free_head = slot;
     }
 
-    /// Append `slot` (already filled in) at the tail of its level.
-    fn link(&mut self, slot: u32) {
-        let s = self.slots[slot as usize];
-        let book = usize::from(s.book);
-        let index = (s.price_ticks - self.books[book].price_min_ticks) as usize;
-        let ladder = &mut self.books[book].sides[s.side as usize];
-        let tail = ladder.levels[index].tail;
+    /// Rest `order` in `slot` at the tail of its level.
+    fn link(&mut self, slot: u32, order: &NewOrder, qty_lots: u32) {
+        let ladder = &mut self.books[order.book].sides[order.side as usize];
+        let key = ladder.key_of(order.price_ticks);
+        let tail = ladder.levels[key].tail;
         if tail == NIL {
-            ladder.levels[index].head = slot;
-            ladder.mark(index);
+            ladder.levels[key].head = slot;
+            ladder.mark(key);
         } else {
             self.slots[tail as usize].next = slot;
         }
-        ladder.levels[index].tail = slot;
+        ladder.levels[key].tail = slot;
         let s = &mut self.slots[slot as usize];
         s.prev = tail;
         s.next = NIL;
+        s.qty_lots = qty_lots;
+        s.price_ticks = order.price_ticks;
+        s.account = order.account;
+        s.book = order.book as u16;
+        s.side = order.side;
         s.resting = true;
+        self.client_refs[slot as usize] = order.client_ref;
     }
 
-    /// Remove `slot` from its level (anywhere in the FIFO) and free it.
+    /// Remove `slot` from its level (anywhere in the FIFO) and free it. Branch-free on the
+    /// position in the FIFO: a missing neighbour is the spare slot at index `pool`, which
+    /// absorbs the write (cancels hit random positions, so branches here mispredict).
     fn unlink(&mut self, slot: u32) {
         let s = self.slots[slot as usize];
         debug_assert!(s.resting);
-        let book = usize::from(s.book);
-        let index = (s.price_ticks - self.books[book].price_min_ticks) as usize;
-        if s.prev != NIL {
-            self.slots[s.prev as usize].next = s.next;
-        }
-        if s.next != NIL {
-            self.slots[s.next as usize].prev = s.prev;
-        }
-        let ladder = &mut self.books[book].sides[s.side as usize];
-        let level = &mut ladder.levels[index];
-        if level.head == slot {
-            level.head = s.next;
-        }
-        if level.tail == slot {
-            level.tail = s.prev;
-        }
-        if ladder.levels[index].head == NIL {
-            ladder.unmark(index);
-        }
+        let spare = self.spare_slot();
+        let prev = if s.prev == NIL { spare } else { s.prev };
+        let next = if s.next == NIL { spare } else { s.next };
+        self.slots[prev as usize].next = s.next;
+        self.slots[next as usize].prev = s.prev;
+        let ladder = &mut self.books[usize::from(s.book)].sides[s.side as usize];
+        let key = ladder.key_of(s.price_ticks);
+        let level = &mut ladder.levels[key];
+        level.head = if level.head == slot {
+            s.next
+        } else {
+            level.head
+        };
+        level.tail = if level.tail == slot {
+            s.prev
+        } else {
+            level.tail
+        };
+        ladder.unmark_if(key, (s.prev == NIL) & (s.next == NIL));
         self.release(slot);
+    }
+
+    /// Index of the spare slot (never allocated; absorbs writes to a missing neighbour).
+    #[inline]
+    fn spare_slot(&self) -> u32 {
+        (self.slots.len() - 1) as u32
     }
 
     /// Can a FOK taker fill in full right now? Walks the crossing orders in priority order
     /// exactly as matching would, applying STP (own orders are skipped under cancel-oldest
     /// and end the walk under cancel-newest/both).
     fn fok_fillable(&self, order: &NewOrder) -> bool {
-        let book = &self.books[order.book];
-        let opposite = order.side.opposite();
+        let ladder = &self.books[order.book].sides[order.side.opposite() as usize];
+        let limit_key = ladder.key_of(order.price_ticks);
         let mut available: u64 = 0;
-        let mut level = book.best(opposite);
-        while let Some(index) = level {
-            if !crosses(
-                order.side,
-                order.price_ticks,
-                self.price_of(order.book, index),
-            ) {
-                return false;
-            }
-            let mut slot = book.sides[opposite as usize].levels[index].head;
+        let mut level = ladder.best();
+        while let Some(key) = level.filter(|&key| key <= limit_key) {
+            let mut slot = ladder.levels[key].head;
             while slot != NIL {
                 let s = &self.slots[slot as usize];
                 match self_trade_action(order, s.account) {
@@ -270,45 +274,49 @@ impl LadderBook {
                 }
                 slot = s.next;
             }
-            level = book.next_after(opposite, index);
+            level = ladder.first_from(key + 1);
         }
         false
     }
 
     /// Would `order` trade on entry (post-only check)?
     fn would_cross(&self, order: &NewOrder) -> bool {
-        let opposite = order.side.opposite();
-        self.books[order.book]
-            .best(opposite)
-            .is_some_and(|i| crosses(order.side, order.price_ticks, self.price_of(order.book, i)))
+        let ladder = &self.books[order.book].sides[order.side.opposite() as usize];
+        ladder
+            .best()
+            .is_some_and(|key| key <= ladder.key_of(order.price_ticks))
     }
 
     /// Trade `order` against the book; returns its open quantity and whether STP stopped it.
     fn execute(&mut self, order: &NewOrder, id: OrderId, events: &mut Vec<Event>) -> (u32, bool) {
-        let opposite = order.side.opposite();
+        let opposite = order.side.opposite() as usize;
+        let limit_key = self.books[order.book].sides[opposite].key_of(order.price_ticks);
         let mut remaining = order.qty_lots;
         while remaining > 0 {
-            let Some(index) = self.books[order.book].best(opposite) else {
+            let ladder = &self.books[order.book].sides[opposite];
+            let Some(key) = ladder.best().filter(|&key| key <= limit_key) else {
                 break;
             };
-            if !crosses(
-                order.side,
-                order.price_ticks,
-                self.price_of(order.book, index),
-            ) {
-                break;
-            }
-            let slot = self.books[order.book].sides[opposite as usize].levels[index].head;
-            let maker_account = self.slots[slot as usize].account;
-            match self_trade_action(order, maker_account) {
+            let slot = ladder.levels[key].head;
+            let maker = &mut self.slots[slot as usize];
+            match self_trade_action(order, maker.account) {
                 SelfTradeAction::Trade => {
-                    let maker = &mut self.slots[slot as usize];
                     let qty = remaining.min(maker.qty_lots);
                     maker.qty_lots -= qty;
                     remaining -= qty;
-                    let maker_view = self.view(slot);
-                    events.push(fill_event(order, id, remaining, &maker_view, qty));
-                    if maker_view.qty_lots == 0 {
+                    let maker_id = OrderId::new(slot, maker.generation);
+                    let maker_open = maker.qty_lots;
+                    events.push(fill_event(
+                        order,
+                        id,
+                        remaining,
+                        maker_id,
+                        maker.account,
+                        maker.price_ticks,
+                        maker_open,
+                        qty,
+                    ));
+                    if maker_open == 0 {
                         self.unlink(slot);
                     }
                 }
@@ -336,9 +344,10 @@ impl LadderBook {
 impl Matcher for LadderBook {
     fn with_config(config: &VenueConfig) -> LadderBook {
         let pool = config.venue.orders_resting_max;
-        let slots = (0..pool)
+        // One slot more than the pool: the spare (see `unlink`), outside the free list.
+        let slots = (0..=pool)
             .map(|i| Slot {
-                next: if i + 1 == pool { NIL } else { i + 1 },
+                next: if i + 1 >= pool { NIL } else { i + 1 },
                 prev: NIL,
                 qty_lots: 0,
                 price_ticks: 0,
@@ -347,23 +356,25 @@ impl Matcher for LadderBook {
                 book: 0,
                 side: Side::Buy,
                 resting: false,
-                client_ref: 0,
             })
             .collect();
         let books = config
             .instruments
             .iter()
             .map(|i| {
-                let levels = i.levels() as usize;
+                let (min, max) = (i.price_min_ticks(), i.price_max_ticks());
                 Book {
                     instrument: i.id,
-                    price_min_ticks: i.price_min_ticks(),
-                    sides: [Ladder::new(levels), Ladder::new(levels)],
+                    sides: [
+                        Ladder::new(Side::Buy, min, max),
+                        Ladder::new(Side::Sell, min, max),
+                    ],
                 }
             })
             .collect();
         LadderBook {
             slots,
+            client_refs: vec![0; pool as usize],
             free_head: 0,
             books,
         }
@@ -393,16 +404,7 @@ impl Matcher for LadderBook {
             self.release(slot);
         } else {
             match order.time_in_force {
-                TimeInForce::Gtc | TimeInForce::PostOnly => {
-                    let s = &mut self.slots[slot as usize];
-                    s.qty_lots = remaining;
-                    s.price_ticks = order.price_ticks;
-                    s.account = order.account;
-                    s.book = order.book as u16;
-                    s.side = order.side;
-                    s.client_ref = order.client_ref;
-                    self.link(slot);
-                }
+                TimeInForce::Gtc | TimeInForce::PostOnly => self.link(slot, order, remaining),
                 TimeInForce::Ioc => {
                     let taker = taker_view(order, id, remaining);
                     events.push(removed_event(EventKind::Expired, Reason::None, &taker));
@@ -441,16 +443,18 @@ impl Matcher for LadderBook {
     fn resting_orders(&self) -> Vec<RestingOrder> {
         let mut out = Vec::new();
         for book in &self.books {
-            for side in [Side::Buy, Side::Sell] {
-                let mut level = book.best(side);
-                while let Some(index) = level {
-                    let mut slot = book.sides[side as usize].levels[index].head;
+            for ladder in &book.sides {
+                let mut level = ladder.best();
+                while let Some(key) = level {
+                    let mut slot = ladder.levels[key].head;
                     assert!(slot != NIL, "a marked level is never empty");
                     while slot != NIL {
-                        out.push(self.view(slot));
+                        let order = self.view(slot);
+                        assert_eq!(ladder.key_of(order.price_ticks), key);
+                        out.push(order);
                         slot = self.slots[slot as usize].next;
                     }
-                    level = book.next_after(side, index);
+                    level = ladder.first_from(key + 1);
                 }
             }
         }
@@ -464,23 +468,38 @@ mod tests {
 
     #[test]
     fn bitmap_scans_agree_with_a_linear_scan() {
-        // Proves lowest_from/highest_to against brute force on a sparse pattern that crosses
-        // word boundaries, including the first and last level of a full 4095-level ladder.
-        let mut ladder = Ladder::new(4095);
+        // Proves best/first_from against brute force on a sparse pattern that crosses word
+        // boundaries, including the first and last level of a full 4095-level ladder.
+        let mut ladder = Ladder::new(Side::Sell, 1000, 1000 + 4094);
         let marked = [0usize, 1, 63, 64, 127, 700, 2047, 4031, 4032, 4094];
         for &i in &marked {
             ladder.mark(i);
         }
+        assert_eq!(ladder.best(), Some(0));
         for probe in 0..4095 {
-            let low = marked.iter().copied().filter(|&m| m >= probe).min();
-            let high = marked.iter().copied().filter(|&m| m <= probe).max();
-            assert_eq!(ladder.lowest_from(probe), low, "lowest_from({probe})");
-            assert_eq!(ladder.highest_to(probe), high, "highest_to({probe})");
+            let first = marked.iter().copied().filter(|&m| m >= probe).min();
+            assert_eq!(ladder.first_from(probe), first, "first_from({probe})");
         }
         for &i in &marked {
-            ladder.unmark(i);
+            ladder.unmark_if(i, false);
+            assert_eq!(ladder.first_from(i), Some(i));
+            ladder.unmark_if(i, true);
         }
         assert_eq!(ladder.summary, 0);
-        assert_eq!(ladder.lowest_from(0), None);
+        assert_eq!(ladder.best(), None);
+        assert_eq!(ladder.first_from(0), None);
+    }
+
+    #[test]
+    fn priority_keys_put_the_best_price_first_on_both_sides() {
+        // Proves key 0 is the highest bid / lowest ask and keys round-trip to prices.
+        let bids = Ladder::new(Side::Buy, 100, 110);
+        let asks = Ladder::new(Side::Sell, 100, 110);
+        assert_eq!((bids.key_of(110), bids.key_of(100)), (0, 10));
+        assert_eq!((asks.key_of(100), asks.key_of(110)), (0, 10));
+        for price in 100..=110 {
+            assert_eq!(bids.price_of(bids.key_of(price)), price);
+            assert_eq!(asks.price_of(asks.key_of(price)), price);
+        }
     }
 }

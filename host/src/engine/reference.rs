@@ -120,7 +120,16 @@ impl Matcher for BTreeBook {
                         qty_lots: maker.qty_lots - qty,
                         ..maker
                     };
-                    events.push(fill_event(order, id, remaining, &after, qty));
+                    events.push(fill_event(
+                        order,
+                        id,
+                        remaining,
+                        after.order_id,
+                        after.account,
+                        after.price_ticks,
+                        after.qty_lots,
+                        qty,
+                    ));
                     if after.qty_lots == 0 {
                         self.remove_from_level(maker_slot);
                     } else {
