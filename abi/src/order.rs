@@ -15,7 +15,7 @@
 //! | 16 | 8 | nonce | strictly increasing per account |
 //! | 24 | 4 | quantity, lots | new order only |
 //! | 28 | 4 | reserved | must be 0 |
-//! | 32 | 8 | client order reference | echoed in events |
+//! | 32 | 8 | client order reference | echoed in accepted/rejected events and with the order when it leaves |
 //! | 40 | 8 | target order id | cancel only; 0 for a new order |
 //! | 48 | 16 | reserved | must be 0 |
 //! | 64 | 64 | signature | ed25519 (R ‖ S) over bytes 0..64 |

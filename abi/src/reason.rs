@@ -12,12 +12,14 @@ pub enum Reason {
     BadSignature = 1,
     /// The account id is not in the account table.
     UnknownAccount = 2,
-    /// The nonce equals the account's last accepted nonce (a replayed message).
+    /// The nonce equals the account's last consumed nonce (a replayed message). A nonce is
+    /// consumed by every validly signed message that passes this check, whatever its outcome.
     DuplicateNonce = 3,
-    /// The nonce is below the account's last accepted nonce.
+    /// The nonce is below the account's last consumed nonce.
     StaleNonce = 4,
-    /// A field holds a value the layout does not define (side, time in force, STP mode,
-    /// flags, reserved bytes), or the message type is unknown.
+    /// A field holds a value the layout does not define (version, message type, side, time in
+    /// force, STP mode, flags, reserved bytes), a cancel carries a price or quantity, or a new
+    /// order carries a target order id.
     Malformed = 5,
     /// The message type is defined but not enabled on this venue (amend, mass cancel).
     UnsupportedMessage = 6,

@@ -13,6 +13,9 @@ use crate::Error;
 /// The embedded default configuration (`host/config/default.toml`).
 pub const DEFAULT_CONFIG_TOML: &str = include_str!("../config/default.toml");
 
+/// Most books a venue can hold (the engine indexes books with a byte; the card holds fewer).
+pub const INSTRUMENTS_LIMIT: u32 = 64;
+
 /// Largest ladder the two-level best-price bitmap covers (64 words of 64 bits). The hardware
 /// uses the same structure, so this bound is part of the contract.
 pub const LEVELS_PER_SIDE_LIMIT: u32 = 4096;
@@ -158,6 +161,12 @@ impl VenueConfig {
                 v.accounts_max
             ));
         }
+        if v.instruments_max == 0 || v.instruments_max > INSTRUMENTS_LIMIT {
+            return Err(format!(
+                "venue.instruments_max {} must be in 1..={INSTRUMENTS_LIMIT}",
+                v.instruments_max
+            ));
+        }
         if self.accounts.test_accounts > v.accounts_max {
             return Err(format!(
                 "accounts.test_accounts {} exceeds venue.accounts_max {}",
@@ -174,8 +183,15 @@ impl VenueConfig {
                     key.id
                 ));
             }
-            parse_public_key(&key.public_key)
+            let bytes = parse_public_key(&key.public_key)
                 .map_err(|e| format!("account {}: public_key {e}", key.id))?;
+            // Refused here, so the account table and the sequencer's known-account set agree.
+            ed25519_consensus::VerificationKey::try_from(bytes).map_err(|_| {
+                format!(
+                    "account {}: public_key is not an ed25519 curve point",
+                    key.id
+                )
+            })?;
         }
         let mut ids: Vec<u32> = self.accounts.keys.iter().map(|k| k.id).collect();
         ids.sort_unstable();
@@ -197,7 +213,11 @@ impl VenueConfig {
             {
                 return Err(format!("duplicate instrument id {}", instrument.id));
             }
-            if instrument.band_ticks == 0 || instrument.levels() > v.levels_per_side_max {
+            // Compare the band before computing 2 * band + 1, which could overflow.
+            if instrument.band_ticks == 0
+                || instrument.band_ticks > LEVELS_PER_SIDE_LIMIT
+                || instrument.levels() > v.levels_per_side_max
+            {
                 return Err(format!(
                     "{name}: band_ticks {} needs 2*band+1 <= levels_per_side_max {}",
                     instrument.band_ticks, v.levels_per_side_max

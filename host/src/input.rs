@@ -66,7 +66,7 @@ pub fn decode_orders(bytes: &[u8], path: &Path) -> Result<Vec<Stimulus>, Error> 
     let mut out = Vec::new();
     for record in reader {
         let (offset, payload) =
-            record.map_err(|e| input_error(path, "records".into(), e.to_string()))?;
+            record.map_err(|e| input_error(path, "framing".into(), e.to_string()))?;
         let arrival_ns = u64::from_le_bytes(payload[..8].try_into().unwrap());
         let message = OrderMessage::decode(&payload[8..])
             .map_err(|e| input_error(path, format!("byte offset {offset}"), e.to_string()))?;
@@ -113,14 +113,26 @@ pub fn decode_events(bytes: &[u8], path: &Path) -> (Vec<Event>, Option<Error>) {
             )
         }
     };
-    let mut events = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
     for record in reader {
         let decoded = record
-            .map_err(|e| input_error(path, "records".into(), e.to_string()))
+            .map_err(|e| input_error(path, "framing".into(), e.to_string()))
             .and_then(|(offset, payload)| {
                 Event::decode(payload)
+                    .map(|event| (offset, event))
                     .map_err(|e| input_error(path, format!("byte offset {offset}"), e.to_string()))
             });
+        let decoded = decoded.and_then(|(offset, event)| match events.last() {
+            Some(previous) if previous.seq.checked_add(1) != Some(event.seq) => Err(input_error(
+                path,
+                format!("byte offset {offset}"),
+                format!(
+                    "sequence gap: seq {} follows seq {}",
+                    event.seq, previous.seq
+                ),
+            )),
+            _ => Ok(event),
+        });
         match decoded {
             Ok(event) => events.push(event),
             Err(e) => return (events, Some(e)),
@@ -233,7 +245,7 @@ impl Row<'_> {
         let Some(text) = self.get(name) else {
             return Ok(None);
         };
-        let value = match text.strip_prefix("0x") {
+        let value = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
             Some(hex) => u64::from_str_radix(hex, 16),
             None => text.parse::<u64>(),
         }
@@ -285,7 +297,12 @@ fn parse_row(
     }
     let client_ref: u64 = row.number("client_ref")?.unwrap_or(0);
     let last = state.nonces.get(&account).copied().unwrap_or(0);
-    let nonce: u64 = row.number("nonce")?.unwrap_or(last + 1);
+    let nonce: u64 = match row.number("nonce")? {
+        Some(nonce) => nonce,
+        None => last
+            .checked_add(1)
+            .ok_or("column `nonce` is empty and the next nonce would overflow u64")?,
+    };
     state.nonces.insert(account, nonce.max(last));
     let mut message = if op {
         let side = row.choice("side", &[("buy", Side::Buy), ("sell", Side::Sell)], None)?;
@@ -329,7 +346,10 @@ fn parse_row(
     };
     state.arrival_ns = match row.number::<u64>("arrival_ns")? {
         Some(at) => at,
-        None => state.arrival_ns + CSV_ARRIVAL_STEP_NS,
+        None => state
+            .arrival_ns
+            .checked_add(CSV_ARRIVAL_STEP_NS)
+            .ok_or("column `arrival_ns` is empty and the next arrival time would overflow u64")?,
     };
     if sign {
         if account >= config.accounts.test_accounts {

@@ -25,10 +25,9 @@ pub fn account_table(config: &crate::config::VenueConfig) -> Vec<Option<Verifica
         table[account as usize] = Some(test_signing_key(account).verification_key());
     }
     for key in &config.accounts.keys {
-        // VenueConfig::parse checked the hex; a point that does not decode is an unknown
-        // account (every signature for it would fail).
+        // VenueConfig::parse checked that the hex decodes to a curve point.
         let bytes = crate::config::parse_public_key(&key.public_key).expect("checked");
-        table[key.id as usize] = VerificationKey::try_from(bytes).ok();
+        table[key.id as usize] = Some(VerificationKey::try_from(bytes).expect("checked"));
     }
     table
 }

@@ -130,6 +130,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             write_orders,
             json,
         } => {
+            host::workload::check_config(&config)?;
+            if messages == 0 {
+                return Err(usage_error("--messages must be at least 1"));
+            }
             let bar = progress_bar(show_progress, messages as u64, "generate");
             let workload = generate(&config, Spec::demo(seed, messages), &|done| {
                 bar.set_position(done as u64)
@@ -196,7 +200,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { which } => {
-            run_bench(&config, which);
+            host::workload::check_config(&config)?;
+            run_bench(&config, which)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -314,7 +319,22 @@ fn print_events(file: &Path, summary_only: bool, json: bool) -> Result<ExitCode,
     }
 }
 
-fn run_bench(config: &VenueConfig, which: BenchCommand) {
+fn usage_error(message: &str) -> Error {
+    Error::Config {
+        origin: "command line".to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
+    let messages = match &which {
+        BenchCommand::Matching { messages, .. } | BenchCommand::Sigverify { messages, .. } => {
+            *messages
+        }
+    };
+    if messages == 0 {
+        return Err(usage_error("--messages must be at least 1"));
+    }
     match which {
         BenchCommand::Matching {
             messages,
@@ -325,7 +345,7 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) {
             let flows = bench::matching(config, messages, seed, repeats);
             if json {
                 println!("{}", json!({"bench": "matching", "flows": flows}));
-                return;
+                return Ok(());
             }
             println!(
                 "ordo bench matching: sequencer + matching core alone, one core, best of {repeats}"
@@ -363,7 +383,7 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) {
             let f = bench::sigverify(config, messages, seed);
             if json {
                 println!("{}", json!({"bench": "sigverify", "figures": f}));
-                return;
+                return Ok(());
             }
             println!(
                 "ordo bench sigverify: {} ed25519 signatures (ZIP-215)",
@@ -384,4 +404,5 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) {
             println!("  verdicts equal        {}", f.verdicts_equal);
         }
     }
+    Ok(())
 }

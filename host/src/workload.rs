@@ -109,11 +109,29 @@ pub struct Workload {
     pub signature_ok: Vec<bool>,
 }
 
-/// Generate `spec.messages` messages for `config`; `progress` gets the number of steps done
+/// The generator plays test accounts (it signs with their derivable keys): it needs two or
+/// more, so that accounts can trade with each other.
+pub fn check_config(config: &VenueConfig) -> Result<(), crate::Error> {
+    if config.accounts.test_accounts < 2 {
+        return Err(crate::Error::Config {
+            origin: "workload".to_string(),
+            message: format!(
+                "generated workloads need accounts.test_accounts >= 2 (it is {})",
+                config.accounts.test_accounts
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Generate `spec.messages` messages for `config` (which must pass [`check_config`]); `progress` gets the number of steps done
 /// (of `spec.messages`: generation is the first half, signing the second).
 pub fn generate(config: &VenueConfig, spec: Spec, progress: &(dyn Fn(usize) + Sync)) -> Workload {
     let accounts = config.accounts.test_accounts;
-    assert!(accounts >= 2, "the generator needs test accounts");
+    assert!(
+        check_config(config).is_ok(),
+        "the generator needs test accounts"
+    );
     let mut generator = Generator {
         config,
         spec,

@@ -9,12 +9,15 @@
 //! 3. nonce ≤ the account's last accepted nonce → `duplicate_nonce` / `stale_nonce`; otherwise
 //!    the nonce is consumed, whatever happens next;
 //! 4. undefined version, type, side, time in force, STP mode, flags or reserved bytes, a cancel
-//!    carrying price/quantity, or a new order carrying a target id → `malformed`; amend and
-//!    mass cancel → `unsupported_message`;
+//!    carrying price/quantity, or a new order carrying a target id → `malformed`;
 //! 5. instrument not configured → `unknown_instrument`;
-//! 6. new order: quantity 0 or above the maximum → `invalid_quantity`; price outside the band →
-//!    `price_out_of_band`; then the matcher's own checks (post-only cross, FOK, pool full);
-//!    cancel: the matcher's checks (unknown order, not owner).
+//! 6. amend and mass cancel → `unsupported_message`;
+//! 7. new order: quantity 0 or above the maximum → `invalid_quantity`; price outside the band →
+//!    `price_out_of_band`; then the matcher's own checks in this order: post-only that would
+//!    cross (even if only its own account's orders) → `post_only_would_cross`; FOK that
+//!    cannot fill → `fok_cannot_fill`; no free order slot → `order_pool_full` (every accepted
+//!    order takes a slot for its id, even one that will fill at once);
+//!    cancel: the matcher's checks (`unknown_order`, then `not_order_owner`).
 //!
 //! Every event caused by one message carries that message's ingress stamp:
 //! `stamp = max(arrival_ns, previous stamp)`, so timestamps never go backwards and a stalled
