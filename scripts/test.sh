@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests need. None yet: the software path is pure Rust. The hardware
-# issues add verilator, yosys and libpcap-dev here.
-packages=()
+# Debian packages the tests need: Verilator builds and lints the generated Verilog, yosys
+# checks that it synthesizes (ECP5). The pcap replay issue adds libpcap-dev here.
+packages=(verilator yosys)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,94 @@
+//! The cycle harness: drives one rust-hdl block directly, one clock at a time.
+//!
+//! A cycle is: the caller sets inputs; [`Harness::settle`] propagates combinational logic;
+//! the caller samples outputs; [`Harness::tick`] applies a rising then a falling clock edge.
+//! The Verilator runner uses exactly the same order, so per-cycle samples are comparable.
+
+use std::io::Write;
+
+use rust_hdl::core::vcd_probe::{write_vcd_change, write_vcd_header, VCDProbe};
+use rust_hdl::prelude::*;
+
+use crate::Error;
+
+/// A block with one clock input.
+pub trait Clocked: Block {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock>;
+}
+
+/// Combinational settling bound: more iterations than this means the logic oscillates.
+const SETTLE_ITERATIONS_MAX: usize = 1_000;
+
+/// Drives `uut` cycle by cycle; optionally records a VCD.
+pub struct Harness<B: Clocked> {
+    pub uut: B,
+    cycle: u64,
+    vcd: Option<VCDProbe<Box<dyn Write>>>,
+}
+
+impl<B: Clocked> Harness<B> {
+    pub fn new(mut uut: B) -> Harness<B> {
+        uut.connect_all();
+        let mut harness = Harness {
+            uut,
+            cycle: 0,
+            vcd: None,
+        };
+        harness.settle();
+        harness
+    }
+
+    /// Record every signal change from now on into `writer` as a VCD (one clock = 2 ns).
+    pub fn record_vcd(&mut self, writer: Box<dyn Write>) {
+        self.vcd = Some(write_vcd_header(writer, &self.uut));
+    }
+
+    /// Record a VCD into the file at `path`.
+    pub fn record_vcd_file(&mut self, path: &std::path::Path) -> Result<(), Error> {
+        let file = std::fs::File::create(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        self.record_vcd(Box::new(std::io::BufWriter::new(file)));
+        Ok(())
+    }
+
+    /// Propagate combinational logic after inputs changed. Panics if it does not converge
+    /// (a combinational loop is a design bug).
+    pub fn settle(&mut self) {
+        assert!(
+            rust_hdl::core::simulate::simulate(&mut self.uut, SETTLE_ITERATIONS_MAX),
+            "logic did not settle at cycle {}",
+            self.cycle
+        );
+    }
+
+    /// One full clock: rising edge, then falling edge, settling after each.
+    pub fn tick(&mut self) {
+        self.edge(true);
+        self.edge(false);
+        self.cycle += 1;
+    }
+
+    fn edge(&mut self, high: bool) {
+        self.uut.clock_signal().next = Clock { clk: high };
+        self.settle();
+        if let Some(vcd) = self.vcd.take() {
+            let mut vcd = vcd;
+            let time_ps = self.cycle * 2_000 + if high { 1_000 } else { 2_000 };
+            vcd.timestamp(time_ps).expect("vcd write");
+            self.vcd = Some(write_vcd_change(vcd, &self.uut));
+        }
+    }
+
+    /// Cycles ticked so far.
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+}
+
+impl Clocked for hdl::Stamper {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -1,0 +1,246 @@
+//! Verilator builds of generated Verilog, driven with per-cycle vectors.
+//!
+//! [`Verilated::build`] writes the Verilog and a small C++ driver into a cache directory keyed
+//! by the Verilog's hash, lints it (`verilator --lint-only -Wall`, with the waivers below),
+//! and builds it (`-O3`). [`Verilated::run`] feeds one vector of input port values per cycle
+//! (little-endian u64 each, in the order of the input port list) and returns one vector of
+//! output port values per cycle, sampled like [`crate::harness::Harness`]: inputs set,
+//! combinational logic evaluated, outputs sampled, then a rising and a falling clock edge.
+//! Ports wider than 64 bits are not supported by this driver (split them).
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{build_root, tool_available, Error};
+
+/// Lint warnings the generated Verilog raises by construction, each with why it is waived.
+/// Any other warning kind fails the build.
+pub const LINT_WAIVERS: &[(&str, &str)] = &[
+    // Add a kind only when a block's generated Verilog raises it, with the reason.
+    (
+        "DECLFILENAME",
+        "rust-hdl writes every module of a design into one file, top.v",
+    ),
+];
+
+/// One port of the top module.
+#[derive(Debug, Clone, Copy)]
+pub struct Port {
+    pub name: &'static str,
+    pub bits: u32,
+}
+
+/// A Verilator-built model of one top module.
+pub struct Verilated {
+    binary: PathBuf,
+    inputs: Vec<Port>,
+    outputs: Vec<Port>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn run_tool(tool: &'static str, command: &mut Command) -> Result<String, Error> {
+    let output = command.output().map_err(|_| Error::ToolMissing { tool })?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if !output.status.success() {
+        return Err(Error::ToolFailed {
+            tool,
+            message: text,
+        });
+    }
+    Ok(text)
+}
+
+impl Verilated {
+    /// Lint and build `verilog` (top module `top`, clock input `clock`).
+    pub fn build(
+        name: &str,
+        verilog: &str,
+        inputs: &[Port],
+        outputs: &[Port],
+    ) -> Result<Verilated, Error> {
+        if !tool_available("verilator") {
+            return Err(Error::ToolMissing { tool: "verilator" });
+        }
+        for port in inputs.iter().chain(outputs) {
+            assert!(
+                port.bits >= 1 && port.bits <= 64,
+                "port {} is {} bits",
+                port.name,
+                port.bits
+            );
+        }
+        let cpp = driver_source(inputs, outputs);
+        let mut hasher = DefaultHasher::new();
+        (verilog, &cpp, LINT_WAIVERS).hash(&mut hasher);
+        let dir = build_root().join(format!("{name}-{:016x}", hasher.finish()));
+        let binary = dir.join("obj").join("model");
+        let model = Verilated {
+            binary: binary.clone(),
+            inputs: inputs.to_vec(),
+            outputs: outputs.to_vec(),
+        };
+        if binary.exists() {
+            return Ok(model);
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let top = dir.join("top.v");
+        std::fs::write(&top, verilog).map_err(io(&top))?;
+        let main = dir.join("main.cpp");
+        std::fs::write(&main, cpp).map_err(io(&main))?;
+        lint(&top)?;
+        run_tool(
+            "verilator",
+            Command::new("verilator")
+                .args([
+                    "--cc",
+                    "--exe",
+                    "--build",
+                    "-O3",
+                    "-Wno-fatal",
+                    "-Wno-lint",
+                    "-Wno-style",
+                ])
+                .args(["--top-module", "top", "-Mdir"])
+                .arg(dir.join("obj"))
+                .args(["-o", "model", "-CFLAGS", "-O2"])
+                .arg(&top)
+                .arg(&main), // absolute: relative paths resolve inside -Mdir
+        )?;
+        Ok(model)
+    }
+
+    /// Run one cycle per input vector; returns one output vector per cycle.
+    pub fn run(&self, cycles: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, Error> {
+        let mut bytes = Vec::with_capacity(cycles.len() * self.inputs.len() * 8);
+        for (cycle, vector) in cycles.iter().enumerate() {
+            if vector.len() != self.inputs.len() {
+                return Err(Error::Vector {
+                    cycle,
+                    got: vector.len(),
+                    expected: self.inputs.len(),
+                });
+            }
+            vector
+                .iter()
+                .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+        }
+        let dir = self.binary.parent().expect("binary has a directory");
+        let unique = format!("{}-{:?}", std::process::id(), std::thread::current().id());
+        let input = dir.join(format!("in-{unique}.bin")).to_path_buf();
+        let output = dir.join(format!("out-{unique}.bin"));
+        std::fs::write(&input, &bytes).map_err(io(&input))?;
+        let result = run_tool(
+            "verilated model",
+            Command::new(&self.binary).arg(&input).arg(&output),
+        );
+        let _ = std::fs::remove_file(&input);
+        result?;
+        let raw = std::fs::read(&output).map_err(io(&output))?;
+        let _ = std::fs::remove_file(&output);
+        let width = self.outputs.len() * 8;
+        assert_eq!(
+            raw.len(),
+            cycles.len() * width,
+            "the model wrote one vector per cycle"
+        );
+        Ok(raw
+            .chunks(width)
+            .map(|c| {
+                c.chunks(8)
+                    .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
+                    .collect()
+            })
+            .collect())
+    }
+}
+
+/// `verilator --lint-only -Wall`, failing on any warning kind not in [`LINT_WAIVERS`].
+pub fn lint(top: &Path) -> Result<(), Error> {
+    let output = Command::new("verilator")
+        .args(["--lint-only", "-Wall", "--top-module", "top"])
+        .arg(top)
+        .output()
+        .map_err(|_| Error::ToolMissing { tool: "verilator" })?;
+    let text = String::from_utf8_lossy(&output.stderr);
+    let unwaived: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("%Warning-") || line.starts_with("%Error"))
+        // The closing summary ("Exiting due to N warning(s)") is not a finding of its own.
+        .filter(|line| !line.starts_with("%Error: Exiting due to"))
+        .filter(|line| {
+            let kind = line
+                .trim_start_matches("%Warning-")
+                .split(':')
+                .next()
+                .unwrap_or("");
+            !LINT_WAIVERS.iter().any(|(waived, _)| *waived == kind)
+        })
+        .collect();
+    if !unwaived.is_empty() {
+        return Err(Error::ToolFailed {
+            tool: "verilator --lint-only",
+            message: unwaived.join("\n"),
+        });
+    }
+    Ok(())
+}
+
+fn driver_source(inputs: &[Port], outputs: &[Port]) -> String {
+    let set: String = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("        top->{} = in[{i}];\n", p.name))
+        .collect();
+    let get: String = outputs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("        out[{i}] = (uint64_t)top->{};\n", p.name))
+        .collect();
+    format!(
+        r#"// Generated by ordo sim::verilator: per-cycle vectors in, per-cycle vectors out.
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdint>
+#include <cstdio>
+
+int main(int argc, char** argv) {{
+    if (argc != 3) {{ std::fprintf(stderr, "usage: model IN OUT\n"); return 2; }}
+    Verilated::commandArgs(1, argv);
+    Vtop* top = new Vtop;
+    std::FILE* fin = std::fopen(argv[1], "rb");
+    std::FILE* fout = std::fopen(argv[2], "wb");
+    if (!fin || !fout) {{ std::perror("open"); return 2; }}
+    uint64_t in[{n_in}];
+    uint64_t out[{n_out}];
+    top->clock = 0;
+    top->eval();
+    while (std::fread(in, sizeof(uint64_t), {n_in}, fin) == {n_in}) {{
+{set}        top->eval();
+{get}        std::fwrite(out, sizeof(uint64_t), {n_out}, fout);
+        top->clock = 1;
+        top->eval();
+        top->clock = 0;
+        top->eval();
+    }}
+    top->final();
+    delete top;
+    std::fclose(fin);
+    return std::fclose(fout) == 0 ? 0 : 1;
+}}
+"#,
+        n_in = inputs.len(),
+        n_out = outputs.len(),
+    )
+}
