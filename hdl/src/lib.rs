@@ -3,9 +3,13 @@
 //! same file, and tests that it synthesizes (yosys), matches its model under the cycle
 //! harness (`sim`), and that its Verilator build matches the rust-hdl simulation.
 //!
-//! Landed so far: [`stamper::Stamper`] (ingress stamp rule). The sequencer and matching core
+//! Landed so far: [`stamper::Stamper`] (ingress stamp rule), [`priority_bitmap::PriorityBitmap`]
+//! (best-level finder of a book side) and its [`ctz32::Ctz32`] priority encoder. The sequencer and matching core
 //! follow (issue 3); the software path in `host` is the reference they must reproduce.
 
+pub mod ctz32;
+pub mod priority_bitmap;
 pub mod stamper;
 
+pub use priority_bitmap::PriorityBitmap;
 pub use stamper::Stamper;

@@ -92,3 +92,9 @@ impl Clocked for hdl::Stamper {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::PriorityBitmap {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

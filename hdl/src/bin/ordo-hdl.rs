@@ -28,12 +28,15 @@ enum Command {
 enum BlockName {
     /// Ingress stamper (hdl::stamper).
     Stamper,
+    /// Best-level finder of one book side (hdl::priority_bitmap).
+    PriorityBitmap,
 }
 
 fn main() -> ExitCode {
     let Command::Verilog { block, out } = Cli::parse().command;
     let verilog = match block {
         BlockName::Stamper => hdl::stamper::verilog(),
+        BlockName::PriorityBitmap => hdl::priority_bitmap::verilog(),
     };
     match out {
         None => {

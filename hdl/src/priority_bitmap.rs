@@ -1,0 +1,276 @@
+//! Priority bitmap over 4,096 keys: the structure that finds the best price level of one
+//! side of a book (keys are the matcher's priority keys, so the best level is the lowest set
+//! key; see `host::engine::book`). Two levels: 128 words of 32 bits in block RAM, and a
+//! 128-bit summary (one bit per non-empty word) in four 32-bit registers.
+//!
+//! Commands on a valid/ready stream, one at a time; one response per command:
+//! - `s_op` 0, set: mark `s_key`; responds found = 1, key = `s_key`;
+//! - `s_op` 1, clear: unmark `s_key`; responds found = 1, key = `s_key`;
+//! - `s_op` 2, first from: the lowest marked key ≥ `s_key`; responds found and key (0 when
+//!   none).
+//!
+//! Ports: `clock`; `s_valid`, `s_ready`, `s_op` (2 bits), `s_key` (12 bits); `m_valid`,
+//! `m_ready`, `m_found`, `m_key` (12 bits).
+//!
+//! Latency (accept to response valid): set/clear 2 cycles; first-from 2 cycles when the
+//! answer is in the key's own word or there is none, 3 when it is in a later word. One
+//! command in flight at a time, so a read never follows a write to the same address inside
+//! one command and no forwarding is needed. This is the correct, simple version; the
+//! matcher will want the best key cached in a register for a 1-cycle answer.
+
+use rust_hdl::prelude::*;
+
+use crate::ctz32::Ctz32;
+
+/// Opcode: mark a key.
+pub const OP_SET: u64 = 0;
+/// Opcode: unmark a key.
+pub const OP_CLEAR: u64 = 1;
+/// Opcode: lowest marked key at or above the given one.
+pub const OP_FIRST_FROM: u64 = 2;
+/// Keys the bitmap holds.
+pub const KEYS: usize = 4096;
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
+pub enum BitmapState {
+    Idle,
+    Read,
+    Scan,
+    Respond,
+}
+
+#[derive(LogicBlock, Default)]
+pub struct PriorityBitmap {
+    pub clock: Signal<In, Clock>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub s_op: Signal<In, Bits<2>>,
+    pub s_key: Signal<In, Bits<12>>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    pub m_found: Signal<Out, Bit>,
+    pub m_key: Signal<Out, Bits<12>>,
+    words: RAM<Bits<32>, 7>,
+    summary0: DFF<Bits<32>>,
+    summary1: DFF<Bits<32>>,
+    summary2: DFF<Bits<32>>,
+    summary3: DFF<Bits<32>>,
+    state: DFF<BitmapState>,
+    op: DFF<Bits<2>>,
+    key: DFF<Bits<12>>,
+    found: DFF<Bit>,
+    result: DFF<Bits<12>>,
+    ctz_word: Ctz32,
+    ctz_summary: Ctz32,
+    /// Word of `key` (key / 32).
+    word_index: Signal<Local, Bits<7>>,
+    /// Bit of `key` in its word.
+    bit_mask: Signal<Local, Bits<32>>,
+    /// Bit of `word_index` in its summary register.
+    summary_mask: Signal<Local, Bits<32>>,
+    updated: Signal<Local, Bits<32>>,
+    /// First word after `word_index` (1..=128).
+    next_word: Signal<Local, Bits<8>>,
+    after0: Signal<Local, Bits<32>>,
+    after1: Signal<Local, Bits<32>>,
+    after2: Signal<Local, Bits<32>>,
+    after3: Signal<Local, Bits<32>>,
+    chosen: Signal<Local, Bits<2>>,
+}
+
+impl Logic for PriorityBitmap {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, summary0, summary1, summary2, summary3, state, op, key, found, result
+        );
+        self.words.read_clock.next = self.clock.val();
+        self.words.write_clock.next = self.clock.val();
+        // Defaults.
+        self.word_index.next = self.key.q.val().get_bits::<7>(5);
+        self.bit_mask.next = bits::<32>(1) << self.key.q.val().get_bits::<5>(0);
+        self.summary_mask.next = bits::<32>(1) << self.word_index.val().get_bits::<5>(0);
+        self.updated.next = self.words.read_data.val();
+        self.words.read_address.next = self.word_index.val();
+        self.words.write_address.next = self.word_index.val();
+        self.words.write_data.next = self.updated.val();
+        self.words.write_enable.next = false;
+        self.s_ready.next = false;
+        self.m_valid.next = false;
+        self.m_found.next = self.found.q.val();
+        self.m_key.next = self.result.q.val();
+        self.ctz_word.word.next = self.words.read_data.val();
+        // Summary bits of words after word_index: register j covers words 32j..32j+31.
+        self.next_word.next = bit_cast::<8, 7>(self.word_index.val()) + 1;
+        self.after0.next = 0.into();
+        self.after1.next = 0.into();
+        self.after2.next = 0.into();
+        self.after3.next = 0.into();
+        if self.next_word.val().get_bits::<3>(5) == 0 {
+            self.after0.next =
+                self.summary0.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+            self.after1.next = self.summary1.q.val();
+            self.after2.next = self.summary2.q.val();
+            self.after3.next = self.summary3.q.val();
+        }
+        if self.next_word.val().get_bits::<3>(5) == 1 {
+            self.after1.next =
+                self.summary1.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+            self.after2.next = self.summary2.q.val();
+            self.after3.next = self.summary3.q.val();
+        }
+        if self.next_word.val().get_bits::<3>(5) == 2 {
+            self.after2.next =
+                self.summary2.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+            self.after3.next = self.summary3.q.val();
+        }
+        if self.next_word.val().get_bits::<3>(5) == 3 {
+            self.after3.next =
+                self.summary3.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+        }
+        // The lowest non-empty register wins (assigned last).
+        self.chosen.next = 3.into();
+        self.ctz_summary.word.next = self.after3.val();
+        if self.after2.val().any() {
+            self.chosen.next = 2.into();
+            self.ctz_summary.word.next = self.after2.val();
+        }
+        if self.after1.val().any() {
+            self.chosen.next = 1.into();
+            self.ctz_summary.word.next = self.after1.val();
+        }
+        if self.after0.val().any() {
+            self.chosen.next = 0.into();
+            self.ctz_summary.word.next = self.after0.val();
+        }
+        match self.state.q.val() {
+            BitmapState::Idle => {
+                self.s_ready.next = true;
+                self.words.read_address.next = self.s_key.val().get_bits::<7>(5);
+                if self.s_valid.val() {
+                    self.op.d.next = self.s_op.val();
+                    self.key.d.next = self.s_key.val();
+                    self.state.d.next = BitmapState::Read;
+                }
+            }
+            BitmapState::Read => {
+                self.found.d.next = true;
+                self.result.d.next = self.key.q.val();
+                self.state.d.next = BitmapState::Respond;
+                if self.op.q.val() == 0 {
+                    self.updated.next = self.words.read_data.val() | self.bit_mask.val();
+                    self.words.write_data.next = self.updated.val();
+                    self.words.write_enable.next = true;
+                    if self.word_index.val().get_bits::<2>(5) == 0 {
+                        self.summary0.d.next = self.summary0.q.val() | self.summary_mask.val();
+                    }
+                    if self.word_index.val().get_bits::<2>(5) == 1 {
+                        self.summary1.d.next = self.summary1.q.val() | self.summary_mask.val();
+                    }
+                    if self.word_index.val().get_bits::<2>(5) == 2 {
+                        self.summary2.d.next = self.summary2.q.val() | self.summary_mask.val();
+                    }
+                    if self.word_index.val().get_bits::<2>(5) == 3 {
+                        self.summary3.d.next = self.summary3.q.val() | self.summary_mask.val();
+                    }
+                }
+                if self.op.q.val() == 1 {
+                    self.updated.next = self.words.read_data.val() & !self.bit_mask.val();
+                    self.words.write_data.next = self.updated.val();
+                    self.words.write_enable.next = true;
+                    if !self.updated.val().any() {
+                        if self.word_index.val().get_bits::<2>(5) == 0 {
+                            self.summary0.d.next = self.summary0.q.val() & !self.summary_mask.val();
+                        }
+                        if self.word_index.val().get_bits::<2>(5) == 1 {
+                            self.summary1.d.next = self.summary1.q.val() & !self.summary_mask.val();
+                        }
+                        if self.word_index.val().get_bits::<2>(5) == 2 {
+                            self.summary2.d.next = self.summary2.q.val() & !self.summary_mask.val();
+                        }
+                        if self.word_index.val().get_bits::<2>(5) == 3 {
+                            self.summary3.d.next = self.summary3.q.val() & !self.summary_mask.val();
+                        }
+                    }
+                }
+                if self.op.q.val() == 2 {
+                    self.ctz_word.word.next = self.words.read_data.val()
+                        & (!bits::<32>(0) << self.key.q.val().get_bits::<5>(0));
+                    if self.ctz_word.found.val() {
+                        self.result.d.next = (bit_cast::<12, 7>(self.word_index.val()) << 5)
+                            | bit_cast::<12, 5>(self.ctz_word.index.val());
+                    } else {
+                        self.found.d.next = false;
+                        self.result.d.next = 0.into();
+                        if self.ctz_summary.found.val() {
+                            // The answer is in a later word: read it, then scan it.
+                            self.key.d.next = (bit_cast::<12, 2>(self.chosen.val()) << 10)
+                                | (bit_cast::<12, 5>(self.ctz_summary.index.val()) << 5);
+                            self.words.read_address.next = (bit_cast::<7, 2>(self.chosen.val())
+                                << 5)
+                                | bit_cast::<7, 5>(self.ctz_summary.index.val());
+                            self.state.d.next = BitmapState::Scan;
+                        }
+                    }
+                }
+            }
+            BitmapState::Scan => {
+                // The summary promised a set bit in this word.
+                self.found.d.next = self.ctz_word.found.val();
+                self.result.d.next = (bit_cast::<12, 7>(self.word_index.val()) << 5)
+                    | bit_cast::<12, 5>(self.ctz_word.index.val());
+                self.state.d.next = BitmapState::Respond;
+            }
+            BitmapState::Respond => {
+                self.m_valid.next = true;
+                if self.m_ready.val() {
+                    self.state.d.next = BitmapState::Idle;
+                }
+            }
+        }
+    }
+}
+
+/// The pure-Rust model: the same commands on a plain bit array.
+#[derive(Debug, Clone)]
+pub struct Model {
+    marked: Vec<bool>,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model {
+            marked: vec![false; KEYS],
+        }
+    }
+}
+
+impl Model {
+    /// Apply one command; returns (found, key) as the block responds.
+    pub fn apply(&mut self, op: u64, key: u16) -> (bool, u16) {
+        let k = usize::from(key);
+        assert!(k < KEYS);
+        match op {
+            OP_SET => {
+                self.marked[k] = true;
+                (true, key)
+            }
+            OP_CLEAR => {
+                self.marked[k] = false;
+                (true, key)
+            }
+            OP_FIRST_FROM => match (k..KEYS).find(|&i| self.marked[i]) {
+                Some(i) => (true, i as u16),
+                None => (false, 0),
+            },
+            _ => panic!("undefined opcode {op}"),
+        }
+    }
+}
+
+/// The Verilog of a PriorityBitmap as a top module.
+pub fn verilog() -> String {
+    let mut uut = PriorityBitmap::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
