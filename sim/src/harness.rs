@@ -98,3 +98,9 @@ impl Clocked for hdl::PriorityBitmap {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::OrderPool {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

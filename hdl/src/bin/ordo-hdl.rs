@@ -30,6 +30,8 @@ enum BlockName {
     Stamper,
     /// Best-level finder of one book side (hdl::priority_bitmap).
     PriorityBitmap,
+    /// Order-id allocator (hdl::order_pool).
+    OrderPool,
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     let verilog = match block {
         BlockName::Stamper => hdl::stamper::verilog(),
         BlockName::PriorityBitmap => hdl::priority_bitmap::verilog(),
+        BlockName::OrderPool => hdl::order_pool::verilog(),
     };
     match out {
         None => {
