@@ -11,7 +11,9 @@ pub mod ctz32;
 pub mod order_pool;
 pub mod priority_bitmap;
 pub mod stamper;
+pub mod validator;
 
 pub use order_pool::OrderPool;
 pub use priority_bitmap::PriorityBitmap;
 pub use stamper::Stamper;
+pub use validator::Validator;

@@ -104,3 +104,9 @@ impl Clocked for hdl::OrderPool {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::Validator {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

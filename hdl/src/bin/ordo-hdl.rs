@@ -32,6 +32,8 @@ enum BlockName {
     PriorityBitmap,
     /// Order-id allocator (hdl::order_pool).
     OrderPool,
+    /// Sequencer checks before matching (hdl::validator).
+    Validator,
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         BlockName::Stamper => hdl::stamper::verilog(),
         BlockName::PriorityBitmap => hdl::priority_bitmap::verilog(),
         BlockName::OrderPool => hdl::order_pool::verilog(),
+        BlockName::Validator => hdl::validator::verilog(),
     };
     match out {
         None => {

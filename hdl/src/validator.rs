@@ -1,0 +1,383 @@
+//! Validator: the sequencer's checks before matching (docs/abi.md §8, steps 1–7.2), in the
+//! contract's order — account, signature verdict, nonce (consumed when it passes), fields,
+//! instrument, message type, quantity, price band. The software path (`host::engine::
+//! Sequencer`) is its reference model; `sim/tests/validator.rs` diffs the two message by
+//! message on a fault-injecting workload.
+//!
+//! Configuration is written through `cfg_valid` / `cfg_address` / `cfg_data` before traffic
+//! (the host does this over the register map):
+//! - `0x0000 + account` (account < [`ACCOUNTS`]): bit 0 = the account has a key;
+//! - `0x0400 + 4 * book + field` (book < [`INSTRUMENTS`]): field 0 = instrument id in bits
+//!   0..16 and "configured" in bit 16; 1 = lowest in-band price; 2 = highest; 3 = largest
+//!   quantity.
+//!
+//! Messages (valid/ready `s_*`) carry the order-entry fields and the signature verdict;
+//! each gets one verdict (valid/ready `m_*`): `m_reason` ([`abi::Reason`] wire value; 0 =
+//! passes to the matcher) and `m_book` (the instrument's book when it passes, else 0).
+//!
+//! Latency 2 cycles (accept; RAM read and checks; respond); one message in flight. Nonces
+//! are two 32-bit RAMs (64-bit compare), the known-account bits a 1-bit RAM.
+
+use rust_hdl::prelude::*;
+
+/// Account ids the block holds (the ECP5 configuration's `accounts_max`).
+pub const ACCOUNTS: usize = 1024;
+/// Books the block holds (`instruments_max`).
+pub const INSTRUMENTS: usize = 8;
+/// Configuration address of account 0's known bit.
+pub const CFG_ACCOUNTS: u64 = 0x0000;
+/// Configuration address of book 0's instrument id.
+pub const CFG_INSTRUMENTS: u64 = 0x0400;
+
+/// One configured instrument: its id and limits, and the checks against them.
+#[derive(LogicBlock, Default)]
+pub struct InstrumentEntry {
+    pub clock: Signal<In, Clock>,
+    pub cfg_write: Signal<In, Bit>,
+    pub cfg_field: Signal<In, Bits<2>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub instrument: Signal<In, Bits<16>>,
+    pub price: Signal<In, Bits<32>>,
+    pub qty: Signal<In, Bits<32>>,
+    pub hit: Signal<Out, Bit>,
+    pub price_ok: Signal<Out, Bit>,
+    pub qty_ok: Signal<Out, Bit>,
+    id: DFF<Bits<17>>,
+    price_min: DFF<Bits<32>>,
+    price_max: DFF<Bits<32>>,
+    qty_max: DFF<Bits<32>>,
+}
+
+impl Logic for InstrumentEntry {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, id, price_min, price_max, qty_max);
+        if self.cfg_write.val() {
+            if self.cfg_field.val() == 0 {
+                self.id.d.next = self.cfg_data.val().get_bits::<17>(0);
+            }
+            if self.cfg_field.val() == 1 {
+                self.price_min.d.next = self.cfg_data.val();
+            }
+            if self.cfg_field.val() == 2 {
+                self.price_max.d.next = self.cfg_data.val();
+            }
+            if self.cfg_field.val() == 3 {
+                self.qty_max.d.next = self.cfg_data.val();
+            }
+        }
+        self.hit.next = self.id.q.val().get_bit(16)
+            & (self.id.q.val().get_bits::<16>(0) == self.instrument.val());
+        self.price_ok.next = (self.price.val() >= self.price_min.q.val())
+            & (self.price.val() <= self.price_max.q.val());
+        self.qty_ok.next = self.qty.val().any() & (self.qty.val() <= self.qty_max.q.val());
+    }
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
+pub enum ValidatorState {
+    Idle,
+    Check,
+    Respond,
+}
+
+#[derive(LogicBlock, Default)]
+pub struct Validator {
+    pub clock: Signal<In, Clock>,
+    pub cfg_valid: Signal<In, Bit>,
+    pub cfg_address: Signal<In, Bits<16>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub s_account: Signal<In, Bits<32>>,
+    pub s_signature_ok: Signal<In, Bit>,
+    pub s_nonce: Signal<In, Bits<64>>,
+    pub s_version: Signal<In, Bits<8>>,
+    pub s_type: Signal<In, Bits<8>>,
+    pub s_side: Signal<In, Bits<8>>,
+    pub s_tif: Signal<In, Bits<8>>,
+    pub s_stp: Signal<In, Bits<8>>,
+    pub s_flags: Signal<In, Bits<8>>,
+    pub s_reserved_nonzero: Signal<In, Bit>,
+    pub s_instrument: Signal<In, Bits<16>>,
+    pub s_price: Signal<In, Bits<32>>,
+    pub s_qty: Signal<In, Bits<32>>,
+    pub s_target_nonzero: Signal<In, Bit>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    pub m_reason: Signal<Out, Bits<8>>,
+    pub m_book: Signal<Out, Bits<3>>,
+    known: RAM<Bit, 10>,
+    nonce_lo: RAM<Bits<32>, 10>,
+    nonce_hi: RAM<Bits<32>, 10>,
+    entry0: InstrumentEntry,
+    entry1: InstrumentEntry,
+    entry2: InstrumentEntry,
+    entry3: InstrumentEntry,
+    entry4: InstrumentEntry,
+    entry5: InstrumentEntry,
+    entry6: InstrumentEntry,
+    entry7: InstrumentEntry,
+    state: DFF<ValidatorState>,
+    account: DFF<Bits<10>>,
+    account_in_range: DFF<Bit>,
+    signature_ok: DFF<Bit>,
+    nonce: DFF<Bits<64>>,
+    malformed: DFF<Bit>,
+    instrument_found: DFF<Bit>,
+    book: DFF<Bits<3>>,
+    unsupported: DFF<Bit>,
+    is_new: DFF<Bit>,
+    qty_bad: DFF<Bit>,
+    price_bad: DFF<Bit>,
+    reason: DFF<Bits<8>>,
+    last_nonce: Signal<Local, Bits<64>>,
+}
+
+impl Logic for Validator {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            state,
+            account,
+            account_in_range,
+            signature_ok,
+            nonce,
+            malformed,
+            instrument_found,
+            book,
+            unsupported,
+            is_new,
+            qty_bad,
+            price_bad,
+            reason
+        );
+        self.known.read_clock.next = self.clock.val();
+        self.known.write_clock.next = self.clock.val();
+        self.nonce_lo.read_clock.next = self.clock.val();
+        self.nonce_lo.write_clock.next = self.clock.val();
+        self.nonce_hi.read_clock.next = self.clock.val();
+        self.nonce_hi.write_clock.next = self.clock.val();
+        self.entry0.clock.next = self.clock.val();
+        self.entry0.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 256);
+        self.entry0.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry0.cfg_data.next = self.cfg_data.val();
+        self.entry0.instrument.next = self.s_instrument.val();
+        self.entry0.price.next = self.s_price.val();
+        self.entry0.qty.next = self.s_qty.val();
+        self.entry1.clock.next = self.clock.val();
+        self.entry1.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 257);
+        self.entry1.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry1.cfg_data.next = self.cfg_data.val();
+        self.entry1.instrument.next = self.s_instrument.val();
+        self.entry1.price.next = self.s_price.val();
+        self.entry1.qty.next = self.s_qty.val();
+        self.entry2.clock.next = self.clock.val();
+        self.entry2.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 258);
+        self.entry2.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry2.cfg_data.next = self.cfg_data.val();
+        self.entry2.instrument.next = self.s_instrument.val();
+        self.entry2.price.next = self.s_price.val();
+        self.entry2.qty.next = self.s_qty.val();
+        self.entry3.clock.next = self.clock.val();
+        self.entry3.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 259);
+        self.entry3.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry3.cfg_data.next = self.cfg_data.val();
+        self.entry3.instrument.next = self.s_instrument.val();
+        self.entry3.price.next = self.s_price.val();
+        self.entry3.qty.next = self.s_qty.val();
+        self.entry4.clock.next = self.clock.val();
+        self.entry4.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 260);
+        self.entry4.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry4.cfg_data.next = self.cfg_data.val();
+        self.entry4.instrument.next = self.s_instrument.val();
+        self.entry4.price.next = self.s_price.val();
+        self.entry4.qty.next = self.s_qty.val();
+        self.entry5.clock.next = self.clock.val();
+        self.entry5.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 261);
+        self.entry5.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry5.cfg_data.next = self.cfg_data.val();
+        self.entry5.instrument.next = self.s_instrument.val();
+        self.entry5.price.next = self.s_price.val();
+        self.entry5.qty.next = self.s_qty.val();
+        self.entry6.clock.next = self.clock.val();
+        self.entry6.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 262);
+        self.entry6.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry6.cfg_data.next = self.cfg_data.val();
+        self.entry6.instrument.next = self.s_instrument.val();
+        self.entry6.price.next = self.s_price.val();
+        self.entry6.qty.next = self.s_qty.val();
+        self.entry7.clock.next = self.clock.val();
+        self.entry7.cfg_write.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 263);
+        self.entry7.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+        self.entry7.cfg_data.next = self.cfg_data.val();
+        self.entry7.instrument.next = self.s_instrument.val();
+        self.entry7.price.next = self.s_price.val();
+        self.entry7.qty.next = self.s_qty.val();
+        // Configuration: account known bits.
+        self.known.write_enable.next =
+            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<6>(10) == 0);
+        self.known.write_address.next = self.cfg_address.val().get_bits::<10>(0);
+        self.known.write_data.next = self.cfg_data.val().get_bit(0);
+        // Nonce table: read at accept, written in Check when the nonce is consumed.
+        self.known.read_address.next = self.s_account.val().get_bits::<10>(0);
+        self.nonce_lo.read_address.next = self.s_account.val().get_bits::<10>(0);
+        self.nonce_hi.read_address.next = self.s_account.val().get_bits::<10>(0);
+        self.nonce_lo.write_address.next = self.account.q.val();
+        self.nonce_hi.write_address.next = self.account.q.val();
+        self.nonce_lo.write_data.next = self.nonce.q.val().get_bits::<32>(0);
+        self.nonce_hi.write_data.next = self.nonce.q.val().get_bits::<32>(32);
+        self.nonce_lo.write_enable.next = false;
+        self.nonce_hi.write_enable.next = false;
+        self.last_nonce.next = (bit_cast::<64, 32>(self.nonce_hi.read_data.val()) << 32)
+            | bit_cast::<64, 32>(self.nonce_lo.read_data.val());
+        self.s_ready.next = false;
+        self.m_valid.next = false;
+        self.m_reason.next = self.reason.q.val();
+        self.m_book.next = 0.into();
+        if !self.reason.q.val().any() {
+            self.m_book.next = self.book.q.val();
+        }
+        match self.state.q.val() {
+            ValidatorState::Idle => {
+                self.s_ready.next = true;
+                if self.s_valid.val() {
+                    self.state.d.next = ValidatorState::Check;
+                    self.account.d.next = self.s_account.val().get_bits::<10>(0);
+                    self.account_in_range.d.next = !self.s_account.val().get_bits::<22>(10).any();
+                    self.signature_ok.d.next = self.s_signature_ok.val();
+                    self.nonce.d.next = self.s_nonce.val();
+                    self.malformed.d.next = (self.s_version.val() != 1)
+                        | self.s_flags.val().any()
+                        | self.s_reserved_nonzero.val()
+                        | (self.s_type.val() == 0)
+                        | (self.s_type.val() > 4)
+                        | (self.s_side.val() > 1)
+                        | (self.s_tif.val() > 3)
+                        | (self.s_stp.val() > 4)
+                        | ((self.s_type.val() == 1) & self.s_target_nonzero.val())
+                        | ((self.s_type.val() == 2)
+                            & (self.s_price.val().any() | self.s_qty.val().any()));
+                    self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
+                    self.is_new.d.next = self.s_type.val() == 1;
+                    self.instrument_found.d.next = false;
+                    self.book.d.next = 0.into();
+                    self.qty_bad.d.next = false;
+                    self.price_bad.d.next = false;
+                    if self.entry0.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 0.into();
+                        self.qty_bad.d.next = !self.entry0.qty_ok.val();
+                        self.price_bad.d.next = !self.entry0.price_ok.val();
+                    }
+                    if self.entry1.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 1.into();
+                        self.qty_bad.d.next = !self.entry1.qty_ok.val();
+                        self.price_bad.d.next = !self.entry1.price_ok.val();
+                    }
+                    if self.entry2.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 2.into();
+                        self.qty_bad.d.next = !self.entry2.qty_ok.val();
+                        self.price_bad.d.next = !self.entry2.price_ok.val();
+                    }
+                    if self.entry3.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 3.into();
+                        self.qty_bad.d.next = !self.entry3.qty_ok.val();
+                        self.price_bad.d.next = !self.entry3.price_ok.val();
+                    }
+                    if self.entry4.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 4.into();
+                        self.qty_bad.d.next = !self.entry4.qty_ok.val();
+                        self.price_bad.d.next = !self.entry4.price_ok.val();
+                    }
+                    if self.entry5.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 5.into();
+                        self.qty_bad.d.next = !self.entry5.qty_ok.val();
+                        self.price_bad.d.next = !self.entry5.price_ok.val();
+                    }
+                    if self.entry6.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 6.into();
+                        self.qty_bad.d.next = !self.entry6.qty_ok.val();
+                        self.price_bad.d.next = !self.entry6.price_ok.val();
+                    }
+                    if self.entry7.hit.val() {
+                        self.instrument_found.d.next = true;
+                        self.book.d.next = 7.into();
+                        self.qty_bad.d.next = !self.entry7.qty_ok.val();
+                        self.price_bad.d.next = !self.entry7.price_ok.val();
+                    }
+                }
+            }
+            ValidatorState::Check => {
+                self.state.d.next = ValidatorState::Respond;
+                self.reason.d.next = 0.into();
+                if !self.account_in_range.q.val() | !self.known.read_data.val() {
+                    self.reason.d.next = 2.into();
+                } else {
+                    if !self.signature_ok.q.val() {
+                        self.reason.d.next = 1.into();
+                    } else {
+                        if self.nonce.q.val() == self.last_nonce.val() {
+                            self.reason.d.next = 3.into();
+                        } else {
+                            if self.nonce.q.val() < self.last_nonce.val() {
+                                self.reason.d.next = 4.into();
+                            } else {
+                                self.nonce_lo.write_enable.next = true;
+                                self.nonce_hi.write_enable.next = true;
+                                if self.malformed.q.val() {
+                                    self.reason.d.next = 5.into();
+                                } else {
+                                    if !self.instrument_found.q.val() {
+                                        self.reason.d.next = 7.into();
+                                    } else {
+                                        if self.unsupported.q.val() {
+                                            self.reason.d.next = 6.into();
+                                        } else {
+                                            if self.is_new.q.val() & self.qty_bad.q.val() {
+                                                self.reason.d.next = 8.into();
+                                            } else {
+                                                if self.is_new.q.val() & self.price_bad.q.val() {
+                                                    self.reason.d.next = 9.into();
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ValidatorState::Respond => {
+                self.m_valid.next = true;
+                if self.m_ready.val() {
+                    self.state.d.next = ValidatorState::Idle;
+                }
+            }
+        }
+    }
+}
+
+/// The Verilog of a Validator as a top module.
+pub fn verilog() -> String {
+    let mut uut = Validator::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
