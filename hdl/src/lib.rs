@@ -8,11 +8,13 @@
 //! follow (issue 3); the software path in `host` is the reference they must reproduce.
 
 pub mod ctz32;
+pub mod deserializer;
 pub mod order_pool;
 pub mod priority_bitmap;
 pub mod stamper;
 pub mod validator;
 
+pub use deserializer::Deserializer;
 pub use order_pool::OrderPool;
 pub use priority_bitmap::PriorityBitmap;
 pub use stamper::Stamper;

@@ -110,3 +110,9 @@ impl Clocked for hdl::Validator {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::Deserializer {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

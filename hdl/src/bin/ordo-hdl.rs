@@ -34,6 +34,8 @@ enum BlockName {
     OrderPool,
     /// Sequencer checks before matching (hdl::validator).
     Validator,
+    /// Order-entry words to fields (hdl::deserializer).
+    Deserializer,
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         BlockName::PriorityBitmap => hdl::priority_bitmap::verilog(),
         BlockName::OrderPool => hdl::order_pool::verilog(),
         BlockName::Validator => hdl::validator::verilog(),
+        BlockName::Deserializer => hdl::deserializer::verilog(),
     };
     match out {
         None => {
