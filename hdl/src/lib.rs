@@ -9,12 +9,14 @@
 
 pub mod ctz32;
 pub mod deserializer;
+pub mod level_queues;
 pub mod order_pool;
 pub mod priority_bitmap;
 pub mod stamper;
 pub mod validator;
 
 pub use deserializer::Deserializer;
+pub use level_queues::LevelQueues;
 pub use order_pool::OrderPool;
 pub use priority_bitmap::PriorityBitmap;
 pub use stamper::Stamper;

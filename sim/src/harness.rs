@@ -116,3 +116,9 @@ impl Clocked for hdl::Deserializer {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::LevelQueues {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -36,6 +36,8 @@ enum BlockName {
     Validator,
     /// Order-entry words to fields (hdl::deserializer).
     Deserializer,
+    /// Per-level FIFOs of resting orders (hdl::level_queues).
+    LevelQueues,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         BlockName::OrderPool => hdl::order_pool::verilog(),
         BlockName::Validator => hdl::validator::verilog(),
         BlockName::Deserializer => hdl::deserializer::verilog(),
+        BlockName::LevelQueues => hdl::level_queues::verilog(),
     };
     match out {
         None => {
