@@ -9,6 +9,7 @@
 
 pub mod ctz32;
 pub mod deserializer;
+pub mod event_serializer;
 pub mod level_queues;
 pub mod order_pool;
 pub mod priority_bitmap;
@@ -16,6 +17,7 @@ pub mod stamper;
 pub mod validator;
 
 pub use deserializer::Deserializer;
+pub use event_serializer::EventSerializer;
 pub use level_queues::LevelQueues;
 pub use order_pool::OrderPool;
 pub use priority_bitmap::PriorityBitmap;

@@ -122,3 +122,9 @@ impl Clocked for hdl::LevelQueues {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::EventSerializer {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

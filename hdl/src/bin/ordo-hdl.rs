@@ -38,6 +38,8 @@ enum BlockName {
     Deserializer,
     /// Per-level FIFOs of resting orders (hdl::level_queues).
     LevelQueues,
+    /// Sequence numbers and event records out (hdl::event_serializer).
+    EventSerializer,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         BlockName::Validator => hdl::validator::verilog(),
         BlockName::Deserializer => hdl::deserializer::verilog(),
         BlockName::LevelQueues => hdl::level_queues::verilog(),
+        BlockName::EventSerializer => hdl::event_serializer::verilog(),
     };
     match out {
         None => {
