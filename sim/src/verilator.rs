@@ -258,3 +258,41 @@ int main(int argc, char** argv) {{
         n_out = outputs.len(),
     )
 }
+
+/// A cycle on which the Verilator build and the rust-hdl simulation disagree.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Difference {
+    pub cycle: usize,
+    pub verilator: Vec<u64>,
+    pub rust_hdl: Vec<u64>,
+}
+
+/// Build `verilog`, replay the per-cycle `inputs` recorded from a rust-hdl run, and return
+/// the first cycle whose outputs differ from the recorded `outputs` (None: identical on
+/// every cycle).
+pub fn first_difference(
+    name: &str,
+    verilog: &str,
+    input_ports: &[Port],
+    output_ports: &[Port],
+    inputs: &[Vec<u64>],
+    outputs: &[Vec<u64>],
+) -> Result<Option<Difference>, Error> {
+    assert_eq!(
+        inputs.len(),
+        outputs.len(),
+        "one output vector per input vector"
+    );
+    let model = Verilated::build(name, verilog, input_ports, output_ports)?;
+    let got = model.run(inputs)?;
+    Ok(got
+        .into_iter()
+        .zip(outputs)
+        .enumerate()
+        .find(|(_, (v, r))| v != *r)
+        .map(|(cycle, (verilator, rust_hdl))| Difference {
+            cycle,
+            verilator,
+            rust_hdl: rust_hdl.clone(),
+        }))
+}

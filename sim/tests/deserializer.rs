@@ -5,7 +5,7 @@ use abi::OrderMessage;
 use hdl::deserializer::{verilog, Deserializer, WORDS};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const OUTPUT_NAMES: [(&str, u32); 16] = [
     ("s_ready", 1),
@@ -186,13 +186,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
         .iter()
         .map(|&(name, bits)| Port { name, bits })
         .collect();
-    let model =
-        Verilated::build("deserializer", &verilog(), &inputs, &outputs).expect("verilator build");
-    let got = model.run(&run.inputs).expect("verilator run");
-    assert_eq!(got.len(), run.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in got.iter().zip(&run.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "deserializer",
+        &verilog(),
+        &inputs,
+        &outputs,
+        &run.inputs,
+        &run.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

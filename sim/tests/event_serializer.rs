@@ -5,7 +5,7 @@ use abi::{Event, EVENT_BYTES};
 use hdl::event_serializer::{verilog, EventSerializer, WORDS};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUT_NAMES: [(&str, u32); 15] = [
     ("s_valid", 1),
@@ -201,13 +201,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
             bits: 1,
         },
     ];
-    let model = Verilated::build("event_serializer", &verilog(), &inputs, &outputs)
-        .expect("verilator build");
-    let got = model.run(&run.inputs).expect("verilator run");
-    assert_eq!(got.len(), run.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in got.iter().zip(&run.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "event_serializer",
+        &verilog(),
+        &inputs,
+        &outputs,
+        &run.inputs,
+        &run.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use hdl::level_queues::{verilog, LevelQueues, Model, OP_HEAD, OP_NEXT, OP_PUSH, OP_REMOVE};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUTS: [Port; 5] = [
     Port {
@@ -191,13 +191,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // Proves the Verilator build matches the rust-hdl simulation on every cycle.
     let commands = commands(7, 3_000);
     let run = drive(&commands, 7, 20, 70);
-    let model =
-        Verilated::build("level_queues", &verilog(), &INPUTS, &OUTPUTS).expect("verilator build");
-    let got = model.run(&run.inputs).expect("verilator run");
-    assert_eq!(got.len(), run.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in got.iter().zip(&run.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "level_queues",
+        &verilog(),
+        &INPUTS,
+        &OUTPUTS,
+        &run.inputs,
+        &run.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

@@ -4,7 +4,7 @@ use abi::{EventKind, OrderId};
 use hdl::order_pool::{verilog, Model, OrderPool, OP_ALLOCATE, OP_RELEASE, SLOTS};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUTS: [Port; 4] = [
     Port {
@@ -254,13 +254,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
             pool.command(Command::Release(slot));
         }
     }
-    let model =
-        Verilated::build("order_pool", &verilog(), &INPUTS, &OUTPUTS).expect("verilator build");
-    let outputs = model.run(&pool.inputs).expect("verilator run");
-    assert_eq!(outputs.len(), pool.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in outputs.iter().zip(&pool.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "order_pool",
+        &verilog(),
+        &INPUTS,
+        &OUTPUTS,
+        &pool.inputs,
+        &pool.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use hdl::priority_bitmap::{verilog, Model, PriorityBitmap, KEYS, OP_CLEAR, OP_FIRST_FROM, OP_SET};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUTS: [Port; 4] = [
     Port {
@@ -180,13 +180,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // backpressured run.
     let commands = commands(7, 4_000);
     let run = drive(&commands, 7, 20, 70);
-    let model = Verilated::build("priority_bitmap", &verilog(), &INPUTS, &OUTPUTS)
-        .expect("verilator build");
-    let outputs = model.run(&run.inputs).expect("verilator run");
-    assert_eq!(outputs.len(), run.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in outputs.iter().zip(&run.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "priority_bitmap",
+        &verilog(),
+        &INPUTS,
+        &OUTPUTS,
+        &run.inputs,
+        &run.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

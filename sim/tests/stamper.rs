@@ -3,7 +3,7 @@
 use hdl::stamper::{model, verilog, Stamper};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUTS: [Port; 3] = [
     Port {
@@ -163,13 +163,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // fed the same per-cycle inputs (recorded from a backpressured run).
     let arrivals = arrivals(7, 3_000);
     let run = drive(&arrivals, 7, 25, 60);
-    let model =
-        Verilated::build("stamper", &verilog(), &INPUTS, &OUTPUTS).expect("verilator build");
-    let outputs = model.run(&run.inputs).expect("verilator run");
-    assert_eq!(outputs.len(), run.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in outputs.iter().zip(&run.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+    let difference = first_difference(
+        "stamper",
+        &verilog(),
+        &INPUTS,
+        &OUTPUTS,
+        &run.inputs,
+        &run.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]

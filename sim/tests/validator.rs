@@ -6,7 +6,7 @@ use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::verilator::{first_difference, Port};
 
 const INPUT_NAMES: [(&str, u32); 19] = [
     ("cfg_valid", 1),
@@ -317,18 +317,15 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     for (message, ok) in messages(&config).into_iter().take(800) {
         bench.validate(message, ok);
     }
-    let model = Verilated::build(
+    let difference = first_difference(
         "validator",
         &verilog(),
         &ports(&INPUT_NAMES),
         &ports(&OUTPUT_NAMES),
-    )
-    .expect("verilator build");
-    let outputs = model.run(&bench.inputs).expect("verilator run");
-    assert_eq!(outputs.len(), bench.outputs.len());
-    for (cycle, (verilator, rust_hdl)) in outputs.iter().zip(&bench.outputs).enumerate() {
-        assert_eq!(verilator, rust_hdl, "first difference at cycle {cycle}");
-    }
+        &bench.inputs,
+        &bench.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
 }
 
 #[test]
