@@ -13,6 +13,7 @@ pub mod event_serializer;
 pub mod level_queues;
 pub mod order_pool;
 pub mod priority_bitmap;
+pub mod reorder;
 pub mod stamper;
 pub mod validator;
 
@@ -21,5 +22,6 @@ pub use event_serializer::EventSerializer;
 pub use level_queues::LevelQueues;
 pub use order_pool::OrderPool;
 pub use priority_bitmap::PriorityBitmap;
+pub use reorder::Reorder;
 pub use stamper::Stamper;
 pub use validator::Validator;

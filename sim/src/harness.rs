@@ -128,3 +128,9 @@ impl Clocked for hdl::EventSerializer {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::Reorder {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -40,6 +40,8 @@ enum BlockName {
     LevelQueues,
     /// Sequence numbers and event records out (hdl::event_serializer).
     EventSerializer,
+    /// Arrival-order release of signature verdicts (hdl::reorder).
+    Reorder,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         BlockName::Deserializer => hdl::deserializer::verilog(),
         BlockName::LevelQueues => hdl::level_queues::verilog(),
         BlockName::EventSerializer => hdl::event_serializer::verilog(),
+        BlockName::Reorder => hdl::reorder::verilog(),
     };
     match out {
         None => {
