@@ -134,3 +134,9 @@ impl Clocked for hdl::Reorder {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::Matcher {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -42,6 +42,8 @@ enum BlockName {
     EventSerializer,
     /// Arrival-order release of signature verdicts (hdl::reorder).
     Reorder,
+    /// The matching core (hdl::matcher).
+    Matcher,
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         BlockName::LevelQueues => hdl::level_queues::verilog(),
         BlockName::EventSerializer => hdl::event_serializer::verilog(),
         BlockName::Reorder => hdl::reorder::verilog(),
+        BlockName::Matcher => hdl::matcher::verilog(),
     };
     match out {
         None => {

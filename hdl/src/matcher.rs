@@ -1,0 +1,1314 @@
+//! Matching core: price-time priority over several books, the contract's order types, STP
+//! modes, reject reasons and order-id allocation (docs/abi.md §10–12), step for step as the
+//! software `LadderBook` (host/src/engine/book.rs) so the events come out identical.
+//!
+//! Correctness-first: one FSM over block RAMs, one RAM access per table per cycle, no
+//! pipelining (cycle budget and the way to the goals: docs/hardware.md).
+//!
+//! Input: one validated message per handshake (`s_*`): `s_cancel`, `s_book` (3), `s_instrument`
+//! (16), `s_account` (32), `s_side` (1: 0 buy, 1 sell), `s_price` (32), `s_qty` (32), `s_tif`
+//! (2), `s_stp` (3, resolved: 1 none, 2 cancel newest, 3 cancel oldest, 4 both),
+//! `s_client_ref` (64), `s_target` (64, cancel), `s_own_key` / `s_cross_key` (12: the limit's
+//! priority key on its own side and on the opposite side).
+//! Output: the message's events without sequence number and stamp (`m_*`, one per
+//! handshake, fields as abi §5), then `s_ready` again.
+
+use rust_hdl::prelude::*;
+
+use crate::ctz32::Ctz32;
+
+/// Order slots (the ECP5 configuration's `orders_resting_max`).
+pub const SLOTS: usize = 1 << 14;
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
+pub enum MatcherState {
+    Idle,
+    PreCheck,
+    FokLevel,
+    FokOrder,
+    FokNextLevel,
+    Alloc,
+    AllocRead,
+    MatchFind,
+    MatchLevel,
+    MatchHead,
+    MatchMaker,
+    MatchDecide,
+    UnlinkStart,
+    UnlinkLevel,
+    Release,
+    Finish,
+    ReleaseTaker,
+    LinkStart,
+    LinkLevel,
+    LinkTail,
+    CancelRead,
+    CancelCheck,
+    FindStart,
+    FindWord,
+    FindSum,
+    FindWord2,
+    BitStart,
+    BitWord,
+    BitSum,
+    Emit,
+}
+
+#[derive(LogicBlock, Default)]
+pub struct Matcher {
+    pub clock: Signal<In, Clock>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub s_cancel: Signal<In, Bit>,
+    pub s_book: Signal<In, Bits<3>>,
+    pub s_instrument: Signal<In, Bits<16>>,
+    pub s_account: Signal<In, Bits<32>>,
+    pub s_side: Signal<In, Bit>,
+    pub s_price: Signal<In, Bits<32>>,
+    pub s_qty: Signal<In, Bits<32>>,
+    pub s_tif: Signal<In, Bits<2>>,
+    pub s_stp: Signal<In, Bits<3>>,
+    pub s_client_ref: Signal<In, Bits<64>>,
+    pub s_target: Signal<In, Bits<64>>,
+    pub s_own_key: Signal<In, Bits<12>>,
+    pub s_cross_key: Signal<In, Bits<12>>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    pub m_kind: Signal<Out, Bits<8>>,
+    pub m_reason: Signal<Out, Bits<8>>,
+    pub m_side: Signal<Out, Bits<8>>,
+    pub m_instrument: Signal<Out, Bits<16>>,
+    pub m_account: Signal<Out, Bits<32>>,
+    pub m_price: Signal<Out, Bits<32>>,
+    pub m_order_id: Signal<Out, Bits<64>>,
+    pub m_qty: Signal<Out, Bits<32>>,
+    pub m_remaining: Signal<Out, Bits<32>>,
+    pub m_ref: Signal<Out, Bits<64>>,
+    pub m_maker_account: Signal<Out, Bits<32>>,
+    pub m_maker_remaining: Signal<Out, Bits<32>>,
+    // Order slots.
+    slot_qty: RAM<Bits<32>, 14>,
+    slot_account: RAM<Bits<32>, 14>,
+    slot_price: RAM<Bits<32>, 14>,
+    slot_generation: RAM<Bits<32>, 14>,
+    slot_ref_lo: RAM<Bits<32>, 14>,
+    slot_ref_hi: RAM<Bits<32>, 14>,
+    /// resting (16) ‖ book (13..16) ‖ side (12) ‖ key (0..12)
+    slot_meta: RAM<Bits<17>, 14>,
+    /// Level links, bit 14 = present. `slot_next` also links free slots.
+    slot_prev: RAM<Bits<15>, 14>,
+    slot_next: RAM<Bits<15>, 14>,
+    // Levels: head (0..14) ‖ tail (14..28), occupancy; address book ‖ side ‖ key.
+    level: RAM<Bits<28>, 16>,
+    level_occupied: RAM<Bit, 16>,
+    // Bitmaps: words (address book ‖ side ‖ word) and summaries (book ‖ side ‖ summary word).
+    bitmap_word: RAM<Bits<32>, 11>,
+    bitmap_summary: RAM<Bits<32>, 6>,
+    ctz_a: Ctz32,
+    ctz_b: Ctz32,
+    state: DFF<MatcherState>,
+    find_return: DFF<MatcherState>,
+    bit_return: DFF<MatcherState>,
+    unlink_return: DFF<MatcherState>,
+    emit_return: DFF<MatcherState>,
+    // The message.
+    cancel: DFF<Bit>,
+    book: DFF<Bits<3>>,
+    instrument: DFF<Bits<16>>,
+    account: DFF<Bits<32>>,
+    side: DFF<Bit>,
+    price: DFF<Bits<32>>,
+    qty: DFF<Bits<32>>,
+    tif: DFF<Bits<2>>,
+    stp: DFF<Bits<3>>,
+    client_ref: DFF<Bits<64>>,
+    target: DFF<Bits<64>>,
+    own_key: DFF<Bits<12>>,
+    cross_key: DFF<Bits<12>>,
+    // The taker.
+    remaining: DFF<Bits<32>>,
+    stopped: DFF<Bit>,
+    fok_sum: DFF<Bits<64>>,
+    taker_slot: DFF<Bits<14>>,
+    taker_generation: DFF<Bits<32>>,
+    from_fresh: DFF<Bit>,
+    // Free slots: a LIFO stack through slot_next, then never-used slots from `fresh`.
+    free_head: DFF<Bits<14>>,
+    stacked: DFF<Bit>,
+    fresh: DFF<Bits<14>>,
+    fresh_exhausted: DFF<Bit>,
+    // Find: first marked key >= find_key on side find_side.
+    find_side: DFF<Bit>,
+    find_key: DFF<Bits<12>>,
+    find_word: DFF<Bits<7>>,
+    found: DFF<Bit>,
+    found_key: DFF<Bits<12>>,
+    // Bit set/clear.
+    bit_side: DFF<Bit>,
+    bit_key: DFF<Bits<12>>,
+    bit_set: DFF<Bit>,
+    bit_word_empty: DFF<Bit>,
+    // The order being walked, matched or unlinked.
+    level_key: DFF<Bits<12>>,
+    unlink_side: DFF<Bit>,
+    maker_slot: DFF<Bits<14>>,
+    maker_qty: DFF<Bits<32>>,
+    maker_account: DFF<Bits<32>>,
+    maker_price: DFF<Bits<32>>,
+    maker_generation: DFF<Bits<32>>,
+    maker_ref: DFF<Bits<64>>,
+    maker_prev: DFF<Bits<15>>,
+    maker_next: DFF<Bits<15>>,
+    // The event being emitted.
+    ev_kind: DFF<Bits<8>>,
+    ev_reason: DFF<Bits<8>>,
+    ev_side: DFF<Bits<8>>,
+    ev_account: DFF<Bits<32>>,
+    ev_price: DFF<Bits<32>>,
+    ev_order_id: DFF<Bits<64>>,
+    ev_qty: DFF<Bits<32>>,
+    ev_remaining: DFF<Bits<32>>,
+    ev_ref: DFF<Bits<64>>,
+    ev_maker_account: DFF<Bits<32>>,
+    ev_maker_remaining: DFF<Bits<32>>,
+    // Combinational helpers.
+    opposite: Signal<Local, Bit>,
+    taker_id: Signal<Local, Bits<64>>,
+    maker_id: Signal<Local, Bits<64>>,
+    fill_qty: Signal<Local, Bits<32>>,
+    fok_next: Signal<Local, Bits<64>>,
+    same_account: Signal<Local, Bit>,
+    next_generation: Signal<Local, Bits<32>>,
+    word_next: Signal<Local, Bits<8>>,
+    summary_next: Signal<Local, Bits<3>>,
+    new_word: Signal<Local, Bits<32>>,
+    level_head: Signal<Local, Bits<14>>,
+    level_tail: Signal<Local, Bits<14>>,
+}
+
+impl Logic for Matcher {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            state,
+            find_return,
+            bit_return,
+            unlink_return,
+            emit_return,
+            cancel,
+            book,
+            instrument,
+            account,
+            side,
+            price,
+            qty,
+            tif,
+            stp,
+            client_ref,
+            target,
+            own_key,
+            cross_key,
+            remaining,
+            stopped,
+            fok_sum,
+            taker_slot,
+            taker_generation,
+            from_fresh,
+            free_head,
+            stacked,
+            fresh,
+            fresh_exhausted,
+            find_side,
+            find_key,
+            find_word,
+            found,
+            found_key,
+            bit_side,
+            bit_key,
+            bit_set,
+            bit_word_empty,
+            level_key,
+            unlink_side,
+            maker_slot,
+            maker_qty,
+            maker_account,
+            maker_price,
+            maker_generation,
+            maker_ref,
+            maker_prev,
+            maker_next,
+            ev_kind,
+            ev_reason,
+            ev_side,
+            ev_account,
+            ev_price,
+            ev_order_id,
+            ev_qty,
+            ev_remaining,
+            ev_ref,
+            ev_maker_account,
+            ev_maker_remaining
+        );
+        self.slot_qty.read_clock.next = self.clock.val();
+        self.slot_qty.write_clock.next = self.clock.val();
+        self.slot_account.read_clock.next = self.clock.val();
+        self.slot_account.write_clock.next = self.clock.val();
+        self.slot_price.read_clock.next = self.clock.val();
+        self.slot_price.write_clock.next = self.clock.val();
+        self.slot_generation.read_clock.next = self.clock.val();
+        self.slot_generation.write_clock.next = self.clock.val();
+        self.slot_ref_lo.read_clock.next = self.clock.val();
+        self.slot_ref_lo.write_clock.next = self.clock.val();
+        self.slot_ref_hi.read_clock.next = self.clock.val();
+        self.slot_ref_hi.write_clock.next = self.clock.val();
+        self.slot_meta.read_clock.next = self.clock.val();
+        self.slot_meta.write_clock.next = self.clock.val();
+        self.slot_prev.read_clock.next = self.clock.val();
+        self.slot_prev.write_clock.next = self.clock.val();
+        self.slot_next.read_clock.next = self.clock.val();
+        self.slot_next.write_clock.next = self.clock.val();
+        self.level.read_clock.next = self.clock.val();
+        self.level.write_clock.next = self.clock.val();
+        self.level_occupied.read_clock.next = self.clock.val();
+        self.level_occupied.write_clock.next = self.clock.val();
+        self.bitmap_word.read_clock.next = self.clock.val();
+        self.bitmap_word.write_clock.next = self.clock.val();
+        self.bitmap_summary.read_clock.next = self.clock.val();
+        self.bitmap_summary.write_clock.next = self.clock.val();
+        // Helpers.
+        self.opposite.next = !self.side.q.val();
+        self.taker_id.next = (bit_cast::<64, 32>(self.taker_generation.q.val()) << 32)
+            | bit_cast::<64, 14>(self.taker_slot.q.val());
+        self.maker_id.next = (bit_cast::<64, 32>(self.maker_generation.q.val()) << 32)
+            | bit_cast::<64, 14>(self.maker_slot.q.val());
+        self.same_account.next =
+            (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != 1);
+        self.fill_qty.next = self.remaining.q.val();
+        if self.maker_qty.q.val() < self.remaining.q.val() {
+            self.fill_qty.next = self.maker_qty.q.val();
+        }
+        self.next_generation.next = self.slot_generation.read_data.val() + 1;
+        if self.slot_generation.read_data.val().all() {
+            self.next_generation.next = 1.into();
+        }
+        self.fok_next.next =
+            self.fok_sum.q.val() + bit_cast::<64, 32>(self.slot_qty.read_data.val());
+        self.word_next.next = bit_cast::<8, 7>(self.find_key.q.val().get_bits::<7>(5)) + 1;
+        self.summary_next.next = bit_cast::<3, 2>(self.find_word.q.val().get_bits::<2>(5)) + 1;
+        self.new_word.next = self.bitmap_word.read_data.val();
+        self.level_head.next = self.level.read_data.val().get_bits::<14>(0);
+        self.level_tail.next = self.level.read_data.val().get_bits::<14>(14);
+        self.ctz_a.word.next = self.bitmap_word.read_data.val();
+        self.ctz_b.word.next = self.bitmap_summary.read_data.val();
+        // RAM defaults: no writes; reads at address 0.
+        self.slot_qty.read_address.next = 0.into();
+        self.slot_qty.write_address.next = 0.into();
+        self.slot_qty.write_enable.next = false;
+        self.slot_account.read_address.next = 0.into();
+        self.slot_account.write_address.next = 0.into();
+        self.slot_account.write_enable.next = false;
+        self.slot_price.read_address.next = 0.into();
+        self.slot_price.write_address.next = 0.into();
+        self.slot_price.write_enable.next = false;
+        self.slot_generation.read_address.next = 0.into();
+        self.slot_generation.write_address.next = 0.into();
+        self.slot_generation.write_enable.next = false;
+        self.slot_ref_lo.read_address.next = 0.into();
+        self.slot_ref_lo.write_address.next = 0.into();
+        self.slot_ref_lo.write_enable.next = false;
+        self.slot_ref_hi.read_address.next = 0.into();
+        self.slot_ref_hi.write_address.next = 0.into();
+        self.slot_ref_hi.write_enable.next = false;
+        self.slot_meta.read_address.next = 0.into();
+        self.slot_meta.write_address.next = 0.into();
+        self.slot_meta.write_enable.next = false;
+        self.slot_prev.read_address.next = 0.into();
+        self.slot_prev.write_address.next = 0.into();
+        self.slot_prev.write_enable.next = false;
+        self.slot_next.read_address.next = 0.into();
+        self.slot_next.write_address.next = 0.into();
+        self.slot_next.write_enable.next = false;
+        self.level.read_address.next = 0.into();
+        self.level.write_address.next = 0.into();
+        self.level.write_enable.next = false;
+        self.level_occupied.read_address.next = 0.into();
+        self.level_occupied.write_address.next = 0.into();
+        self.level_occupied.write_enable.next = false;
+        self.bitmap_word.read_address.next = 0.into();
+        self.bitmap_word.write_address.next = 0.into();
+        self.bitmap_word.write_enable.next = false;
+        self.bitmap_summary.read_address.next = 0.into();
+        self.bitmap_summary.write_address.next = 0.into();
+        self.bitmap_summary.write_enable.next = false;
+        self.slot_qty.write_data.next = 0.into();
+        self.slot_account.write_data.next = 0.into();
+        self.slot_price.write_data.next = 0.into();
+        self.slot_generation.write_data.next = 0.into();
+        self.slot_ref_lo.write_data.next = 0.into();
+        self.slot_ref_hi.write_data.next = 0.into();
+        self.slot_meta.write_data.next = 0.into();
+        self.slot_prev.write_data.next = 0.into();
+        self.slot_next.write_data.next = 0.into();
+        self.level.write_data.next = 0.into();
+        self.bitmap_word.write_data.next = 0.into();
+        self.bitmap_summary.write_data.next = 0.into();
+        self.level_occupied.write_data.next = false;
+        self.s_ready.next = false;
+        self.m_valid.next = false;
+        self.m_kind.next = self.ev_kind.q.val();
+        self.m_reason.next = self.ev_reason.q.val();
+        self.m_side.next = self.ev_side.q.val();
+        self.m_instrument.next = self.instrument.q.val();
+        self.m_account.next = self.ev_account.q.val();
+        self.m_price.next = self.ev_price.q.val();
+        self.m_order_id.next = self.ev_order_id.q.val();
+        self.m_qty.next = self.ev_qty.q.val();
+        self.m_remaining.next = self.ev_remaining.q.val();
+        self.m_ref.next = self.ev_ref.q.val();
+        self.m_maker_account.next = self.ev_maker_account.q.val();
+        self.m_maker_remaining.next = self.ev_maker_remaining.q.val();
+        match self.state.q.val() {
+            MatcherState::Idle => {
+                self.s_ready.next = true;
+                if self.s_valid.val() {
+                    self.cancel.d.next = self.s_cancel.val();
+                    self.book.d.next = self.s_book.val();
+                    self.instrument.d.next = self.s_instrument.val();
+                    self.account.d.next = self.s_account.val();
+                    self.side.d.next = self.s_side.val();
+                    self.price.d.next = self.s_price.val();
+                    self.qty.d.next = self.s_qty.val();
+                    self.tif.d.next = self.s_tif.val();
+                    self.stp.d.next = self.s_stp.val();
+                    self.client_ref.d.next = self.s_client_ref.val();
+                    self.target.d.next = self.s_target.val();
+                    self.own_key.d.next = self.s_own_key.val();
+                    self.cross_key.d.next = self.s_cross_key.val();
+                    self.stopped.d.next = false;
+                    self.fok_sum.d.next = 0.into();
+                    if self.s_cancel.val() {
+                        self.state.d.next = MatcherState::CancelRead;
+                    } else if (self.s_tif.val() == 2) | (self.s_tif.val() == 3) {
+                        self.find_side.d.next = !self.s_side.val();
+                        self.find_key.d.next = 0.into();
+                        self.find_return.d.next = MatcherState::PreCheck;
+                        self.state.d.next = MatcherState::FindStart;
+                    } else {
+                        self.state.d.next = MatcherState::Alloc;
+                    }
+                }
+            }
+            MatcherState::PreCheck => {
+                if self.tif.q.val() == 3 {
+                    if self.found.q.val() & (self.found_key.q.val() <= self.cross_key.q.val()) {
+                        self.ev_kind.d.next = 2.into();
+                        self.ev_reason.d.next = 10.into();
+                        self.ev_side.d.next = 0.into();
+                        if self.side.q.val() {
+                            self.ev_side.d.next = 1.into();
+                        }
+                        self.ev_account.d.next = self.account.q.val();
+                        self.ev_price.d.next = self.price.q.val();
+                        self.ev_order_id.d.next = self.target.q.val();
+                        self.ev_qty.d.next = self.qty.q.val();
+                        self.ev_remaining.d.next = 0.into();
+                        self.ev_ref.d.next = self.client_ref.q.val();
+                        self.ev_maker_account.d.next = 0.into();
+                        self.ev_maker_remaining.d.next = 0.into();
+                        self.emit_return.d.next = MatcherState::Idle;
+                        self.state.d.next = MatcherState::Emit;
+                    } else {
+                        self.state.d.next = MatcherState::Alloc;
+                    }
+                } else {
+                    if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
+                        self.ev_kind.d.next = 2.into();
+                        self.ev_reason.d.next = 11.into();
+                        self.ev_side.d.next = 0.into();
+                        if self.side.q.val() {
+                            self.ev_side.d.next = 1.into();
+                        }
+                        self.ev_account.d.next = self.account.q.val();
+                        self.ev_price.d.next = self.price.q.val();
+                        self.ev_order_id.d.next = self.target.q.val();
+                        self.ev_qty.d.next = self.qty.q.val();
+                        self.ev_remaining.d.next = 0.into();
+                        self.ev_ref.d.next = self.client_ref.q.val();
+                        self.ev_maker_account.d.next = 0.into();
+                        self.ev_maker_remaining.d.next = 0.into();
+                        self.emit_return.d.next = MatcherState::Idle;
+                        self.state.d.next = MatcherState::Emit;
+                    } else {
+                        self.level_key.d.next = self.found_key.q.val();
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | bit_cast::<16, 12>(self.found_key.q.val());
+                        self.level_occupied.read_address.next =
+                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                | bit_cast::<16, 12>(self.found_key.q.val());
+                        if self.opposite.val() {
+                            self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                                << 13)
+                                | 0x1000
+                                | bit_cast::<16, 12>(self.found_key.q.val());
+                            self.level_occupied.read_address.next =
+                                (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                    | 0x1000
+                                    | bit_cast::<16, 12>(self.found_key.q.val());
+                        }
+                        self.state.d.next = MatcherState::FokLevel;
+                    }
+                }
+            }
+            MatcherState::FokLevel => {
+                self.maker_slot.d.next = self.level_head.val();
+                self.slot_qty.read_address.next = self.level_head.val();
+                self.slot_account.read_address.next = self.level_head.val();
+                self.slot_price.read_address.next = self.level_head.val();
+                self.slot_generation.read_address.next = self.level_head.val();
+                self.slot_ref_lo.read_address.next = self.level_head.val();
+                self.slot_ref_hi.read_address.next = self.level_head.val();
+                self.slot_meta.read_address.next = self.level_head.val();
+                self.slot_prev.read_address.next = self.level_head.val();
+                self.slot_next.read_address.next = self.level_head.val();
+                self.state.d.next = MatcherState::FokOrder;
+            }
+            MatcherState::FokOrder => {
+                if (self.slot_account.read_data.val() == self.account.q.val())
+                    & (self.stp.q.val() != 1)
+                {
+                    if self.stp.q.val() != 3 {
+                        self.ev_kind.d.next = 2.into();
+                        self.ev_reason.d.next = 11.into();
+                        self.ev_side.d.next = 0.into();
+                        if self.side.q.val() {
+                            self.ev_side.d.next = 1.into();
+                        }
+                        self.ev_account.d.next = self.account.q.val();
+                        self.ev_price.d.next = self.price.q.val();
+                        self.ev_order_id.d.next = self.target.q.val();
+                        self.ev_qty.d.next = self.qty.q.val();
+                        self.ev_remaining.d.next = 0.into();
+                        self.ev_ref.d.next = self.client_ref.q.val();
+                        self.ev_maker_account.d.next = 0.into();
+                        self.ev_maker_remaining.d.next = 0.into();
+                        self.emit_return.d.next = MatcherState::Idle;
+                        self.state.d.next = MatcherState::Emit;
+                    } else {
+                        if self.slot_next.read_data.val().get_bit(14) {
+                            self.slot_qty.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_account.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_price.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_generation.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_ref_lo.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_ref_hi.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_meta.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_prev.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_next.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.state.d.next = MatcherState::FokOrder;
+                        } else {
+                            if self.level_key.q.val().all() {
+                                self.ev_kind.d.next = 2.into();
+                                self.ev_reason.d.next = 11.into();
+                                self.ev_side.d.next = 0.into();
+                                if self.side.q.val() {
+                                    self.ev_side.d.next = 1.into();
+                                }
+                                self.ev_account.d.next = self.account.q.val();
+                                self.ev_price.d.next = self.price.q.val();
+                                self.ev_order_id.d.next = self.target.q.val();
+                                self.ev_qty.d.next = self.qty.q.val();
+                                self.ev_remaining.d.next = 0.into();
+                                self.ev_ref.d.next = self.client_ref.q.val();
+                                self.ev_maker_account.d.next = 0.into();
+                                self.ev_maker_remaining.d.next = 0.into();
+                                self.emit_return.d.next = MatcherState::Idle;
+                                self.state.d.next = MatcherState::Emit;
+                            } else {
+                                self.find_side.d.next = self.opposite.val();
+                                self.find_key.d.next = self.level_key.q.val() + 1;
+                                self.find_return.d.next = MatcherState::FokNextLevel;
+                                self.state.d.next = MatcherState::FindStart;
+                            }
+                        }
+                    }
+                } else {
+                    self.fok_sum.d.next = self.fok_next.val();
+                    if self.fok_next.val() >= bit_cast::<64, 32>(self.qty.q.val()) {
+                        self.state.d.next = MatcherState::Alloc;
+                    } else {
+                        if self.slot_next.read_data.val().get_bit(14) {
+                            self.slot_qty.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_account.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_price.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_generation.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_ref_lo.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_ref_hi.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_meta.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_prev.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.slot_next.read_address.next =
+                                self.slot_next.read_data.val().get_bits::<14>(0);
+                            self.state.d.next = MatcherState::FokOrder;
+                        } else {
+                            if self.level_key.q.val().all() {
+                                self.ev_kind.d.next = 2.into();
+                                self.ev_reason.d.next = 11.into();
+                                self.ev_side.d.next = 0.into();
+                                if self.side.q.val() {
+                                    self.ev_side.d.next = 1.into();
+                                }
+                                self.ev_account.d.next = self.account.q.val();
+                                self.ev_price.d.next = self.price.q.val();
+                                self.ev_order_id.d.next = self.target.q.val();
+                                self.ev_qty.d.next = self.qty.q.val();
+                                self.ev_remaining.d.next = 0.into();
+                                self.ev_ref.d.next = self.client_ref.q.val();
+                                self.ev_maker_account.d.next = 0.into();
+                                self.ev_maker_remaining.d.next = 0.into();
+                                self.emit_return.d.next = MatcherState::Idle;
+                                self.state.d.next = MatcherState::Emit;
+                            } else {
+                                self.find_side.d.next = self.opposite.val();
+                                self.find_key.d.next = self.level_key.q.val() + 1;
+                                self.find_return.d.next = MatcherState::FokNextLevel;
+                                self.state.d.next = MatcherState::FindStart;
+                            }
+                        }
+                    }
+                }
+            }
+            MatcherState::FokNextLevel => {
+                if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 11.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                } else {
+                    self.level_key.d.next = self.found_key.q.val();
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | bit_cast::<16, 12>(self.found_key.q.val());
+                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | bit_cast::<16, 12>(self.found_key.q.val());
+                    if self.opposite.val() {
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | 0x1000
+                            | bit_cast::<16, 12>(self.found_key.q.val());
+                        self.level_occupied.read_address.next =
+                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                | 0x1000
+                                | bit_cast::<16, 12>(self.found_key.q.val());
+                    }
+                    self.state.d.next = MatcherState::FokLevel;
+                }
+            }
+            MatcherState::Alloc => {
+                if self.stacked.q.val() {
+                    self.taker_slot.d.next = self.free_head.q.val();
+                    self.from_fresh.d.next = false;
+                    self.slot_next.read_address.next = self.free_head.q.val();
+                    self.slot_generation.read_address.next = self.free_head.q.val();
+                    self.state.d.next = MatcherState::AllocRead;
+                } else if !self.fresh_exhausted.q.val() {
+                    self.taker_slot.d.next = self.fresh.q.val();
+                    self.from_fresh.d.next = true;
+                    self.slot_generation.read_address.next = self.fresh.q.val();
+                    self.state.d.next = MatcherState::AllocRead;
+                } else {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 12.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                }
+            }
+            MatcherState::AllocRead => {
+                self.slot_generation.write_address.next = self.taker_slot.q.val();
+                self.slot_generation.write_data.next = self.next_generation.val();
+                self.slot_generation.write_enable.next = true;
+                self.taker_generation.d.next = self.next_generation.val();
+                if self.from_fresh.q.val() {
+                    self.fresh.d.next = self.fresh.q.val() + 1;
+                    if self.fresh.q.val().all() {
+                        self.fresh_exhausted.d.next = true;
+                    }
+                } else {
+                    self.free_head.d.next = self.slot_next.read_data.val().get_bits::<14>(0);
+                    self.stacked.d.next = self.slot_next.read_data.val().get_bit(14);
+                }
+                self.remaining.d.next = self.qty.q.val();
+                self.ev_kind.d.next = 1.into();
+                self.ev_reason.d.next = 0.into();
+                self.ev_side.d.next = 0.into();
+                if self.side.q.val() {
+                    self.ev_side.d.next = 1.into();
+                }
+                self.ev_account.d.next = self.account.q.val();
+                self.ev_price.d.next = self.price.q.val();
+                self.ev_order_id.d.next = (bit_cast::<64, 32>(self.next_generation.val()) << 32)
+                    | bit_cast::<64, 14>(self.taker_slot.q.val());
+                self.ev_qty.d.next = self.qty.q.val();
+                self.ev_remaining.d.next = self.qty.q.val();
+                self.ev_ref.d.next = self.client_ref.q.val();
+                self.ev_maker_account.d.next = 0.into();
+                self.ev_maker_remaining.d.next = 0.into();
+                self.emit_return.d.next = MatcherState::MatchFind;
+                self.state.d.next = MatcherState::Emit;
+            }
+            MatcherState::MatchFind => {
+                if !self.remaining.q.val().any() {
+                    self.state.d.next = MatcherState::Finish;
+                } else {
+                    self.find_side.d.next = self.opposite.val();
+                    self.find_key.d.next = 0.into();
+                    self.find_return.d.next = MatcherState::MatchLevel;
+                    self.state.d.next = MatcherState::FindStart;
+                }
+            }
+            MatcherState::MatchLevel => {
+                if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
+                    self.state.d.next = MatcherState::Finish;
+                } else {
+                    self.level_key.d.next = self.found_key.q.val();
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | bit_cast::<16, 12>(self.found_key.q.val());
+                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | bit_cast::<16, 12>(self.found_key.q.val());
+                    if self.opposite.val() {
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | 0x1000
+                            | bit_cast::<16, 12>(self.found_key.q.val());
+                        self.level_occupied.read_address.next =
+                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                | 0x1000
+                                | bit_cast::<16, 12>(self.found_key.q.val());
+                    }
+                    self.state.d.next = MatcherState::MatchHead;
+                }
+            }
+            MatcherState::MatchHead => {
+                self.maker_slot.d.next = self.level_head.val();
+                self.slot_qty.read_address.next = self.level_head.val();
+                self.slot_account.read_address.next = self.level_head.val();
+                self.slot_price.read_address.next = self.level_head.val();
+                self.slot_generation.read_address.next = self.level_head.val();
+                self.slot_ref_lo.read_address.next = self.level_head.val();
+                self.slot_ref_hi.read_address.next = self.level_head.val();
+                self.slot_meta.read_address.next = self.level_head.val();
+                self.slot_prev.read_address.next = self.level_head.val();
+                self.slot_next.read_address.next = self.level_head.val();
+                self.state.d.next = MatcherState::MatchMaker;
+            }
+            MatcherState::MatchMaker => {
+                self.maker_qty.d.next = self.slot_qty.read_data.val();
+                self.maker_account.d.next = self.slot_account.read_data.val();
+                self.maker_price.d.next = self.slot_price.read_data.val();
+                self.maker_generation.d.next = self.slot_generation.read_data.val();
+                self.maker_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
+                    << 32)
+                    | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
+                self.maker_prev.d.next = self.slot_prev.read_data.val();
+                self.maker_next.d.next = self.slot_next.read_data.val();
+                self.state.d.next = MatcherState::MatchDecide;
+            }
+            MatcherState::MatchDecide => {
+                if !self.same_account.val() {
+                    self.remaining.d.next = self.remaining.q.val() - self.fill_qty.val();
+                    self.maker_qty.d.next = self.maker_qty.q.val() - self.fill_qty.val();
+                    self.slot_qty.write_address.next = self.maker_slot.q.val();
+                    self.slot_qty.write_data.next = self.maker_qty.q.val() - self.fill_qty.val();
+                    self.slot_qty.write_enable.next = true;
+                    if self.maker_qty.q.val() == self.fill_qty.val() {
+                        self.unlink_side.d.next = self.opposite.val();
+                        self.unlink_return.d.next = MatcherState::MatchFind;
+                        self.ev_kind.d.next = 3.into();
+                        self.ev_reason.d.next = 0.into();
+                        self.ev_side.d.next = 0.into();
+                        if self.side.q.val() {
+                            self.ev_side.d.next = 1.into();
+                        }
+                        self.ev_account.d.next = self.account.q.val();
+                        self.ev_price.d.next = self.maker_price.q.val();
+                        self.ev_order_id.d.next = self.taker_id.val();
+                        self.ev_qty.d.next = self.fill_qty.val();
+                        self.ev_remaining.d.next = self.remaining.q.val() - self.fill_qty.val();
+                        self.ev_ref.d.next = self.maker_id.val();
+                        self.ev_maker_account.d.next = self.maker_account.q.val();
+                        self.ev_maker_remaining.d.next =
+                            self.maker_qty.q.val() - self.fill_qty.val();
+                        self.emit_return.d.next = MatcherState::UnlinkStart;
+                        self.state.d.next = MatcherState::Emit;
+                    } else {
+                        self.ev_kind.d.next = 3.into();
+                        self.ev_reason.d.next = 0.into();
+                        self.ev_side.d.next = 0.into();
+                        if self.side.q.val() {
+                            self.ev_side.d.next = 1.into();
+                        }
+                        self.ev_account.d.next = self.account.q.val();
+                        self.ev_price.d.next = self.maker_price.q.val();
+                        self.ev_order_id.d.next = self.taker_id.val();
+                        self.ev_qty.d.next = self.fill_qty.val();
+                        self.ev_remaining.d.next = self.remaining.q.val() - self.fill_qty.val();
+                        self.ev_ref.d.next = self.maker_id.val();
+                        self.ev_maker_account.d.next = self.maker_account.q.val();
+                        self.ev_maker_remaining.d.next =
+                            self.maker_qty.q.val() - self.fill_qty.val();
+                        self.emit_return.d.next = MatcherState::MatchFind;
+                        self.state.d.next = MatcherState::Emit;
+                    }
+                } else if self.stp.q.val() == 2 {
+                    self.stopped.d.next = true;
+                    self.state.d.next = MatcherState::Finish;
+                } else {
+                    if self.stp.q.val() == 4 {
+                        self.stopped.d.next = true;
+                        self.unlink_return.d.next = MatcherState::Finish;
+                    } else {
+                        self.unlink_return.d.next = MatcherState::MatchFind;
+                    }
+                    self.unlink_side.d.next = self.opposite.val();
+                    self.ev_kind.d.next = 4.into();
+                    self.ev_reason.d.next = 15.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.opposite.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.maker_account.q.val();
+                    self.ev_price.d.next = self.maker_price.q.val();
+                    self.ev_order_id.d.next = self.maker_id.val();
+                    self.ev_qty.d.next = self.maker_qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.maker_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::UnlinkStart;
+                    self.state.d.next = MatcherState::Emit;
+                }
+            }
+            MatcherState::UnlinkStart => {
+                self.slot_next.write_address.next = self.maker_prev.q.val().get_bits::<14>(0);
+                self.slot_next.write_data.next = self.maker_next.q.val();
+                self.slot_next.write_enable.next = self.maker_prev.q.val().get_bit(14);
+                self.slot_prev.write_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_prev.write_data.next = self.maker_prev.q.val();
+                self.slot_prev.write_enable.next = self.maker_next.q.val().get_bit(14);
+                self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                    | bit_cast::<16, 12>(self.level_key.q.val());
+                self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                    << 13)
+                    | bit_cast::<16, 12>(self.level_key.q.val());
+                if self.unlink_side.q.val() {
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.level_key.q.val());
+                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.level_key.q.val());
+                }
+                self.state.d.next = MatcherState::UnlinkLevel;
+            }
+            MatcherState::UnlinkLevel => {
+                self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                    | bit_cast::<16, 12>(self.level_key.q.val());
+                self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                    << 13)
+                    | bit_cast::<16, 12>(self.level_key.q.val());
+                if self.unlink_side.q.val() {
+                    self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.level_key.q.val());
+                    self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.level_key.q.val());
+                }
+                self.level.write_data.next = self.level.read_data.val();
+                if self.level_head.val() == self.maker_slot.q.val() {
+                    self.level.write_data.next = (bit_cast::<28, 14>(self.level_tail.val()) << 14)
+                        | bit_cast::<28, 14>(self.maker_next.q.val().get_bits::<14>(0));
+                }
+                if self.level_tail.val() == self.maker_slot.q.val() {
+                    self.level.write_data.next =
+                        (bit_cast::<28, 14>(self.maker_prev.q.val().get_bits::<14>(0)) << 14)
+                            | bit_cast::<28, 14>(self.level_head.val());
+                }
+                self.level.write_enable.next = true;
+                if !self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14) {
+                    self.level_occupied.write_data.next = false;
+                    self.level_occupied.write_enable.next = true;
+                    self.bit_side.d.next = self.unlink_side.q.val();
+                    self.bit_key.d.next = self.level_key.q.val();
+                    self.bit_set.d.next = false;
+                    self.bit_return.d.next = MatcherState::Release;
+                    self.state.d.next = MatcherState::BitStart;
+                } else {
+                    self.state.d.next = MatcherState::Release;
+                }
+            }
+            MatcherState::Release => {
+                self.slot_next.write_address.next = self.maker_slot.q.val();
+                self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
+                if self.stacked.q.val() {
+                    self.slot_next.write_data.next =
+                        bit_cast::<15, 14>(self.free_head.q.val()) | 0x4000;
+                }
+                self.slot_next.write_enable.next = true;
+                self.slot_meta.write_address.next = self.maker_slot.q.val();
+                self.slot_meta.write_data.next = 0.into();
+                self.slot_meta.write_enable.next = true;
+                self.free_head.d.next = self.maker_slot.q.val();
+                self.stacked.d.next = true;
+                self.state.d.next = self.unlink_return.q.val();
+            }
+            MatcherState::Finish => {
+                if self.stopped.q.val() {
+                    self.ev_kind.d.next = 4.into();
+                    self.ev_reason.d.next = 15.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.taker_id.val();
+                    self.ev_qty.d.next = self.remaining.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::ReleaseTaker;
+                    self.state.d.next = MatcherState::Emit;
+                } else if !self.remaining.q.val().any() {
+                    self.state.d.next = MatcherState::ReleaseTaker;
+                } else if (self.tif.q.val() == 0) | (self.tif.q.val() == 3) {
+                    self.state.d.next = MatcherState::LinkStart;
+                } else {
+                    self.ev_kind.d.next = 5.into();
+                    self.ev_reason.d.next = 0.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.taker_id.val();
+                    self.ev_qty.d.next = self.remaining.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::ReleaseTaker;
+                    self.state.d.next = MatcherState::Emit;
+                }
+            }
+            MatcherState::ReleaseTaker => {
+                self.slot_next.write_address.next = self.taker_slot.q.val();
+                self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
+                if self.stacked.q.val() {
+                    self.slot_next.write_data.next =
+                        bit_cast::<15, 14>(self.free_head.q.val()) | 0x4000;
+                }
+                self.slot_next.write_enable.next = true;
+                self.free_head.d.next = self.taker_slot.q.val();
+                self.stacked.d.next = true;
+                self.state.d.next = MatcherState::Idle;
+            }
+            MatcherState::LinkStart => {
+                self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                    | bit_cast::<16, 12>(self.own_key.q.val());
+                self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                    << 13)
+                    | bit_cast::<16, 12>(self.own_key.q.val());
+                if self.side.q.val() {
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.own_key.q.val());
+                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.own_key.q.val());
+                }
+                self.state.d.next = MatcherState::LinkLevel;
+            }
+            MatcherState::LinkLevel => {
+                self.slot_qty.write_address.next = self.taker_slot.q.val();
+                self.slot_qty.write_data.next = self.remaining.q.val();
+                self.slot_qty.write_enable.next = true;
+                self.slot_account.write_address.next = self.taker_slot.q.val();
+                self.slot_account.write_data.next = self.account.q.val();
+                self.slot_account.write_enable.next = true;
+                self.slot_price.write_address.next = self.taker_slot.q.val();
+                self.slot_price.write_data.next = self.price.q.val();
+                self.slot_price.write_enable.next = true;
+                self.slot_ref_lo.write_address.next = self.taker_slot.q.val();
+                self.slot_ref_lo.write_data.next = self.client_ref.q.val().get_bits::<32>(0);
+                self.slot_ref_lo.write_enable.next = true;
+                self.slot_ref_hi.write_address.next = self.taker_slot.q.val();
+                self.slot_ref_hi.write_data.next = self.client_ref.q.val().get_bits::<32>(32);
+                self.slot_ref_hi.write_enable.next = true;
+                self.slot_meta.write_address.next = self.taker_slot.q.val();
+                self.slot_meta.write_data.next = 0x10000
+                    | (bit_cast::<17, 3>(self.book.q.val()) << 13)
+                    | bit_cast::<17, 12>(self.own_key.q.val());
+                self.slot_meta.write_enable.next = true;
+                if self.side.q.val() {
+                    self.slot_meta.write_data.next = 0x11000
+                        | (bit_cast::<17, 3>(self.book.q.val()) << 13)
+                        | bit_cast::<17, 12>(self.own_key.q.val());
+                }
+                self.slot_next.write_address.next = self.taker_slot.q.val();
+                self.slot_next.write_data.next = 0.into();
+                self.slot_next.write_enable.next = true;
+                self.slot_prev.write_address.next = self.taker_slot.q.val();
+                self.slot_prev.write_data.next = 0.into();
+                self.slot_prev.write_enable.next = true;
+                self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                    | bit_cast::<16, 12>(self.own_key.q.val());
+                self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                    << 13)
+                    | bit_cast::<16, 12>(self.own_key.q.val());
+                if self.side.q.val() {
+                    self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.own_key.q.val());
+                    self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                        << 13)
+                        | 0x1000
+                        | bit_cast::<16, 12>(self.own_key.q.val());
+                }
+                self.level.write_enable.next = true;
+                self.level_occupied.write_data.next = true;
+                self.level_occupied.write_enable.next = true;
+                self.maker_slot.d.next = self.level_tail.val();
+                if self.level_occupied.read_data.val() {
+                    self.slot_prev.write_data.next =
+                        bit_cast::<15, 14>(self.level_tail.val()) | 0x4000;
+                    self.level.write_data.next = (bit_cast::<28, 14>(self.taker_slot.q.val())
+                        << 14)
+                        | bit_cast::<28, 14>(self.level_head.val());
+                    self.state.d.next = MatcherState::LinkTail;
+                } else {
+                    self.level.write_data.next = (bit_cast::<28, 14>(self.taker_slot.q.val())
+                        << 14)
+                        | bit_cast::<28, 14>(self.taker_slot.q.val());
+                    self.bit_side.d.next = self.side.q.val();
+                    self.bit_key.d.next = self.own_key.q.val();
+                    self.bit_set.d.next = true;
+                    self.bit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::BitStart;
+                }
+            }
+            MatcherState::LinkTail => {
+                self.slot_next.write_address.next = self.maker_slot.q.val();
+                self.slot_next.write_data.next =
+                    bit_cast::<15, 14>(self.taker_slot.q.val()) | 0x4000;
+                self.slot_next.write_enable.next = true;
+                self.state.d.next = MatcherState::Idle;
+            }
+            MatcherState::CancelRead => {
+                self.maker_slot.d.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_qty.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_account.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_price.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_generation.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_ref_lo.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_ref_hi.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_meta.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_prev.read_address.next = self.target.q.val().get_bits::<14>(0);
+                self.slot_next.read_address.next = self.target.q.val().get_bits::<14>(0);
+                if self.target.q.val().get_bits::<18>(14).any() {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 13.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                } else {
+                    self.state.d.next = MatcherState::CancelCheck;
+                }
+            }
+            MatcherState::CancelCheck => {
+                self.maker_qty.d.next = self.slot_qty.read_data.val();
+                self.maker_account.d.next = self.slot_account.read_data.val();
+                self.maker_price.d.next = self.slot_price.read_data.val();
+                self.maker_generation.d.next = self.slot_generation.read_data.val();
+                self.maker_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
+                    << 32)
+                    | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
+                self.maker_prev.d.next = self.slot_prev.read_data.val();
+                self.maker_next.d.next = self.slot_next.read_data.val();
+                self.level_key.d.next = self.slot_meta.read_data.val().get_bits::<12>(0);
+                self.unlink_side.d.next = self.slot_meta.read_data.val().get_bit(12);
+                if !self.slot_meta.read_data.val().get_bit(16)
+                    | (self.slot_generation.read_data.val()
+                        != self.target.q.val().get_bits::<32>(32))
+                    | (self.slot_meta.read_data.val().get_bits::<3>(13) != self.book.q.val())
+                {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 13.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                } else if self.slot_account.read_data.val() != self.account.q.val() {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 14.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                } else {
+                    self.unlink_return.d.next = MatcherState::Idle;
+                    self.ev_kind.d.next = 4.into();
+                    self.ev_reason.d.next = 0.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.slot_meta.read_data.val().get_bit(12) {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.slot_account.read_data.val();
+                    self.ev_price.d.next = self.slot_price.read_data.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.slot_qty.read_data.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
+                        << 32)
+                        | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::UnlinkStart;
+                    self.state.d.next = MatcherState::Emit;
+                }
+            }
+            MatcherState::FindStart => {
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.find_key.q.val().get_bits::<7>(5));
+                if self.find_side.q.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.find_key.q.val().get_bits::<7>(5));
+                }
+                self.state.d.next = MatcherState::FindWord;
+            }
+            MatcherState::FindWord => {
+                self.ctz_a.word.next = self.bitmap_word.read_data.val()
+                    & (!bits::<32>(0) << self.find_key.q.val().get_bits::<5>(0));
+                if self.ctz_a.found.val() {
+                    self.found.d.next = true;
+                    self.found_key.d.next =
+                        (bit_cast::<12, 7>(self.find_key.q.val().get_bits::<7>(5)) << 5)
+                            | bit_cast::<12, 5>(self.ctz_a.index.val());
+                    self.state.d.next = self.find_return.q.val();
+                } else if self.word_next.val().get_bit(7) {
+                    self.found.d.next = false;
+                    self.state.d.next = self.find_return.q.val();
+                } else {
+                    self.find_word.d.next = self.word_next.val().get_bits::<7>(0);
+                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | bit_cast::<6, 2>(self.word_next.val().get_bits::<2>(5));
+                    if self.find_side.q.val() {
+                        self.bitmap_summary.read_address.next =
+                            (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                                | 0x4
+                                | bit_cast::<6, 2>(self.word_next.val().get_bits::<2>(5));
+                    }
+                    self.state.d.next = MatcherState::FindSum;
+                }
+            }
+            MatcherState::FindSum => {
+                self.ctz_b.word.next = self.bitmap_summary.read_data.val()
+                    & (!bits::<32>(0) << self.find_word.q.val().get_bits::<5>(0));
+                if self.ctz_b.found.val() {
+                    self.find_word.d.next =
+                        (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
+                            | bit_cast::<7, 5>(self.ctz_b.index.val());
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | bit_cast::<11, 7>(
+                            (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
+                                | bit_cast::<7, 5>(self.ctz_b.index.val()),
+                        );
+                    if self.find_side.q.val() {
+                        self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                            << 8)
+                            | 0x80
+                            | bit_cast::<11, 7>(
+                                (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
+                                    | bit_cast::<7, 5>(self.ctz_b.index.val()),
+                            );
+                    }
+                    self.state.d.next = MatcherState::FindWord2;
+                } else if self.summary_next.val().get_bit(2) {
+                    self.found.d.next = false;
+                    self.state.d.next = self.find_return.q.val();
+                } else {
+                    self.find_word.d.next =
+                        bit_cast::<7, 2>(self.summary_next.val().get_bits::<2>(0)) << 5;
+                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | bit_cast::<6, 2>(self.summary_next.val().get_bits::<2>(0));
+                    if self.find_side.q.val() {
+                        self.bitmap_summary.read_address.next =
+                            (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                                | 0x4
+                                | bit_cast::<6, 2>(self.summary_next.val().get_bits::<2>(0));
+                    }
+                    self.state.d.next = MatcherState::FindSum;
+                }
+            }
+            MatcherState::FindWord2 => {
+                self.found.d.next = true;
+                self.found_key.d.next = (bit_cast::<12, 7>(self.find_word.q.val()) << 5)
+                    | bit_cast::<12, 5>(self.ctz_a.index.val());
+                self.state.d.next = self.find_return.q.val();
+            }
+            MatcherState::BitStart => {
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
+                if self.bit_side.q.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
+                }
+                self.state.d.next = MatcherState::BitWord;
+            }
+            MatcherState::BitWord => {
+                self.new_word.next = self.bitmap_word.read_data.val()
+                    & !(bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(0));
+                if self.bit_set.q.val() {
+                    self.new_word.next = self.bitmap_word.read_data.val()
+                        | (bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(0));
+                }
+                self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
+                if self.bit_side.q.val() {
+                    self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
+                }
+                self.bitmap_word.write_data.next = self.new_word.val();
+                self.bitmap_word.write_enable.next = true;
+                self.bit_word_empty.d.next = !self.new_word.val().any();
+                self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                    | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                if self.bit_side.q.val() {
+                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | 0x4
+                        | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                }
+                self.state.d.next = MatcherState::BitSum;
+            }
+            MatcherState::BitSum => {
+                self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                    | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                if self.bit_side.q.val() {
+                    self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | 0x4
+                        | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                }
+                if self.bit_set.q.val() {
+                    self.bitmap_summary.write_data.next = self.bitmap_summary.read_data.val()
+                        | (bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(5));
+                    self.bitmap_summary.write_enable.next = true;
+                } else if self.bit_word_empty.q.val() {
+                    self.bitmap_summary.write_data.next = self.bitmap_summary.read_data.val()
+                        & !(bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(5));
+                    self.bitmap_summary.write_enable.next = true;
+                }
+                self.state.d.next = self.bit_return.q.val();
+            }
+            MatcherState::Emit => {
+                self.m_valid.next = true;
+                if self.m_ready.val() {
+                    self.state.d.next = self.emit_return.q.val();
+                }
+            }
+        }
+    }
+}
+
+/// The Verilog of a Matcher as a top module.
+pub fn verilog() -> String {
+    let mut uut = Matcher::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
