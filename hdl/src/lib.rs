@@ -7,6 +7,7 @@
 //! (best-level finder of a book side) and its [`ctz32::Ctz32`] priority encoder. The sequencer and matching core
 //! follow (issue 3); the software path in `host` is the reference they must reproduce.
 
+pub mod card;
 pub mod ctz32;
 pub mod deserializer;
 pub mod event_serializer;
@@ -18,6 +19,7 @@ pub mod reorder;
 pub mod stamper;
 pub mod validator;
 
+pub use card::Card;
 pub use deserializer::Deserializer;
 pub use event_serializer::EventSerializer;
 pub use level_queues::LevelQueues;

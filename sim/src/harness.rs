@@ -140,3 +140,9 @@ impl Clocked for hdl::Matcher {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::Card {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -44,6 +44,8 @@ enum BlockName {
     Reorder,
     /// The matching core (hdl::matcher).
     Matcher,
+    /// The card top: order words in, event records out (hdl::card).
+    Card,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         BlockName::EventSerializer => hdl::event_serializer::verilog(),
         BlockName::Reorder => hdl::reorder::verilog(),
         BlockName::Matcher => hdl::matcher::verilog(),
+        BlockName::Card => hdl::card::verilog(),
     };
     match out {
         None => {

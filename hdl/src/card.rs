@@ -1,0 +1,391 @@
+//! Card top: order-entry words in, event records out — the card's contract end to end
+//! (docs/abi.md), wiring Deserializer → stamp rule → Validator → Matcher → EventSerializer.
+//! The software path is the reference: `sim/tests/card.rs` requires the byte-identical
+//! event stream on the same stimulus.
+//!
+//! Ports:
+//! - `clock`;
+//! - configuration, before traffic: `cfg_valid`, `cfg_address` (16), `cfg_data` (32) —
+//!   addresses below 0x0800 are the Validator's (accounts, instruments); `0x0800 + 2 * book`
+//!   and `+ 1`: the book's lowest and highest in-band price; [`CFG_DEFAULT_STP`]: the venue's
+//!   default STP mode (wire value 1–4);
+//! - orders: `s_valid`, `s_ready`, `s_data` (32): 32 words per message; sideband sampled with
+//!   each message's first word: `s_arrival_ns` (64) and `s_signature_ok` (the verdict of the
+//!   signature engines, which are not built yet);
+//! - events: `m_valid`, `m_ready`, `m_data` (32), `m_last` (16th word of a record).
+//!
+//! One message is processed at a time (the matcher's FSM bounds throughput today).
+
+use rust_hdl::prelude::*;
+
+use crate::deserializer::Deserializer;
+use crate::event_serializer::EventSerializer;
+use crate::matcher::Matcher;
+use crate::validator::Validator;
+
+/// Configuration address of book 0's lowest in-band price (its highest is the next one).
+pub const CFG_PRICE_BOUNDS: u64 = 0x0800;
+/// Configuration address of the default STP mode.
+pub const CFG_DEFAULT_STP: u64 = 0x0810;
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
+pub enum CardState {
+    Idle,
+    Verdict,
+    Reject,
+    Match,
+    MatchRun,
+}
+
+#[derive(LogicBlock, Default)]
+pub struct Card {
+    pub clock: Signal<In, Clock>,
+    pub cfg_valid: Signal<In, Bit>,
+    pub cfg_address: Signal<In, Bits<16>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub s_data: Signal<In, Bits<32>>,
+    pub s_arrival_ns: Signal<In, Bits<64>>,
+    pub s_signature_ok: Signal<In, Bit>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    pub m_data: Signal<Out, Bits<32>>,
+    pub m_last: Signal<Out, Bit>,
+    deserializer: Deserializer,
+    validator: Validator,
+    matcher: Matcher,
+    serializer: EventSerializer,
+    state: DFF<CardState>,
+    /// Words of the current message accepted so far (sideband is taken with word 0).
+    word: DFF<Bits<5>>,
+    pending_arrival: DFF<Bits<64>>,
+    pending_signature_ok: DFF<Bit>,
+    last_stamp: DFF<Bits<64>>,
+    stamp: DFF<Bits<64>>,
+    default_stp: DFF<Bits<3>>,
+    price_min0: DFF<Bits<32>>,
+    price_max0: DFF<Bits<32>>,
+    price_min1: DFF<Bits<32>>,
+    price_max1: DFF<Bits<32>>,
+    price_min2: DFF<Bits<32>>,
+    price_max2: DFF<Bits<32>>,
+    price_min3: DFF<Bits<32>>,
+    price_max3: DFF<Bits<32>>,
+    price_min4: DFF<Bits<32>>,
+    price_max4: DFF<Bits<32>>,
+    price_min5: DFF<Bits<32>>,
+    price_max5: DFF<Bits<32>>,
+    price_min6: DFF<Bits<32>>,
+    price_max6: DFF<Bits<32>>,
+    price_min7: DFF<Bits<32>>,
+    price_max7: DFF<Bits<32>>,
+    // The message being processed.
+    message_type: DFF<Bits<8>>,
+    side: DFF<Bits<8>>,
+    tif: DFF<Bits<8>>,
+    stp: DFF<Bits<8>>,
+    instrument: DFF<Bits<16>>,
+    account: DFF<Bits<32>>,
+    price: DFF<Bits<32>>,
+    qty: DFF<Bits<32>>,
+    client_ref: DFF<Bits<64>>,
+    target: DFF<Bits<64>>,
+    reason: DFF<Bits<8>>,
+    book: DFF<Bits<3>>,
+    price_min: Signal<Local, Bits<32>>,
+    price_max: Signal<Local, Bits<32>>,
+    arrival: Signal<Local, Bits<64>>,
+    /// The limit price's priority key on the bid ladder (max - price) and the ask ladder.
+    bid_key: Signal<Local, Bits<12>>,
+    ask_key: Signal<Local, Bits<12>>,
+}
+
+impl Logic for Card {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            state,
+            word,
+            pending_arrival,
+            pending_signature_ok,
+            last_stamp,
+            stamp,
+            default_stp,
+            price_min0,
+            price_max0,
+            price_min1,
+            price_max1,
+            price_min2,
+            price_max2,
+            price_min3,
+            price_max3,
+            price_min4,
+            price_max4,
+            price_min5,
+            price_max5,
+            price_min6,
+            price_max6,
+            price_min7,
+            price_max7,
+            message_type,
+            side,
+            tif,
+            stp,
+            instrument,
+            account,
+            price,
+            qty,
+            client_ref,
+            target,
+            reason,
+            book
+        );
+        clock!(self, clock, deserializer, validator, matcher, serializer);
+        // Configuration.
+        self.validator.cfg_valid.next = self.cfg_valid.val() & !self.cfg_address.val().get_bit(11);
+        self.validator.cfg_address.next = self.cfg_address.val();
+        self.validator.cfg_data.next = self.cfg_data.val();
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2064) {
+            self.default_stp.d.next = self.cfg_data.val().get_bits::<3>(0);
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2048) {
+            self.price_min0.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2049) {
+            self.price_max0.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2050) {
+            self.price_min1.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2051) {
+            self.price_max1.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2052) {
+            self.price_min2.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2053) {
+            self.price_max2.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2054) {
+            self.price_min3.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2055) {
+            self.price_max3.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2056) {
+            self.price_min4.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2057) {
+            self.price_max4.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2058) {
+            self.price_min5.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2059) {
+            self.price_max5.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2060) {
+            self.price_min6.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2061) {
+            self.price_max6.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2062) {
+            self.price_min7.d.next = self.cfg_data.val();
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2063) {
+            self.price_max7.d.next = self.cfg_data.val();
+        }
+        // Orders in: words to the deserializer, sideband captured with word 0.
+        self.deserializer.s_valid.next = self.s_valid.val();
+        self.deserializer.s_data.next = self.s_data.val();
+        self.s_ready.next = self.deserializer.s_ready.val();
+        if self.s_valid.val() & self.deserializer.s_ready.val() {
+            self.word.d.next = self.word.q.val() + 1;
+            if self.word.q.val() == 0 {
+                self.pending_arrival.d.next = self.s_arrival_ns.val();
+                self.pending_signature_ok.d.next = self.s_signature_ok.val();
+            }
+        }
+        // Deserializer to validator (only while idle).
+        self.deserializer.m_ready.next = false;
+        self.validator.s_valid.next = false;
+        self.validator.s_account.next = self.deserializer.m_account.val();
+        self.validator.s_signature_ok.next = self.pending_signature_ok.q.val();
+        self.validator.s_nonce.next = self.deserializer.m_nonce.val();
+        self.validator.s_version.next = self.deserializer.m_version.val();
+        self.validator.s_type.next = self.deserializer.m_type.val();
+        self.validator.s_side.next = self.deserializer.m_side.val();
+        self.validator.s_tif.next = self.deserializer.m_tif.val();
+        self.validator.s_stp.next = self.deserializer.m_stp.val();
+        self.validator.s_flags.next = self.deserializer.m_flags.val();
+        self.validator.s_reserved_nonzero.next = self.deserializer.m_reserved_nonzero.val();
+        self.validator.s_instrument.next = self.deserializer.m_instrument.val();
+        self.validator.s_price.next = self.deserializer.m_price.val();
+        self.validator.s_qty.next = self.deserializer.m_qty.val();
+        self.validator.s_target_nonzero.next = self.deserializer.m_target.val().any();
+        self.validator.m_ready.next = false;
+        // Book bounds of the current message, and its priority keys.
+        self.price_min.next = self.price_min0.q.val();
+        self.price_max.next = self.price_max0.q.val();
+        if self.book.q.val() == 0 {
+            self.price_min.next = self.price_min0.q.val();
+            self.price_max.next = self.price_max0.q.val();
+        }
+        if self.book.q.val() == 1 {
+            self.price_min.next = self.price_min1.q.val();
+            self.price_max.next = self.price_max1.q.val();
+        }
+        if self.book.q.val() == 2 {
+            self.price_min.next = self.price_min2.q.val();
+            self.price_max.next = self.price_max2.q.val();
+        }
+        if self.book.q.val() == 3 {
+            self.price_min.next = self.price_min3.q.val();
+            self.price_max.next = self.price_max3.q.val();
+        }
+        if self.book.q.val() == 4 {
+            self.price_min.next = self.price_min4.q.val();
+            self.price_max.next = self.price_max4.q.val();
+        }
+        if self.book.q.val() == 5 {
+            self.price_min.next = self.price_min5.q.val();
+            self.price_max.next = self.price_max5.q.val();
+        }
+        if self.book.q.val() == 6 {
+            self.price_min.next = self.price_min6.q.val();
+            self.price_max.next = self.price_max6.q.val();
+        }
+        if self.book.q.val() == 7 {
+            self.price_min.next = self.price_min7.q.val();
+            self.price_max.next = self.price_max7.q.val();
+        }
+        self.matcher.s_valid.next = false;
+        self.matcher.s_cancel.next = self.message_type.q.val() == 2;
+        self.matcher.s_book.next = self.book.q.val();
+        self.matcher.s_instrument.next = self.instrument.q.val();
+        self.matcher.s_account.next = self.account.q.val();
+        self.matcher.s_side.next = self.side.q.val().get_bit(0);
+        self.matcher.s_price.next = self.price.q.val();
+        self.matcher.s_qty.next = self.qty.q.val();
+        self.matcher.s_tif.next = self.tif.q.val().get_bits::<2>(0);
+        self.matcher.s_stp.next = self.stp.q.val().get_bits::<3>(0);
+        if self.stp.q.val() == 0 {
+            self.matcher.s_stp.next = self.default_stp.q.val();
+        }
+        self.matcher.s_client_ref.next = self.client_ref.q.val();
+        self.matcher.s_target.next = self.target.q.val();
+        // Buy: own key on the bid ladder, cross key on the ask ladder; sell: the reverse.
+        self.bid_key.next = bit_cast::<12, 32>(self.price_max.val() - self.price.q.val());
+        self.ask_key.next = bit_cast::<12, 32>(self.price.q.val() - self.price_min.val());
+        self.matcher.s_own_key.next = self.bid_key.val();
+        self.matcher.s_cross_key.next = self.ask_key.val();
+        if self.side.q.val().get_bit(0) {
+            self.matcher.s_own_key.next = self.ask_key.val();
+            self.matcher.s_cross_key.next = self.bid_key.val();
+        }
+        if self.message_type.q.val() == 2 {
+            self.matcher.s_own_key.next = 0.into();
+            self.matcher.s_cross_key.next = 0.into();
+        }
+        self.matcher.m_ready.next = false;
+        // Events out.
+        self.m_valid.next = self.serializer.m_valid.val();
+        self.m_data.next = self.serializer.m_data.val();
+        self.m_last.next = self.serializer.m_last.val();
+        self.serializer.m_ready.next = self.m_ready.val();
+        self.serializer.s_valid.next = false;
+        self.serializer.s_stamp_ns.next = self.stamp.q.val();
+        self.serializer.s_kind.next = self.matcher.m_kind.val();
+        self.serializer.s_reason.next = self.matcher.m_reason.val();
+        self.serializer.s_side.next = self.matcher.m_side.val();
+        self.serializer.s_instrument.next = self.matcher.m_instrument.val();
+        self.serializer.s_account.next = self.matcher.m_account.val();
+        self.serializer.s_price.next = self.matcher.m_price.val();
+        self.serializer.s_order_id.next = self.matcher.m_order_id.val();
+        self.serializer.s_qty.next = self.matcher.m_qty.val();
+        self.serializer.s_remaining.next = self.matcher.m_remaining.val();
+        self.serializer.s_ref.next = self.matcher.m_ref.val();
+        self.serializer.s_maker_account.next = self.matcher.m_maker_account.val();
+        self.serializer.s_maker_remaining.next = self.matcher.m_maker_remaining.val();
+        self.arrival.next = self.pending_arrival.q.val();
+        match self.state.q.val() {
+            CardState::Idle => {
+                self.validator.s_valid.next = self.deserializer.m_valid.val();
+                self.deserializer.m_ready.next = self.validator.s_ready.val();
+                if self.deserializer.m_valid.val() & self.validator.s_ready.val() {
+                    self.message_type.d.next = self.deserializer.m_type.val();
+                    self.side.d.next = self.deserializer.m_side.val();
+                    self.tif.d.next = self.deserializer.m_tif.val();
+                    self.stp.d.next = self.deserializer.m_stp.val();
+                    self.instrument.d.next = self.deserializer.m_instrument.val();
+                    self.account.d.next = self.deserializer.m_account.val();
+                    self.price.d.next = self.deserializer.m_price.val();
+                    self.qty.d.next = self.deserializer.m_qty.val();
+                    self.client_ref.d.next = self.deserializer.m_client_ref.val();
+                    self.target.d.next = self.deserializer.m_target.val();
+                    // The stamp rule: max(arrival, previous stamp).
+                    self.stamp.d.next = self.last_stamp.q.val();
+                    if self.arrival.val() > self.last_stamp.q.val() {
+                        self.stamp.d.next = self.arrival.val();
+                        self.last_stamp.d.next = self.arrival.val();
+                    }
+                    self.state.d.next = CardState::Verdict;
+                }
+            }
+            CardState::Verdict => {
+                self.validator.m_ready.next = true;
+                if self.validator.m_valid.val() {
+                    self.reason.d.next = self.validator.m_reason.val();
+                    self.book.d.next = self.validator.m_book.val();
+                    if self.validator.m_reason.val().any() {
+                        self.state.d.next = CardState::Reject;
+                    } else {
+                        self.state.d.next = CardState::Match;
+                    }
+                }
+            }
+            CardState::Reject => {
+                self.serializer.s_valid.next = true;
+                self.serializer.s_kind.next = 2.into();
+                self.serializer.s_reason.next = self.reason.q.val();
+                self.serializer.s_side.next = self.side.q.val();
+                self.serializer.s_instrument.next = self.instrument.q.val();
+                self.serializer.s_account.next = self.account.q.val();
+                self.serializer.s_price.next = self.price.q.val();
+                self.serializer.s_order_id.next = self.target.q.val();
+                self.serializer.s_qty.next = self.qty.q.val();
+                self.serializer.s_remaining.next = 0.into();
+                self.serializer.s_ref.next = self.client_ref.q.val();
+                self.serializer.s_maker_account.next = 0.into();
+                self.serializer.s_maker_remaining.next = 0.into();
+                if self.serializer.s_ready.val() {
+                    self.state.d.next = CardState::Idle;
+                }
+            }
+            CardState::Match => {
+                self.matcher.s_valid.next = true;
+                if self.matcher.s_ready.val() {
+                    self.state.d.next = CardState::MatchRun;
+                }
+            }
+            CardState::MatchRun => {
+                self.serializer.s_valid.next = self.matcher.m_valid.val();
+                self.matcher.m_ready.next = self.serializer.s_ready.val();
+                if self.matcher.s_ready.val() {
+                    self.state.d.next = CardState::Idle;
+                }
+            }
+        }
+    }
+}
+
+/// The Verilog of a Card as a top module.
+pub fn verilog() -> String {
+    let mut uut = Card::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
