@@ -1,17 +1,14 @@
-//! Simulation speed of the card top: the demo workload through the rust-hdl harness, then
-//! the recorded per-cycle vectors through the Verilator build, in one process, with the
-//! event streams checked equal to the software path's. Run in release:
+//! Simulation speed of the card top: the demo workload through the rust-hdl harness and
+//! through the Verilator build (closed-loop C++ driver), both checked byte-identical to the
+//! software path, in one process. Run in release:
 //! `cargo run --release -p sim --example card_speed [MESSAGES]`
 
 use std::time::Instant;
 
-use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
-use hdl::validator::{ACCOUNTS, CFG_INSTRUMENTS};
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::workload::{generate, Spec};
-use sim::harness::Harness;
-use sim::verilator::{Port, Verilated};
+use sim::card::{run_rust_hdl, run_verilator, CardConfig, CardInstrument, CardMessage};
 
 fn main() {
     let messages: usize = std::env::args()
@@ -38,145 +35,69 @@ fn main() {
             want.extend_from_slice(&e.encode());
         }
     }
+    let card_config = CardConfig {
+        known_accounts: host::keys::account_table(&config)
+            .iter()
+            .map(Option::is_some)
+            .collect(),
+        instruments: config
+            .instruments
+            .iter()
+            .map(|i| CardInstrument {
+                id: i.id,
+                price_min_ticks: i.price_min_ticks(),
+                price_max_ticks: i.price_max_ticks(),
+                qty_lots_max: i.qty_lots_max,
+            })
+            .collect(),
+        default_stp: config.venue.default_stp.mode() as u8,
+    };
+    let stimulus: Vec<CardMessage> = w
+        .stimuli
+        .iter()
+        .zip(&w.signature_ok)
+        .map(|(s, &ok)| CardMessage {
+            arrival_ns: s.arrival_ns,
+            bytes: s.message.encode(),
+            signature_ok: ok,
+        })
+        .collect();
 
-    // Stimulus as per-cycle vectors: configuration, then one word per cycle while accepted.
-    let mut cfg: Vec<(u64, u64)> = Vec::new();
-    let known = host::keys::account_table(&config);
-    for account in 0..ACCOUNTS {
-        cfg.push((
-            account as u64,
-            u64::from(known.get(account).is_some_and(Option::is_some)),
-        ));
-    }
-    for (book, i) in config.instruments.iter().enumerate() {
-        let base = CFG_INSTRUMENTS + 4 * book as u64;
-        cfg.push((base, u64::from(i.id) | 1 << 16));
-        cfg.push((base + 1, u64::from(i.price_min_ticks())));
-        cfg.push((base + 2, u64::from(i.price_max_ticks())));
-        cfg.push((base + 3, u64::from(i.qty_lots_max)));
-        cfg.push((
-            CFG_PRICE_BOUNDS + 2 * book as u64,
-            u64::from(i.price_min_ticks()),
-        ));
-        cfg.push((
-            CFG_PRICE_BOUNDS + 2 * book as u64 + 1,
-            u64::from(i.price_max_ticks()),
-        ));
-    }
-    cfg.push((CFG_DEFAULT_STP, config.venue.default_stp.mode() as u64));
-    let mut words = Vec::new();
-    for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-        for chunk in s.message.encode().chunks(4) {
-            words.push((
-                u64::from(u32::from_le_bytes(chunk.try_into().unwrap())),
-                s.arrival_ns,
-                ok,
-            ));
-        }
-    }
-
-    let mut h = Harness::new(Card::default());
-    let (mut inputs, mut got) = (Vec::new(), Vec::new());
     let started = Instant::now();
-    let mut next = 0;
-    for &(address, data) in &cfg {
-        step(&mut h, &mut inputs, &mut got, (true, address, data), None);
-    }
-    while got.len() < want.len() || next < words.len() {
-        let word = words.get(next).copied();
-        if step(&mut h, &mut inputs, &mut got, (false, 0, 0), word) && word.is_some() {
-            next += 1;
-        }
-    }
+    let hdl = run_rust_hdl(&card_config, &stimulus).expect("rust-hdl");
     let rust_hdl_seconds = started.elapsed().as_secs_f64();
     assert_eq!(
-        got, want,
+        hdl.events, want,
         "the rust-hdl card differs from the software path"
     );
-    let cycles = inputs.len();
-
-    let port = |name, bits| Port { name, bits };
-    let ins = [
-        port("cfg_valid", 1),
-        port("cfg_address", 16),
-        port("cfg_data", 32),
-        port("s_valid", 1),
-        port("s_data", 32),
-        port("s_arrival_ns", 64),
-        port("s_signature_ok", 1),
-        port("m_ready", 1),
-    ];
-    let outs = [
-        port("s_ready", 1),
-        port("m_valid", 1),
-        port("m_data", 32),
-        port("m_last", 1),
-    ];
-    let model = Verilated::build("card", &verilog(), &ins, &outs).expect("verilator");
+    sim::card::run_verilator(&card_config, &stimulus[..1])
+        .expect("build the verilator model first");
     let started = Instant::now();
-    let out = model.run(&inputs).expect("run");
+    let verilated = run_verilator(&card_config, &stimulus).expect("verilator");
     let verilator_seconds = started.elapsed().as_secs_f64();
-    let verilator_events: Vec<u8> = out
-        .iter()
-        .filter(|o| o[1] == 1)
-        .flat_map(|o| (o[2] as u32).to_le_bytes())
-        .collect();
     assert_eq!(
-        verilator_events, want,
+        verilated.events, want,
         "the Verilator card differs from the software path"
     );
+    assert_eq!(
+        verilated.cycles, hdl.cycles,
+        "the two simulators took different cycle counts"
+    );
 
-    let rate = |s: f64| cycles as f64 / s;
+    let cycles = hdl.cycles as f64;
     println!(
-        "card top, {messages} messages, {} events, {cycles} cycles ({:.1} cycles/message)",
+        "card top, {messages} messages, {} events, {} cycles ({:.1} cycles/message)",
         want.len() / 64,
-        cycles as f64 / messages as f64
+        hdl.cycles,
+        cycles / messages as f64
     );
     println!(
         "  rust-hdl harness  {:>12.0} cycles/s",
-        rate(rust_hdl_seconds)
+        cycles / rust_hdl_seconds
     );
     println!(
-        "  verilator         {:>12.0} cycles/s  {:.1}x (incl. vector file I/O)",
-        rate(verilator_seconds),
+        "  verilator         {:>12.0} cycles/s  {:.1}x (closed-loop C++ driver)",
+        cycles / verilator_seconds,
         rust_hdl_seconds / verilator_seconds
     );
-}
-
-/// One cycle: drive the inputs, record them, collect an event word, tick. Returns whether a
-/// word offered this cycle was accepted.
-fn step(
-    h: &mut Harness<Card>,
-    inputs: &mut Vec<Vec<u64>>,
-    got: &mut Vec<u8>,
-    cfg: (bool, u64, u64),
-    word: Option<(u64, u64, bool)>,
-) -> bool {
-    let (data, arrival, ok) = word.unwrap_or((0, 0, false));
-    let u = &mut h.uut;
-    u.cfg_valid.next = cfg.0;
-    u.cfg_address.next = cfg.1.into();
-    u.cfg_data.next = cfg.2.into();
-    u.s_valid.next = word.is_some();
-    u.s_data.next = data.into();
-    u.s_arrival_ns.next = arrival.into();
-    u.s_signature_ok.next = ok;
-    u.m_ready.next = true;
-    h.settle();
-    inputs.push(vec![
-        u64::from(cfg.0),
-        cfg.1,
-        cfg.2,
-        u64::from(word.is_some()),
-        data,
-        arrival,
-        u64::from(ok),
-        1,
-    ]);
-    if h.uut.m_valid.val() {
-        got.extend_from_slice(&(h.uut.m_data.val().to_u64() as u32).to_le_bytes());
-    }
-    let accepted = h.uut.s_ready.val();
-    h.tick();
-    accepted
 }

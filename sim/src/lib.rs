@@ -9,6 +9,7 @@
 //!
 //! [`yosys`] checks that a block's Verilog synthesizes (for ECP5) and reports its size.
 
+pub mod card;
 pub mod harness;
 pub mod verilator;
 pub mod yosys;
@@ -30,6 +31,9 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    /// The configuration exceeds what the hardware holds.
+    #[error("{what} exceeds the card's capacity ({limit})")]
+    Capacity { what: &'static str, limit: String },
     /// A cycle vector does not match the port list.
     #[error("cycle {cycle}: {got} values for {expected} ports")]
     Vector {

@@ -96,43 +96,12 @@ impl Verilated {
             );
         }
         let cpp = driver_source(inputs, outputs);
-        let mut hasher = DefaultHasher::new();
-        (verilog, &cpp, LINT_WAIVERS).hash(&mut hasher);
-        let dir = build_root().join(format!("{name}-{:016x}", hasher.finish()));
-        let binary = dir.join("obj").join("model");
-        let model = Verilated {
-            binary: binary.clone(),
+        let binary = compile(name, verilog, &cpp)?;
+        Ok(Verilated {
+            binary,
             inputs: inputs.to_vec(),
             outputs: outputs.to_vec(),
-        };
-        if binary.exists() {
-            return Ok(model);
-        }
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let top = dir.join("top.v");
-        std::fs::write(&top, verilog).map_err(io(&top))?;
-        let main = dir.join("main.cpp");
-        std::fs::write(&main, cpp).map_err(io(&main))?;
-        lint(&top)?;
-        run_tool(
-            "verilator",
-            Command::new("verilator")
-                .args([
-                    "--cc",
-                    "--exe",
-                    "--build",
-                    "-O3",
-                    "-Wno-fatal",
-                    "-Wno-lint",
-                    "-Wno-style",
-                ])
-                .args(["--top-module", "top", "-Mdir"])
-                .arg(dir.join("obj"))
-                .args(["-o", "model", "-CFLAGS", "-O2"])
-                .arg(&top)
-                .arg(&main), // absolute: relative paths resolve inside -Mdir
-        )?;
-        Ok(model)
+        })
     }
 
     /// Run one cycle per input vector; returns one output vector per cycle.
@@ -150,19 +119,7 @@ impl Verilated {
                 .iter()
                 .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
         }
-        let dir = self.binary.parent().expect("binary has a directory");
-        let unique = format!("{}-{:?}", std::process::id(), std::thread::current().id());
-        let input = dir.join(format!("in-{unique}.bin")).to_path_buf();
-        let output = dir.join(format!("out-{unique}.bin"));
-        std::fs::write(&input, &bytes).map_err(io(&input))?;
-        let result = run_tool(
-            "verilated model",
-            Command::new(&self.binary).arg(&input).arg(&output),
-        );
-        let _ = std::fs::remove_file(&input);
-        result?;
-        let raw = std::fs::read(&output).map_err(io(&output))?;
-        let _ = std::fs::remove_file(&output);
+        let raw = run_binary(&self.binary, &bytes)?.0;
         let width = self.outputs.len() * 8;
         assert_eq!(
             raw.len(),
@@ -177,6 +134,84 @@ impl Verilated {
                     .collect()
             })
             .collect())
+    }
+}
+
+/// Lint and build `verilog` (top module `top`) with the C++ driver `cpp`, cached by hash;
+/// returns the binary.
+fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
+    if !tool_available("verilator") {
+        return Err(Error::ToolMissing { tool: "verilator" });
+    }
+    let mut hasher = DefaultHasher::new();
+    (verilog, cpp, LINT_WAIVERS).hash(&mut hasher);
+    let dir = build_root().join(format!("{name}-{:016x}", hasher.finish()));
+    let binary = dir.join("obj").join("model");
+    if binary.exists() {
+        return Ok(binary);
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let top = dir.join("top.v");
+    std::fs::write(&top, verilog).map_err(io(&top))?;
+    let main = dir.join("main.cpp");
+    std::fs::write(&main, cpp).map_err(io(&main))?;
+    lint(&top)?;
+    run_tool(
+        "verilator",
+        Command::new("verilator")
+            .args([
+                "--cc",
+                "--exe",
+                "--build",
+                "-O3",
+                "-Wno-fatal",
+                "-Wno-lint",
+                "-Wno-style",
+            ])
+            .args(["--top-module", "top", "-Mdir"])
+            .arg(dir.join("obj"))
+            .args(["-o", "model", "-CFLAGS", "-O2"])
+            .arg(&top)
+            .arg(&main), // absolute: relative paths resolve inside -Mdir
+    )?;
+    Ok(binary)
+}
+
+/// Run `binary IN OUT` on `input`; returns OUT's bytes and what the binary printed.
+fn run_binary(binary: &Path, input: &[u8]) -> Result<(Vec<u8>, String), Error> {
+    let dir = binary.parent().expect("binary has a directory");
+    let unique = format!("{}-{:?}", std::process::id(), std::thread::current().id());
+    let input_path = dir.join(format!("in-{unique}.bin"));
+    let output_path = dir.join(format!("out-{unique}.bin"));
+    std::fs::write(&input_path, input).map_err(io(&input_path))?;
+    let result = run_tool(
+        "verilated model",
+        Command::new(binary).arg(&input_path).arg(&output_path),
+    );
+    let _ = std::fs::remove_file(&input_path);
+    let printed = result?;
+    let raw = std::fs::read(&output_path).map_err(io(&output_path))?;
+    let _ = std::fs::remove_file(&output_path);
+    Ok((raw, printed))
+}
+
+/// A Verilator build with a block-specific C++ driver that runs a protocol on its own
+/// (closed loop: it honours the block's ready signals), so long runs need no per-cycle
+/// round trip through Rust.
+pub struct VerilatedDriver {
+    binary: PathBuf,
+}
+
+impl VerilatedDriver {
+    pub fn build(name: &str, verilog: &str, cpp: &str) -> Result<VerilatedDriver, Error> {
+        Ok(VerilatedDriver {
+            binary: compile(name, verilog, cpp)?,
+        })
+    }
+
+    /// Run the driver on `input`; returns its output file and what it printed.
+    pub fn run(&self, input: &[u8]) -> Result<(Vec<u8>, String), Error> {
+        run_binary(&self.binary, input)
     }
 }
 

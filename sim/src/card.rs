@@ -1,0 +1,257 @@
+//! The card as an engine: the same stimulus (configuration, order messages with arrival
+//! times and signature verdicts) run through the rust-hdl simulation of `hdl::Card` or its
+//! Verilator build, giving the framed-free event stream (64-byte records back to back) to
+//! diff against the software path.
+//!
+//! Protocol, identical in both runners: configuration writes first, one per cycle; then the
+//! messages' 32 words in order, one offered per cycle and held until accepted, each word
+//! carrying its message's arrival time and verdict as sideband; the event sink is always
+//! ready; the run ends once every word is in and the card has been quiet for
+//! [`QUIET_CYCLES`] cycles.
+
+use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
+use hdl::validator::{ACCOUNTS, CFG_INSTRUMENTS, INSTRUMENTS};
+
+use crate::harness::Harness;
+use crate::verilator::VerilatedDriver;
+use crate::Error;
+
+/// Cycles without an event after the last word before a run is considered complete (longer
+/// than any single message takes).
+pub const QUIET_CYCLES: u64 = 5_000;
+
+/// One configured book.
+#[derive(Debug, Clone, Copy)]
+pub struct CardInstrument {
+    pub id: u16,
+    pub price_min_ticks: u32,
+    pub price_max_ticks: u32,
+    pub qty_lots_max: u32,
+}
+
+/// What the host writes into the card before traffic.
+#[derive(Debug, Clone)]
+pub struct CardConfig {
+    /// Per account id: has a key.
+    pub known_accounts: Vec<bool>,
+    pub instruments: Vec<CardInstrument>,
+    /// Wire value of the venue's default STP mode (1–4).
+    pub default_stp: u8,
+}
+
+/// One message as the card receives it.
+#[derive(Debug, Clone, Copy)]
+pub struct CardMessage {
+    pub arrival_ns: u64,
+    pub bytes: [u8; abi::ORDER_MESSAGE_BYTES],
+    pub signature_ok: bool,
+}
+
+/// A run's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOutput {
+    /// Event records, 64 bytes each, in order.
+    pub events: Vec<u8>,
+    pub cycles: u64,
+}
+
+impl CardConfig {
+    /// The configuration writes, in order: (address, data).
+    pub fn writes(&self) -> Result<Vec<(u64, u64)>, Error> {
+        if self.known_accounts.len() > ACCOUNTS || self.instruments.len() > INSTRUMENTS {
+            return Err(Error::Capacity {
+                what: "accounts or instruments",
+                limit: format!("{ACCOUNTS} accounts, {INSTRUMENTS} books"),
+            });
+        }
+        if self
+            .instruments
+            .iter()
+            .any(|i| i.price_max_ticks - i.price_min_ticks >= 4096)
+        {
+            return Err(Error::Capacity {
+                what: "price band",
+                limit: "4096 levels per side".into(),
+            });
+        }
+        let mut writes = Vec::new();
+        for account in 0..ACCOUNTS {
+            let known = self.known_accounts.get(account).copied().unwrap_or(false);
+            writes.push((account as u64, u64::from(known)));
+        }
+        for (book, i) in self.instruments.iter().enumerate() {
+            let base = CFG_INSTRUMENTS + 4 * book as u64;
+            writes.push((base, u64::from(i.id) | 1 << 16));
+            writes.push((base + 1, u64::from(i.price_min_ticks)));
+            writes.push((base + 2, u64::from(i.price_max_ticks)));
+            writes.push((base + 3, u64::from(i.qty_lots_max)));
+            writes.push((
+                CFG_PRICE_BOUNDS + 2 * book as u64,
+                u64::from(i.price_min_ticks),
+            ));
+            writes.push((
+                CFG_PRICE_BOUNDS + 2 * book as u64 + 1,
+                u64::from(i.price_max_ticks),
+            ));
+        }
+        writes.push((CFG_DEFAULT_STP, u64::from(self.default_stp)));
+        Ok(writes)
+    }
+}
+
+fn words(messages: &[CardMessage]) -> Vec<(u32, u64, bool)> {
+    messages
+        .iter()
+        .flat_map(|m| {
+            m.bytes.chunks(4).map(move |c| {
+                (
+                    u32::from_le_bytes(c.try_into().unwrap()),
+                    m.arrival_ns,
+                    m.signature_ok,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Run through the rust-hdl simulation (single-threaded harness).
+pub fn run_rust_hdl(config: &CardConfig, messages: &[CardMessage]) -> Result<CardOutput, Error> {
+    let writes = config.writes()?;
+    let words = words(messages);
+    let mut h = Harness::new(Card::default());
+    let mut events = Vec::new();
+    let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, word: Option<(u32, u64, bool)>| {
+        let (address, data) = cfg.unwrap_or((0, 0));
+        let (value, arrival, ok) = word.unwrap_or((0, 0, false));
+        let u = &mut h.uut;
+        u.cfg_valid.next = cfg.is_some();
+        u.cfg_address.next = address.into();
+        u.cfg_data.next = data.into();
+        u.s_valid.next = word.is_some();
+        u.s_data.next = u64::from(value).into();
+        u.s_arrival_ns.next = arrival.into();
+        u.s_signature_ok.next = ok;
+        u.m_ready.next = true;
+        h.settle();
+        let event_word = h
+            .uut
+            .m_valid
+            .val()
+            .then(|| h.uut.m_data.val().to_u64() as u32);
+        let accepted = h.uut.s_ready.val();
+        h.tick();
+        (accepted, event_word)
+    };
+    for &write in &writes {
+        step(&mut h, Some(write), None);
+    }
+    let (mut next, mut quiet) = (0usize, 0u64);
+    while next < words.len() || quiet < QUIET_CYCLES {
+        let word = words.get(next).copied();
+        let (accepted, event_word) = step(&mut h, None, word);
+        if accepted && word.is_some() {
+            next += 1;
+        }
+        match event_word {
+            Some(w) => {
+                events.extend_from_slice(&w.to_le_bytes());
+                quiet = 0;
+            }
+            None => quiet += u64::from(next == words.len()),
+        }
+    }
+    Ok(CardOutput {
+        events,
+        cycles: h.cycle(),
+    })
+}
+
+/// Run through the Verilator build with a closed-loop C++ driver (no Rust in the loop).
+pub fn run_verilator(config: &CardConfig, messages: &[CardMessage]) -> Result<CardOutput, Error> {
+    let writes = config.writes()?;
+    let driver = VerilatedDriver::build("card-driver", &verilog(), DRIVER)?;
+    let mut input = Vec::new();
+    input.extend_from_slice(&(writes.len() as u64).to_le_bytes());
+    for (address, data) in writes {
+        input.extend_from_slice(&address.to_le_bytes());
+        input.extend_from_slice(&data.to_le_bytes());
+    }
+    let words = words(messages);
+    input.extend_from_slice(&(words.len() as u64).to_le_bytes());
+    for (value, arrival, ok) in words {
+        input.extend_from_slice(&u64::from(value).to_le_bytes());
+        input.extend_from_slice(&arrival.to_le_bytes());
+        input.extend_from_slice(&u64::from(ok).to_le_bytes());
+    }
+    let (events, printed) = driver.run(&input)?;
+    let cycles = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("cycles "))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or(Error::ToolFailed {
+            tool: "card driver",
+            message: printed.clone(),
+        })?;
+    Ok(CardOutput { events, cycles })
+}
+
+/// The closed-loop driver: the protocol in the module doc, in C++.
+const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
+#include "Vtop.h"
+#include "verilated.h"
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+int main(int argc, char** argv) {
+    if (argc != 3) { std::fprintf(stderr, "usage: model IN OUT\n"); return 2; }
+    Verilated::commandArgs(1, argv);
+    std::FILE* fin = std::fopen(argv[1], "rb");
+    std::FILE* fout = std::fopen(argv[2], "wb");
+    if (!fin || !fout) { std::perror("open"); return 2; }
+    std::vector<uint64_t> in;
+    uint64_t v;
+    while (std::fread(&v, sizeof v, 1, fin) == 1) in.push_back(v);
+    size_t p = 0;
+    Vtop* top = new Vtop;
+    uint64_t cycles = 0;
+    top->clock = 0;
+    top->m_ready = 1;
+    top->eval();
+    auto tick = [&]() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); cycles++; };
+    auto collect = [&]() {
+        if (top->m_valid) { uint32_t w = top->m_data; std::fwrite(&w, sizeof w, 1, fout); return true; }
+        return false;
+    };
+    uint64_t writes = in[p++];
+    for (uint64_t i = 0; i < writes; i++) {
+        top->cfg_valid = 1; top->cfg_address = in[p++]; top->cfg_data = in[p++];
+        top->s_valid = 0;
+        top->eval();
+        collect();
+        tick();
+    }
+    top->cfg_valid = 0;
+    uint64_t words = in[p++];
+    uint64_t next = 0, quiet = 0;
+    while (next < words || quiet < 5000) {
+        bool offer = next < words;
+        top->s_valid = offer;
+        if (offer) {
+            top->s_data = in[p + 3 * next];
+            top->s_arrival_ns = in[p + 3 * next + 1];
+            top->s_signature_ok = in[p + 3 * next + 2];
+        }
+        top->eval();
+        bool event = collect();
+        bool accepted = offer && top->s_ready;
+        tick();
+        if (accepted) next++;
+        if (event) quiet = 0; else if (next == words) quiet++;
+    }
+    top->final();
+    delete top;
+    std::printf("cycles %llu\n", (unsigned long long)cycles);
+    return std::fclose(fout) == 0 ? 0 : 1;
+}
+"#;
