@@ -10,6 +10,7 @@ pub mod bench;
 pub mod book_replay;
 pub mod config;
 pub mod engine;
+pub mod hardware;
 pub mod input;
 pub mod keys;
 pub mod pipeline;
@@ -31,6 +32,12 @@ pub enum Error {
     /// The venue configuration is invalid.
     #[error("config {origin}: {message}")]
     Config { origin: String, message: String },
+    /// A sequencing engine other than the software path failed or is not built in.
+    #[error("engine {engine}: {message}")]
+    Engine {
+        engine: &'static str,
+        message: String,
+    },
     /// An input file is malformed; `location` names the line or byte offset.
     #[error("{path}: {location}: {message}")]
     Input {

@@ -49,14 +49,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run an orders file (binary or CSV) through the software path.
+    /// Run an orders file (binary or CSV) through an engine (the software path by default).
     Replay {
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
+        /// Sequencing and matching engine; rust-hdl and verilator need the `hardware` build.
+        #[arg(long, value_enum, default_value = "software")]
+        engine: pipeline::Engine,
         /// Write the event stream here.
         #[arg(long, value_name = "FILE")]
         events: Option<PathBuf>,
         /// Do not sign CSV rows or verify signatures: every message counts as validly signed.
+        #[arg(long)]
+        trusted: bool,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one orders file through several engines and report the first differing event.
+    Diff {
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// Engines to compare, the first being the reference.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "software,rust-hdl,verilator"
+        )]
+        engines: Vec<pipeline::Engine>,
         #[arg(long)]
         trusted: bool,
         #[arg(long)]
@@ -143,12 +165,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 write_file(path, &encode_orders(&workload.stimuli))?;
             }
             let options = pipeline::Options {
+                engine: pipeline::Engine::Software,
                 verify: true,
                 threads: threads.unwrap_or_else(sigverify::all_cores),
                 keep_events: events.is_some(),
                 progress: show_progress,
             };
-            let report = pipeline::run(&config, &workload.stimuli, options);
+            let report = pipeline::run(&config, &workload.stimuli, options)?;
             let title = format!(
                 "ordo demo: software path, seed {seed}, {messages} messages, {} instruments, {} accounts",
                 config.instruments.len(),
@@ -164,6 +187,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Replay {
             input,
+            engine,
             events,
             trusted,
             threads,
@@ -171,24 +195,37 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => {
             let stimuli = read_orders(&input, &config, trusted)?;
             let options = pipeline::Options {
+                engine,
                 verify: !trusted,
                 threads: threads.unwrap_or_else(sigverify::all_cores),
                 keep_events: events.is_some(),
                 progress: show_progress,
             };
-            let report = pipeline::run(&config, &stimuli, options);
+            let report = pipeline::run(&config, &stimuli, options)?;
             let title = format!(
-                "ordo replay: {} ({} messages)",
+                "ordo replay: {} ({} messages, engine {})",
                 input.display(),
-                stimuli.len()
+                stimuli.len(),
+                host::hardware::engine_name(engine)
             );
             finish_run(
                 &report,
                 events.as_deref(),
                 json,
                 &title,
-                json!({"input": input.display().to_string(), "trusted": trusted}),
+                json!({"input": input.display().to_string(), "trusted": trusted,
+                       "engine": host::hardware::engine_name(engine)}),
             )
+        }
+        Command::Diff {
+            input,
+            engines,
+            trusted,
+            threads,
+            json,
+        } => {
+            let stimuli = read_orders(&input, &config, trusted)?;
+            run_diff(&config, &stimuli, &engines, trusted, threads, json)
         }
         Command::Events {
             file,
@@ -239,10 +276,9 @@ fn finish_run(
     } else {
         println!("{title}");
         print_summary(&report.summary);
-        println!(
-            "  resting     {:>12} orders at the end",
-            report.resting_orders_end
-        );
+        if let Some(resting) = report.resting_orders_end {
+            println!("  resting     {resting:>12} orders at the end");
+        }
         let t = &report.timing;
         if t.verify_threads > 0 {
             println!(
@@ -405,4 +441,97 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Run `stimuli` through every engine; compare each event stream with the first engine's.
+fn run_diff(
+    config: &VenueConfig,
+    stimuli: &[host::workload::Stimulus],
+    engines: &[pipeline::Engine],
+    trusted: bool,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    if engines.len() < 2 {
+        return Err(usage_error("--engines needs at least two engines"));
+    }
+    let mut runs = Vec::new();
+    for &engine in engines {
+        let options = pipeline::Options {
+            engine,
+            verify: !trusted,
+            threads: threads.unwrap_or_else(sigverify::all_cores),
+            keep_events: true,
+            progress: false,
+        };
+        let report = pipeline::run(config, stimuli, options)?;
+        let bytes = report.events_file.clone().expect("kept");
+        let (events, error) = decode_events(&bytes, Path::new("<memory>"));
+        assert!(error.is_none(), "an engine's own event stream decodes");
+        runs.push((engine, report, events));
+    }
+    let (reference_engine, reference, reference_events) = &runs[0];
+    let mut results = Vec::new();
+    let mut all_equal = true;
+    for (engine, report, events) in &runs[1..] {
+        let first = reference_events
+            .iter()
+            .zip(events)
+            .position(|(a, b)| a != b)
+            .or_else(|| {
+                (reference_events.len() != events.len())
+                    .then(|| reference_events.len().min(events.len()))
+            });
+        all_equal &= first.is_none();
+        let show = |list: &[abi::Event], at: usize| list.get(at).map(event_json);
+        results.push(json!({
+            "engine": host::hardware::engine_name(*engine),
+            "events": events.len(),
+            "digest_sha256": report.summary.digest_sha256,
+            "identical": first.is_none(),
+            "first_difference": first.map(|at| json!({
+                "index": at,
+                host::hardware::engine_name(*reference_engine): show(reference_events, at),
+                host::hardware::engine_name(*engine): show(events, at),
+            })),
+        }));
+    }
+    if json {
+        println!(
+            "{}",
+            json!({
+                "reference": host::hardware::engine_name(*reference_engine),
+                "messages": stimuli.len(),
+                "events": reference_events.len(),
+                "digest_sha256": reference.summary.digest_sha256,
+                "identical": all_equal,
+                "engines": results,
+            })
+        );
+    } else {
+        println!(
+            "ordo diff: {} messages, reference {} ({} events, sha256:{})",
+            stimuli.len(),
+            host::hardware::engine_name(*reference_engine),
+            reference_events.len(),
+            reference.summary.digest_sha256
+        );
+        for r in &results {
+            match &r["first_difference"] {
+                serde_json::Value::Null => {
+                    println!("  {:<10} identical", r["engine"].as_str().unwrap_or(""))
+                }
+                d => println!(
+                    "  {:<10} DIFFERS at event {}: {d}",
+                    r["engine"].as_str().unwrap_or(""),
+                    d["index"]
+                ),
+            }
+        }
+    }
+    Ok(if all_equal {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

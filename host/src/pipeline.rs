@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use abi::Event;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -14,9 +15,23 @@ use crate::sigverify::Verifier;
 use crate::summary::{Summary, Tally};
 use crate::workload::Stimulus;
 
+/// Which implementation sequences and matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// The software path (the reference).
+    Software,
+    /// The card's rust-hdl simulation (needs the `hardware` feature).
+    RustHdl,
+    /// The card's Verilator build (needs the `hardware` feature and verilator).
+    Verilator,
+}
+
 /// How to run the pipeline.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// Sequencing and matching engine. Signatures are verified in software for every
+    /// engine (the card's signature engines are not built yet; it takes the verdicts).
+    pub engine: Engine,
     /// Verify signatures (false: trusted input, every signature counts as valid).
     pub verify: bool,
     /// Threads for signature verification.
@@ -42,7 +57,9 @@ pub struct Timing {
 pub struct Report {
     pub messages: u64,
     pub summary: Summary,
-    pub resting_orders_end: u64,
+    /// Resting orders after the run (software engine only; the card does not export its
+    /// book yet).
+    pub resting_orders_end: Option<u64>,
     pub timing: Timing,
     /// The framed events file, when `keep_events`.
     pub events_file: Option<Vec<u8>>,
@@ -64,7 +81,11 @@ pub fn progress_bar(show: bool, total: u64, label: &str) -> ProgressBar {
 }
 
 /// Run `stimuli` through the software path.
-pub fn run(config: &VenueConfig, stimuli: &[Stimulus], options: Options) -> Report {
+pub fn run(
+    config: &VenueConfig,
+    stimuli: &[Stimulus],
+    options: Options,
+) -> Result<Report, crate::Error> {
     let total = stimuli.len() as u64;
     let started = Instant::now();
     let messages: Vec<_> = stimuli.iter().map(|s| s.message).collect();
@@ -83,25 +104,35 @@ pub fn run(config: &VenueConfig, stimuli: &[Stimulus], options: Options) -> Repo
 
     let bar = progress_bar(options.progress, total, "match");
     let engine_started = Instant::now();
-    let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
     let mut tally = Tally::default();
     let mut file = options.keep_events.then(events_file_header);
-    for (index, (stimulus, signature_ok)) in stimuli.iter().zip(verdicts).enumerate() {
-        let input = Input {
-            arrival_ns: stimulus.arrival_ns,
-            message: stimulus.message,
-            signature_ok,
-        };
-        for event in sequencer.handle(&input) {
-            tally.add(event);
-            if let Some(file) = file.as_mut() {
-                append_event(file, event);
+    let mut record = |event: &Event| {
+        tally.add(event);
+        if let Some(file) = file.as_mut() {
+            append_event(file, event);
+        }
+    };
+    let resting_orders_end = if options.engine == Engine::Software {
+        let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
+        for (index, (stimulus, signature_ok)) in stimuli.iter().zip(verdicts).enumerate() {
+            let input = Input {
+                arrival_ns: stimulus.arrival_ns,
+                message: stimulus.message,
+                signature_ok,
+            };
+            sequencer.handle(&input).iter().for_each(&mut record);
+            if index % 65536 == 0 {
+                bar.set_position(index as u64);
             }
         }
-        if index % 65536 == 0 {
-            bar.set_position(index as u64);
-        }
-    }
+        use crate::engine::Matcher;
+        Some(sequencer.matcher().resting_orders().len() as u64)
+    } else {
+        crate::hardware::run(options.engine, config, stimuli, &verdicts)?
+            .iter()
+            .for_each(&mut record);
+        None
+    };
     bar.finish_and_clear();
     let engine_seconds = engine_started.elapsed().as_secs_f64();
     let total_seconds = started.elapsed().as_secs_f64();
@@ -112,11 +143,10 @@ pub fn run(config: &VenueConfig, stimuli: &[Stimulus], options: Options) -> Repo
             0.0
         }
     };
-    use crate::engine::Matcher;
-    Report {
+    Ok(Report {
         messages: total,
         summary: tally.finish(),
-        resting_orders_end: sequencer.matcher().resting_orders().len() as u64,
+        resting_orders_end,
         timing: Timing {
             verify_seconds,
             verify_threads: if options.verify { options.threads } else { 0 },
@@ -131,5 +161,5 @@ pub fn run(config: &VenueConfig, stimuli: &[Stimulus], options: Options) -> Repo
             messages_per_second: rate(total_seconds),
         },
         events_file: file,
-    }
+    })
 }
