@@ -1,11 +1,16 @@
 //! rust-hdl blocks of the ordo card. Each block is one file named after its struct, with a
-//! doc comment giving function, latency, throughput and every port, a pure-Rust model in the
-//! same file, and tests that it synthesizes (yosys), matches its model under the cycle
-//! harness (`sim`), and that its Verilator build matches the rust-hdl simulation.
+//! doc comment giving function, latency, throughput and every port; a reference model (a
+//! pure-Rust model in the same file, or the contract's own code in `abi` / the software path
+//! in `host` where those already are the model); and tests in `sim/tests/` that it
+//! synthesizes (yosys), matches its reference under the cycle harness, and that its
+//! Verilator build matches the rust-hdl simulation.
 //!
-//! Landed so far: [`stamper::Stamper`] (ingress stamp rule), [`priority_bitmap::PriorityBitmap`]
-//! (best-level finder of a book side) and its [`ctz32::Ctz32`] priority encoder. The sequencer and matching core
-//! follow (issue 3); the software path in `host` is the reference they must reproduce.
+//! Landed: the card top [`card::Card`] (byte-identical to the software path), the
+//! [`matcher::Matcher`], and the blocks [`deserializer::Deserializer`],
+//! [`stamper::Stamper`], [`validator::Validator`], [`reorder::Reorder`],
+//! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
+//! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`]. Status, figures and
+//! what is left: `docs/hardware.md`.
 
 pub mod card;
 pub mod ctz32;

@@ -2,8 +2,7 @@
 //! signature verdicts) must give the byte-identical event stream — sequence numbers, stamps,
 //! every field. And its Verilator build against its rust-hdl simulation, cycle by cycle.
 
-use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
-use hdl::validator::{ACCOUNTS, CFG_INSTRUMENTS};
+use hdl::card::{verilog, Card};
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::rng::SplitMix64;
@@ -125,41 +124,9 @@ impl Bench {
     }
 
     fn configure(&mut self, config: &VenueConfig) {
-        let known = host::keys::account_table(config);
-        for account in 0..ACCOUNTS {
-            let is_known = known.get(account).is_some_and(Option::is_some);
-            self.cycle((true, account as u64, u64::from(is_known)), None, true);
+        for (address, data) in card_config(config).writes().expect("fits the card") {
+            self.cycle((true, address, data), None, true);
         }
-        for (book, i) in config.instruments.iter().enumerate() {
-            let base = CFG_INSTRUMENTS + 4 * book as u64;
-            for (field, value) in [
-                u64::from(i.id) | 1 << 16,
-                u64::from(i.price_min_ticks()),
-                u64::from(i.price_max_ticks()),
-                u64::from(i.qty_lots_max),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                self.cycle((true, base + field as u64, value), None, true);
-            }
-            let bounds = CFG_PRICE_BOUNDS + 2 * book as u64;
-            self.cycle((true, bounds, u64::from(i.price_min_ticks())), None, true);
-            self.cycle(
-                (true, bounds + 1, u64::from(i.price_max_ticks())),
-                None,
-                true,
-            );
-        }
-        self.cycle(
-            (
-                true,
-                CFG_DEFAULT_STP,
-                config.venue.default_stp.mode() as u64,
-            ),
-            None,
-            true,
-        );
     }
 
     /// Send every message (idle gaps, backpressure) and drain the events.
