@@ -190,6 +190,28 @@ fn bench(seed: u64, record: bool) -> Bench {
     }
 }
 
+/// The demo workload, unsigned (verdicts from the generator).
+fn demo(config: &VenueConfig, seed: u64, messages: usize) -> Workload {
+    generate(
+        config,
+        Spec {
+            sign: false,
+            ..Spec::demo(seed, messages)
+        },
+        &|_| {},
+    )
+}
+
+/// The two streams are equal; on failure, name the first differing event.
+fn assert_same_stream(got: &[u8], want: &[u8]) {
+    let first = got
+        .chunks(64)
+        .zip(want.chunks(64))
+        .position(|(a, b)| a != b);
+    assert_eq!(first, None, "first differing event");
+    assert_eq!(got.len(), want.len(), "event bytes");
+}
+
 #[test]
 fn card_event_stream_is_byte_identical_to_the_software_path() {
     // Proves the card top (deserializer, stamp rule, validator, matcher, event serializer)
@@ -198,26 +220,12 @@ fn card_event_stream_is_byte_identical_to_the_software_path() {
     // path's event stream, byte for byte, with idle gaps on the input and backpressure on
     // the output.
     let config = VenueConfig::embedded();
-    let w = generate(
-        &config,
-        Spec {
-            sign: false,
-            ..Spec::demo(31, 2_000)
-        },
-        &|_| {},
-    );
+    let w = demo(&config, 31, 2_000);
     let want = software_stream(&config, &w);
     let mut b = bench(1, false);
     b.configure(&config);
     b.run(&w, want.len(), 10, 70);
-    assert_eq!(b.events.len(), want.len(), "event bytes");
-    let first = b.events.iter().zip(&want).position(|(a, b)| a != b);
-    assert_eq!(
-        first,
-        None,
-        "first differing byte (event {})",
-        first.map_or(0, |i| i / 64)
-    );
+    assert_same_stream(&b.events, &want);
     println!(
         "card: {} messages, {} events, {} cycles",
         w.stimuli.len(),
@@ -231,19 +239,12 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // Proves the card top's Verilator build matches its rust-hdl simulation on every cycle,
     // configuration included.
     let config = VenueConfig::embedded();
-    let w = generate(
-        &config,
-        Spec {
-            sign: false,
-            ..Spec::demo(32, 300)
-        },
-        &|_| {},
-    );
+    let w = demo(&config, 32, 300);
     let want = software_stream(&config, &w);
     let mut b = bench(2, true);
     b.configure(&config);
     b.run(&w, want.len(), 20, 60);
-    assert_eq!(b.events, want);
+    assert_same_stream(&b.events, &want);
     let difference = first_difference("card", &verilog(), &INPUTS, &OUTPUTS, &b.inputs, &b.outputs);
     assert_eq!(difference.expect("verilator"), None);
 }
@@ -285,25 +286,10 @@ fn twenty_thousand_orders_through_rust_hdl() {
     // Proves the rust-hdl card engine (sim::card::run_rust_hdl, the protocol ordo uses)
     // gives the software path's event stream on 20,000 demo messages.
     let config = VenueConfig::embedded();
-    let w = generate(
-        &config,
-        Spec {
-            sign: false,
-            ..Spec::demo(41, 20_000)
-        },
-        &|_| {},
-    );
+    let w = demo(&config, 41, 20_000);
     let want = software_stream(&config, &w);
     let got = sim::card::run_rust_hdl(&card_config(&config), &card_messages(&w)).expect("rust-hdl");
-    assert_eq!(got.events.len(), want.len());
-    assert!(
-        got.events == want,
-        "first differing event {:?}",
-        got.events
-            .chunks(64)
-            .zip(want.chunks(64))
-            .position(|(a, b)| a != b)
-    );
+    assert_same_stream(&got.events, &want);
 }
 
 #[test]
@@ -311,26 +297,11 @@ fn one_million_orders_through_verilator() {
     // Proves the Verilator card engine (closed-loop C++ driver) gives the software path's
     // event stream, byte for byte, on 1,000,000 demo messages.
     let config = VenueConfig::embedded();
-    let w = generate(
-        &config,
-        Spec {
-            sign: false,
-            ..Spec::demo(42, 1_000_000)
-        },
-        &|_| {},
-    );
+    let w = demo(&config, 42, 1_000_000);
     let want = software_stream(&config, &w);
     let got =
         sim::card::run_verilator(&card_config(&config), &card_messages(&w)).expect("verilator");
-    assert_eq!(got.events.len(), want.len());
-    assert!(
-        got.events == want,
-        "first differing event {:?}",
-        got.events
-            .chunks(64)
-            .zip(want.chunks(64))
-            .position(|(a, b)| a != b)
-    );
+    assert_same_stream(&got.events, &want);
     println!(
         "verilator: 1,000,000 messages, {} events, {} cycles",
         want.len() / 64,
