@@ -1,8 +1,9 @@
 //! The card's simulated implementations as engines of the `ordo` command (rust-hdl and
-//! Verilator, from the `sim` crate). Built only with the `hardware` feature, so the
-//! software path — the README's first command — does not compile rust-hdl.
+//! Verilator, from the `sim` crate), and `ordo bench hdl`. Built only with the `hardware`
+//! feature, so the software path — the README's first command — does not compile rust-hdl.
 
 use abi::Event;
+use serde::Serialize;
 
 use crate::config::VenueConfig;
 use crate::pipeline::Engine;
@@ -17,52 +18,17 @@ pub fn run(
     stimuli: &[Stimulus],
     verdicts: &[bool],
 ) -> Result<Vec<Event>, Error> {
-    use sim::card::{run_rust_hdl, run_verilator, CardConfig, CardInstrument, CardMessage};
-    let card_config = CardConfig {
-        known_accounts: crate::keys::account_table(config)
-            .iter()
-            .map(Option::is_some)
-            .collect(),
-        instruments: config
-            .instruments
-            .iter()
-            .map(|i| CardInstrument {
-                id: i.id,
-                price_min_ticks: i.price_min_ticks(),
-                price_max_ticks: i.price_max_ticks(),
-                qty_lots_max: i.qty_lots_max,
-            })
-            .collect(),
-        default_stp: config.venue.default_stp.mode() as u8,
-    };
-    let messages: Vec<CardMessage> = stimuli
+    let messages: Vec<sim::card::CardMessage> = stimuli
         .iter()
         .zip(verdicts)
-        .map(|(s, &ok)| CardMessage {
+        .map(|(s, &ok)| sim::card::CardMessage {
             arrival_ns: s.arrival_ns,
             bytes: s.message.encode(),
             signature_ok: ok,
         })
         .collect();
-    let output = match engine {
-        Engine::RustHdl => run_rust_hdl(&card_config, &messages),
-        Engine::Verilator => run_verilator(&card_config, &messages),
-        Engine::Software => unreachable!("the software engine does not go through the card"),
-    }
-    .map_err(|e| Error::Engine {
-        engine: engine_name(engine),
-        message: e.to_string(),
-    })?;
-    output
-        .events
-        .chunks(abi::EVENT_BYTES)
-        .map(|record| {
-            Event::decode(record).map_err(|e| Error::Engine {
-                engine: engine_name(engine),
-                message: format!("bad event record: {e}"),
-            })
-        })
-        .collect()
+    let output = run_card(engine, config, &messages, sim::card::Pacing::Saturated)?;
+    decode_events(engine, &output.events)
 }
 
 /// Without the `hardware` feature: a clear error naming the way to get the engines.
@@ -73,12 +39,17 @@ pub fn run(
     _stimuli: &[Stimulus],
     _verdicts: &[bool],
 ) -> Result<Vec<Event>, Error> {
-    Err(Error::Engine {
-        engine: engine_name(engine),
+    Err(not_built(engine_name(engine)))
+}
+
+#[cfg(not(feature = "hardware"))]
+fn not_built(engine: &'static str) -> Error {
+    Error::Engine {
+        engine,
         message: "this ordo was built without the hardware engines; build it with \
                   `cargo run --release -p host --features hardware -- ...`"
             .to_string(),
-    })
+    }
 }
 
 pub fn engine_name(engine: Engine) -> &'static str {
@@ -86,5 +57,566 @@ pub fn engine_name(engine: Engine) -> &'static str {
         Engine::Software => "software",
         Engine::RustHdl => "rust-hdl",
         Engine::Verilator => "verilator",
+    }
+}
+
+/// What the host writes into the card for `config`.
+#[cfg(feature = "hardware")]
+pub fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
+    sim::card::CardConfig {
+        known_accounts: crate::keys::account_table(config)
+            .iter()
+            .map(Option::is_some)
+            .collect(),
+        instruments: config
+            .instruments
+            .iter()
+            .map(|i| sim::card::CardInstrument {
+                id: i.id,
+                price_min_ticks: i.price_min_ticks(),
+                price_max_ticks: i.price_max_ticks(),
+                qty_lots_max: i.qty_lots_max,
+            })
+            .collect(),
+        default_stp: config.venue.default_stp.mode() as u8,
+    }
+}
+
+#[cfg(feature = "hardware")]
+fn run_card(
+    engine: Engine,
+    config: &VenueConfig,
+    messages: &[sim::card::CardMessage],
+    pacing: sim::card::Pacing,
+) -> Result<sim::card::CardOutput, Error> {
+    let card_config = card_config(config);
+    match engine {
+        Engine::RustHdl => sim::card::run_rust_hdl(&card_config, messages, pacing),
+        Engine::Verilator => sim::card::run_verilator(&card_config, messages, pacing),
+        Engine::Software => unreachable!("the software engine does not go through the card"),
+    }
+    .map_err(|e| Error::Engine {
+        engine: engine_name(engine),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(feature = "hardware")]
+fn decode_events(engine: Engine, bytes: &[u8]) -> Result<Vec<Event>, Error> {
+    bytes
+        .chunks(abi::EVENT_BYTES)
+        .map(|record| {
+            Event::decode(record).map_err(|e| Error::Engine {
+                engine: engine_name(engine),
+                message: format!("bad event record: {e}"),
+            })
+        })
+        .collect()
+}
+
+/// One throughput figure of `ordo bench hdl`: a kind of message, sustained.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindFigure {
+    pub kind: &'static str,
+    /// Messages (or fills) measured.
+    pub count: usize,
+    pub cycles_per: f64,
+    /// The issue's goal, where it sets one: at most this many cycles.
+    pub goal_cycles: Option<f64>,
+    pub goal_met: Option<bool>,
+}
+
+/// Ingress-to-first-event latency of one message meeting an idle card.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyFigure {
+    pub kind: &'static str,
+    /// From the cycle its first word is accepted to the cycle its first event word leaves.
+    pub cycles: u64,
+    pub goal_cycles: u64,
+    pub goal_met: bool,
+}
+
+/// Simulation speed of one simulator on one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeedFigure {
+    pub run: &'static str,
+    pub rust_hdl_messages: usize,
+    pub rust_hdl_cycles: u64,
+    pub rust_hdl_cycles_per_s: f64,
+    pub verilator_messages: usize,
+    pub verilator_cycles: u64,
+    pub verilator_cycles_per_s: f64,
+    /// Verilator over rust-hdl.
+    pub ratio: f64,
+}
+
+/// Everything `ordo bench hdl` measures.
+#[derive(Debug, Clone, Serialize)]
+pub struct HdlBench {
+    pub kinds: Vec<KindFigure>,
+    pub latency: Vec<LatencyFigure>,
+    /// Cycles per message of the demo flow (mixed kinds, faults included), sustained.
+    pub demo_messages: usize,
+    pub demo_cycles_per_message: f64,
+    pub speed: Vec<SpeedFigure>,
+    pub goal_rust_hdl_cycles_per_s: f64,
+    pub goal_ratio: f64,
+}
+
+/// Cycles per add or cancel, sustained (issue 3).
+pub const GOAL_CYCLES_PER_ADD_OR_CANCEL: f64 = 4.0;
+/// Cycles per fill, sustained.
+pub const GOAL_CYCLES_PER_FILL: f64 = 2.0;
+/// Ingress-to-first-event latency on an idle card.
+pub const GOAL_LATENCY_CYCLES: u64 = 20;
+/// rust-hdl harness speed on the card top.
+pub const GOAL_RUST_HDL_CYCLES_PER_S: f64 = 50_000.0;
+/// Verilator over rust-hdl.
+pub const GOAL_VERILATOR_RATIO: f64 = 50.0;
+
+/// The card clock the bench paces arrivals with (250 MHz).
+pub const NS_PER_CYCLE: u64 = 4;
+
+#[cfg(not(feature = "hardware"))]
+pub fn bench(
+    _config: &VenueConfig,
+    _orders: usize,
+    _messages: usize,
+    _verilator_messages: usize,
+) -> Result<HdlBench, Error> {
+    Err(not_built("rust-hdl"))
+}
+
+/// Measure the card top: per-kind cycles and latency on a scripted flow sized by `orders`,
+/// and simulation speed on the demo flow — `messages` messages through rust-hdl and
+/// `verilator_messages` (a longer run of the same flow, so process start-up does not count)
+/// through Verilator. Every run must be byte-identical to the software path, and the two
+/// simulators must agree cycle for cycle on what both ran.
+#[cfg(feature = "hardware")]
+pub fn bench(
+    config: &VenueConfig,
+    orders: usize,
+    messages: usize,
+    verilator_messages: usize,
+) -> Result<HdlBench, Error> {
+    use sim::card::Pacing;
+
+    let script = script::build(config, orders)?;
+    let scripted = Pacing::ArrivalTime {
+        ns_per_cycle: NS_PER_CYCLE,
+    };
+    let demo = script::demo(config, messages.max(verilator_messages));
+    let runs = [
+        (
+            "scripted kinds",
+            &script.messages,
+            &script.events,
+            scripted,
+            script.messages.len(),
+        ),
+        ("demo flow", &demo.0, &demo.1, Pacing::Saturated, messages),
+    ];
+    let mut speed = Vec::new();
+    let mut outputs = Vec::new();
+    for (run, all, want, pacing, hdl_messages) in runs {
+        // Build (or find cached) the Verilator model outside the timed run.
+        run_card(Engine::Verilator, config, &all[..1], pacing)?;
+        let (verilated, verilator_s) = timed(|| run_card(Engine::Verilator, config, all, pacing))?;
+        let (hdl, rust_hdl_s) =
+            timed(|| run_card(Engine::RustHdl, config, &all[..hdl_messages], pacing))?;
+        check_same_events(run, Engine::Verilator, &verilated.events, want)?;
+        let hdl_events = hdl.emitted_at.len();
+        check_same_events(run, Engine::RustHdl, &hdl.events, &want[..hdl_events])?;
+        // Each message's timing depends only on those before it: rust-hdl's run is a prefix.
+        if verilated.accepted_at[..hdl_messages] != hdl.accepted_at[..]
+            || verilated.emitted_at[..hdl_events] != hdl.emitted_at[..]
+        {
+            return Err(Error::Engine {
+                engine: "verilator",
+                message: format!("{run}: cycle timing differs from rust-hdl"),
+            });
+        }
+        let rust_hdl_cycles_per_s = hdl.cycles as f64 / rust_hdl_s;
+        let verilator_cycles_per_s = verilated.cycles as f64 / verilator_s;
+        speed.push(SpeedFigure {
+            run,
+            rust_hdl_messages: hdl_messages,
+            rust_hdl_cycles: hdl.cycles,
+            rust_hdl_cycles_per_s,
+            verilator_messages: all.len(),
+            verilator_cycles: verilated.cycles,
+            verilator_cycles_per_s,
+            ratio: verilator_cycles_per_s / rust_hdl_cycles_per_s,
+        });
+        outputs.push(verilated);
+    }
+    // Mixed kinds, saturated: the acceptance rate over the run.
+    let accepted = &outputs[1].accepted_at;
+    let demo_cycles_per_message = match accepted.as_slice() {
+        [first, .., last] => (last - first) as f64 / (accepted.len() - 1) as f64,
+        _ => f64::NAN,
+    };
+    let (kinds, latency) = script.measure(&outputs[0]);
+    Ok(HdlBench {
+        kinds,
+        latency,
+        demo_messages: accepted.len(),
+        demo_cycles_per_message,
+        speed,
+        goal_rust_hdl_cycles_per_s: GOAL_RUST_HDL_CYCLES_PER_S,
+        goal_ratio: GOAL_VERILATOR_RATIO,
+    })
+}
+
+#[cfg(feature = "hardware")]
+fn timed<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error> {
+    let started = std::time::Instant::now();
+    let value = f()?;
+    Ok((value, started.elapsed().as_secs_f64()))
+}
+
+/// `got` (encoded records) equals `want`; otherwise an error naming the first difference.
+#[cfg(feature = "hardware")]
+fn check_same_events(run: &str, engine: Engine, got: &[u8], want: &[Event]) -> Result<(), Error> {
+    let got = decode_events(engine, got)?;
+    match (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+        None => Ok(()),
+        Some(i) => Err(Error::Engine {
+            engine: engine_name(engine),
+            message: format!(
+                "{run}: event {i} differs from the software path: {:?} vs {:?}",
+                got.get(i),
+                want.get(i)
+            ),
+        }),
+    }
+}
+
+/// The scripted flow of `ordo bench hdl`: latency probes on an idle card, then saturated
+/// phases of one kind each, built next to the software sequencer (which supplies order ids
+/// and the expected events).
+#[cfg(feature = "hardware")]
+mod script {
+    use std::ops::Range;
+
+    use abi::{EventKind, OrderId, OrderMessage, Side, StpMode, TimeInForce};
+    use sim::card::{CardMessage, CardOutput};
+
+    use super::*;
+    use crate::engine::{Input, LadderBook, Sequencer};
+
+    /// Idle time before each latency probe: far longer than any message takes.
+    const PROBE_GAP_NS: u64 = 20_000;
+
+    pub struct Script {
+        pub messages: Vec<CardMessage>,
+        pub events: Vec<Event>,
+        /// Per message: the range of its events.
+        events_of: Vec<Range<usize>>,
+        /// (kind, first message of the probe).
+        probes: Vec<(&'static str, usize)>,
+        /// (kind, messages of the phase): throughput by acceptance rate.
+        phases: Vec<(&'static str, Range<usize>, Option<f64>)>,
+        /// (kind, the taker message): throughput by the spacing of its fill events.
+        sweeps: Vec<(&'static str, usize)>,
+    }
+
+    struct Builder {
+        sequencer: Sequencer<LadderBook>,
+        nonces: Vec<u64>,
+        arrival_ns: u64,
+        script: Script,
+    }
+
+    impl Builder {
+        fn send(&mut self, gap_ns: u64, signature_ok: bool, message: OrderMessage) -> &[Event] {
+            self.arrival_ns += gap_ns;
+            let events = self.sequencer.handle(&Input {
+                arrival_ns: self.arrival_ns,
+                message,
+                signature_ok,
+            });
+            let s = &mut self.script;
+            s.messages.push(CardMessage {
+                arrival_ns: self.arrival_ns,
+                bytes: message.encode(),
+                signature_ok,
+            });
+            let start = s.events.len();
+            s.events.extend_from_slice(events);
+            s.events_of.push(start..s.events.len());
+            &s.events[start..]
+        }
+
+        fn nonce(&mut self, account: u32) -> u64 {
+            let n = &mut self.nonces[account as usize];
+            *n += 1;
+            *n
+        }
+
+        /// A GTC or IOC order; returns its order id (accepted) or None.
+        #[allow(clippy::too_many_arguments)]
+        fn order(
+            &mut self,
+            gap_ns: u64,
+            account: u32,
+            instrument: u16,
+            side: Side,
+            price: u32,
+            qty: u32,
+            tif: TimeInForce,
+        ) -> Option<OrderId> {
+            let nonce = self.nonce(account);
+            let m = OrderMessage::new_order(
+                account,
+                nonce,
+                instrument,
+                side,
+                price,
+                qty,
+                tif,
+                StpMode::Default,
+                nonce,
+            );
+            let events = self.send(gap_ns, true, m);
+            events
+                .first()
+                .filter(|e| e.kind == EventKind::Accepted)
+                .map(|e| OrderId(e.order_id))
+        }
+
+        fn cancel(&mut self, gap_ns: u64, account: u32, instrument: u16, id: OrderId) {
+            let nonce = self.nonce(account);
+            self.send(
+                gap_ns,
+                true,
+                OrderMessage::cancel(account, nonce, instrument, id, nonce),
+            );
+        }
+
+        fn next_index(&self) -> usize {
+            self.script.messages.len()
+        }
+    }
+
+    fn unexpected(what: String) -> Error {
+        Error::Engine {
+            engine: "software",
+            message: format!("bench script: {what}"),
+        }
+    }
+
+    pub fn build(config: &VenueConfig, orders: usize) -> Result<Script, Error> {
+        let instrument = config
+            .instruments
+            .first()
+            .ok_or_else(|| unexpected("the venue has no instrument".into()))?;
+        let accounts: Vec<u32> = crate::keys::account_table(config)
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.is_some())
+            .map(|(a, _)| a as u32)
+            .take(2)
+            .collect();
+        let &[a, b] = accounts.as_slice() else {
+            return Err(unexpected("the venue needs two accounts with keys".into()));
+        };
+        let (lo, hi) = (instrument.price_min_ticks(), instrument.price_max_ticks());
+        let mid = lo + (hi - lo) / 2;
+        // Levels used on each side of the mid price.
+        let levels = ((hi - lo) / 2).saturating_sub(2).min(1_000);
+        let sweep = (orders / 4)
+            .min(levels as usize)
+            .min(instrument.qty_lots_max as usize);
+        if levels < 8 || sweep < 8 || orders < 8 {
+            return Err(unexpected(format!(
+                "band {lo}..={hi} or {orders} orders too small to measure"
+            )));
+        }
+        let id = instrument.id;
+        let mut s = Builder {
+            sequencer: Sequencer::new(config),
+            nonces: vec![0; config.venue.accounts_max as usize],
+            arrival_ns: 1_000,
+            script: Script {
+                messages: Vec::new(),
+                events: Vec::new(),
+                events_of: Vec::new(),
+                probes: Vec::new(),
+                phases: Vec::new(),
+                sweeps: Vec::new(),
+            },
+        };
+        let (gtc, ioc) = (TimeInForce::Gtc, TimeInForce::Ioc);
+        let missing = || unexpected("an order the script rests was not accepted".into());
+
+        // Latency probes, each meeting an idle card.
+        s.script.probes.push(("add", s.next_index()));
+        let resting = s
+            .order(0, a, id, Side::Buy, mid - 10, 1, gtc)
+            .ok_or_else(missing)?;
+        s.script.probes.push(("cancel", s.next_index()));
+        s.cancel(PROBE_GAP_NS, a, id, resting);
+        s.order(PROBE_GAP_NS, a, id, Side::Sell, mid + 10, 1, gtc)
+            .ok_or_else(missing)?;
+        s.script.probes.push(("crossing order", s.next_index()));
+        s.order(PROBE_GAP_NS, b, id, Side::Buy, mid + 10, 1, ioc);
+        s.script
+            .probes
+            .push(("reject (bad signature)", s.next_index()));
+        let nonce = s.nonce(a);
+        let bad =
+            OrderMessage::new_order(a, nonce, id, Side::Buy, mid, 1, gtc, StpMode::Default, 0);
+        s.send(PROBE_GAP_NS, false, bad);
+
+        // Saturated phases: everything from here arrives at once.
+        let gap = PROBE_GAP_NS;
+        let start = s.next_index();
+        let mut ids = Vec::with_capacity(orders);
+        for i in 0..orders {
+            let offset = 1 + (i as u32 / 2) % levels;
+            let (side, price) = if i % 2 == 0 {
+                (Side::Buy, mid - offset)
+            } else {
+                (Side::Sell, mid + offset)
+            };
+            let first_gap = if i == 0 { gap } else { 0 };
+            ids.push(
+                s.order(first_gap, a, id, side, price, 1 + i as u32 % 5, gtc)
+                    .ok_or_else(missing)?,
+            );
+        }
+        let adds = start..s.next_index();
+        for &order in &ids {
+            s.cancel(0, a, id, order);
+        }
+        let cancels = adds.end..s.next_index();
+        // A sweep through one level, then through `sweep` levels of one order each.
+        for _ in 0..sweep {
+            s.order(0, a, id, Side::Sell, mid + 1, 1, gtc)
+                .ok_or_else(missing)?;
+        }
+        let one_level = s.next_index();
+        s.order(0, b, id, Side::Buy, mid + 1, sweep as u32, ioc);
+        for level in 0..sweep as u32 {
+            s.order(0, a, id, Side::Sell, mid + 1 + level, 1, gtc)
+                .ok_or_else(missing)?;
+        }
+        let many_levels = s.next_index();
+        s.order(0, b, id, Side::Buy, mid + sweep as u32, sweep as u32, ioc);
+        let rejects_start = s.next_index();
+        for _ in 0..orders {
+            let nonce = s.nonce(a);
+            let m =
+                OrderMessage::new_order(a, nonce, id, Side::Buy, mid, 1, gtc, StpMode::Default, 0);
+            s.send(0, false, m);
+        }
+        let rejects = rejects_start..s.next_index();
+        // One more message closes the last measured phase.
+        s.cancel(0, a, id, OrderId(0));
+
+        let mut script = s.script;
+        for taker in [one_level, many_levels] {
+            let fills = script.events[script.events_of[taker].clone()]
+                .iter()
+                .filter(|e| e.kind == EventKind::Fill)
+                .count();
+            if fills != sweep {
+                return Err(unexpected(format!(
+                    "a sweep filled {fills} makers, not {sweep}"
+                )));
+            }
+        }
+        script.phases = vec![
+            ("add (resting)", adds, Some(GOAL_CYCLES_PER_ADD_OR_CANCEL)),
+            ("cancel", cancels, Some(GOAL_CYCLES_PER_ADD_OR_CANCEL)),
+            ("reject (bad signature)", rejects, None),
+        ];
+        script.sweeps = vec![
+            ("fill (one level)", one_level),
+            ("fill (one order per level)", many_levels),
+        ];
+        Ok(script)
+    }
+
+    impl Script {
+        /// Per-kind throughput and probe latencies from a run of this script.
+        pub fn measure(&self, out: &CardOutput) -> (Vec<KindFigure>, Vec<LatencyFigure>) {
+            let mut kinds = Vec::new();
+            for (kind, range, goal) in &self.phases {
+                // Acceptance of the phase's first message to that of the next phase's first:
+                // with the input saturated, the card takes a message as fast as it retires one.
+                let cycles = out.accepted_at[range.end] - out.accepted_at[range.start];
+                kinds.push(figure(kind, range.len(), cycles, *goal));
+            }
+            for (kind, taker) in &self.sweeps {
+                let fills: Vec<usize> = self.events_of[*taker]
+                    .clone()
+                    .filter(|&e| self.events[e].kind == EventKind::Fill)
+                    .collect();
+                let (first, last) = (fills[0], fills[fills.len() - 1]);
+                let cycles = out.emitted_at[last] - out.emitted_at[first];
+                kinds.push(figure(
+                    kind,
+                    fills.len() - 1,
+                    cycles,
+                    Some(GOAL_CYCLES_PER_FILL),
+                ));
+            }
+            let latency = self
+                .probes
+                .iter()
+                .map(|&(kind, message)| {
+                    let first_event = self.events_of[message].start;
+                    let cycles = out.emitted_at[first_event] - out.accepted_at[message];
+                    LatencyFigure {
+                        kind,
+                        cycles,
+                        goal_cycles: GOAL_LATENCY_CYCLES,
+                        goal_met: cycles <= GOAL_LATENCY_CYCLES,
+                    }
+                })
+                .collect();
+            (kinds, latency)
+        }
+    }
+
+    fn figure(kind: &'static str, count: usize, cycles: u64, goal: Option<f64>) -> KindFigure {
+        let cycles_per = cycles as f64 / count as f64;
+        KindFigure {
+            kind,
+            count,
+            cycles_per,
+            goal_cycles: goal,
+            goal_met: goal.map(|g| cycles_per <= g),
+        }
+    }
+
+    /// The demo flow (unsigned: verdicts from the generator) and its software events.
+    pub fn demo(config: &VenueConfig, messages: usize) -> (Vec<CardMessage>, Vec<Event>) {
+        let w = crate::workload::generate(
+            config,
+            crate::workload::Spec {
+                sign: false,
+                ..crate::workload::Spec::demo(1, messages)
+            },
+            &|_| {},
+        );
+        let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
+        let mut events = Vec::new();
+        let mut card = Vec::new();
+        for (st, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
+            events.extend_from_slice(sequencer.handle(&Input {
+                arrival_ns: st.arrival_ns,
+                message: st.message,
+                signature_ok: ok,
+            }));
+            card.push(CardMessage {
+                arrival_ns: st.arrival_ns,
+                bytes: st.message.encode(),
+                signature_ok: ok,
+            });
+        }
+        (card, events)
     }
 }

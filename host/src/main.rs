@@ -127,6 +127,21 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The card top in simulation (needs the `hardware` feature): cycles per message by kind,
+    /// latency, and rust-hdl vs Verilator speed; every run checked against the software path.
+    Hdl {
+        /// Orders in each scripted phase (adds, cancels, rejects; sweeps are a quarter).
+        #[arg(long, default_value_t = 2_000)]
+        orders: usize,
+        /// Messages of the demo flow through rust-hdl.
+        #[arg(long, default_value_t = 2_000)]
+        messages: usize,
+        /// Messages of the demo flow through Verilator (a longer run of the same flow).
+        #[arg(long, default_value_t = 200_000)]
+        verilator_messages: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -364,9 +379,9 @@ fn usage_error(message: &str) -> Error {
 
 fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
     let messages = match &which {
-        BenchCommand::Matching { messages, .. } | BenchCommand::Sigverify { messages, .. } => {
-            *messages
-        }
+        BenchCommand::Matching { messages, .. }
+        | BenchCommand::Sigverify { messages, .. }
+        | BenchCommand::Hdl { messages, .. } => *messages,
     };
     if messages == 0 {
         return Err(usage_error("--messages must be at least 1"));
@@ -439,8 +454,87 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
             );
             println!("  verdicts equal        {}", f.verdicts_equal);
         }
+        BenchCommand::Hdl {
+            orders,
+            messages,
+            verilator_messages,
+            json,
+        } => {
+            let f = host::hardware::bench(config, orders, messages, verilator_messages)?;
+            if json {
+                println!("{}", json!({"bench": "hdl", "figures": f}));
+                return Ok(());
+            }
+            print_hdl_bench(&f);
+        }
     }
     Ok(())
+}
+
+fn goal_text(goal: Option<f64>, met: Option<bool>) -> String {
+    match (goal, met) {
+        (Some(goal), Some(met)) => {
+            format!("≤ {goal:<5} {}", if met { "met" } else { "NOT met" })
+        }
+        _ => "-".to_string(),
+    }
+}
+
+fn print_hdl_bench(f: &host::hardware::HdlBench) {
+    println!(
+        "ordo bench hdl: the card top (hdl::Card), both simulators byte-identical to the \
+         software path and to each other cycle for cycle"
+    );
+    println!(
+        "{:<30}{:>8}{:>12}  goal",
+        "sustained", "count", "cycles/each"
+    );
+    for k in &f.kinds {
+        println!(
+            "{:<30}{:>8}{:>12.2}  {}",
+            k.kind,
+            k.count,
+            k.cycles_per,
+            goal_text(k.goal_cycles, k.goal_met)
+        );
+    }
+    println!(
+        "{:<30}{:>8}{:>12.2}  -",
+        "demo flow (mixed)", f.demo_messages, f.demo_cycles_per_message
+    );
+    println!("{:<30}{:>20}  goal", "latency, idle card", "cycles");
+    for l in &f.latency {
+        println!(
+            "{:<30}{:>20}  {}",
+            l.kind,
+            l.cycles,
+            goal_text(Some(l.goal_cycles as f64), Some(l.goal_met))
+        );
+    }
+    println!(
+        "{:<16}{:>22}{:>12}{:>22}{:>12}{:>9}",
+        "simulation speed",
+        "rust-hdl msgs/cycles",
+        "cycles/s",
+        "verilator msgs/cycles",
+        "cycles/s",
+        "ratio"
+    );
+    for s in &f.speed {
+        println!(
+            "{:<16}{:>22}{:>12.0}{:>22}{:>12.0}{:>8.1}x",
+            s.run,
+            format!("{}/{}", s.rust_hdl_messages, s.rust_hdl_cycles),
+            s.rust_hdl_cycles_per_s,
+            format!("{}/{}", s.verilator_messages, s.verilator_cycles),
+            s.verilator_cycles_per_s,
+            s.ratio
+        );
+    }
+    println!(
+        "goals: rust-hdl ≥ {:.0} cycles/s, verilator ≥ {:.0}x rust-hdl",
+        f.goal_rust_hdl_cycles_per_s, f.goal_ratio
+    );
 }
 
 /// Run `stimuli` through every engine; compare each event stream with the first engine's.

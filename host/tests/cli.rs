@@ -1089,3 +1089,69 @@ fn diff_finds_every_engine_identical_and_replay_engines_write_the_same_file() {
     assert_eq!(files[0], files[1]);
     assert_eq!(files[0], files[2]);
 }
+
+#[cfg(feature = "hardware")]
+#[test]
+fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
+    // Proves `ordo bench hdl --json` runs its scripted flow and the demo flow through both
+    // simulators (it fails if either differs from the software path or from the other) and
+    // reports cycles per kind, latency per probe and simulation speed, with the goals.
+    let report = ok_json(&ordo(&[
+        "bench",
+        "hdl",
+        "--orders",
+        "40",
+        "--messages",
+        "30",
+        "--verilator-messages",
+        "300",
+        "--json",
+    ]));
+    let f = &report["figures"];
+    let kinds: Vec<&str> = f["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "add (resting)",
+            "cancel",
+            "reject (bad signature)",
+            "fill (one level)",
+            "fill (one order per level)"
+        ],
+        "{report}"
+    );
+    for k in f["kinds"].as_array().unwrap() {
+        let cycles = k["cycles_per"].as_f64().unwrap();
+        assert!((1.0..1_000.0).contains(&cycles), "{k}");
+    }
+    assert_eq!(f["kinds"][0]["count"], json!(40));
+    assert_eq!(
+        f["kinds"][3]["count"],
+        json!(9),
+        "a sweep of 10 makers: 9 gaps"
+    );
+    assert_eq!(f["latency"].as_array().map(Vec::len), Some(4), "{report}");
+    assert_eq!(f["demo_messages"], json!(300));
+    for s in f["speed"].as_array().unwrap() {
+        assert!(s["rust_hdl_cycles_per_s"].as_f64().unwrap() > 0.0, "{s}");
+        assert!(s["verilator_cycles_per_s"].as_f64().unwrap() > 0.0, "{s}");
+    }
+}
+
+#[cfg(not(feature = "hardware"))]
+#[test]
+fn bench_hdl_without_the_hardware_feature_says_how_to_get_it() {
+    // Proves `ordo bench hdl` in a software-only build fails with an error naming the feature.
+    let out = ordo(&["bench", "hdl"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--features hardware"),
+        "{}",
+        stderr(&out)
+    );
+}

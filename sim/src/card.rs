@@ -4,9 +4,9 @@
 //! diff against the software path.
 //!
 //! Protocol, identical in both runners: configuration writes first, one per cycle; then the
-//! messages' 32 words in order, one offered per cycle and held until accepted, each word
-//! carrying its message's arrival time and verdict as sideband; the event sink is always
-//! ready; the run ends once every word is in and the card has been quiet for
+//! messages' 32 words in order, one offered per cycle (no earlier than the [`Pacing`] allows)
+//! and held until accepted, each word carrying its message's arrival time and verdict as
+//! sideband; the event sink is always ready; the run ends once every word is in and the card has been quiet for
 //! [`QUIET_CYCLES`] cycles.
 
 use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
@@ -52,8 +52,18 @@ pub struct CardMessage {
 pub struct CardOutput {
     /// Event records, 64 bytes each, in order.
     pub events: Vec<u8>,
+    /// Cycles from the first configuration write to the end of the quiet tail.
     pub cycles: u64,
+    /// Per message: the cycle its first word was accepted.
+    pub accepted_at: Vec<u64>,
+    /// Per event: the cycle its first word was presented (and taken: the sink is always ready).
+    pub emitted_at: Vec<u64>,
 }
+
+/// 32-bit words per order-entry message on the card's input stream.
+pub const WORDS_PER_MESSAGE: usize = abi::ORDER_MESSAGE_BYTES / 4;
+/// 32-bit words per event record on the card's output stream.
+pub const WORDS_PER_EVENT: usize = abi::EVENT_BYTES / 4;
 
 impl CardConfig {
     /// The configuration writes, in order: (address, data).
@@ -99,30 +109,65 @@ impl CardConfig {
     }
 }
 
-fn words(messages: &[CardMessage]) -> Vec<(u32, u64, bool)> {
+/// When the runner offers each message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    /// Every word offered as soon as the previous one was taken: the input never idles, so
+    /// the card's acceptance rate is its sustained throughput.
+    Saturated,
+    /// A message is offered no earlier than its arrival time, counted from the first
+    /// message's arrival at `ns_per_cycle` nanoseconds per clock (a card clocked at 250 MHz
+    /// has 4). Gaps in arrival times become idle input cycles, so a message that arrives
+    /// long after the previous one meets an idle card (how latency is measured).
+    ArrivalTime { ns_per_cycle: u64 },
+}
+
+/// One input word: value, arrival time and verdict (sideband), and the earliest cycle, counted
+/// from the first traffic cycle, at which it may be offered.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    value: u32,
+    arrival_ns: u64,
+    signature_ok: bool,
+    not_before: u64,
+}
+
+fn words(messages: &[CardMessage], pacing: Pacing) -> Vec<Word> {
+    let first_ns = messages.first().map_or(0, |m| m.arrival_ns);
     messages
         .iter()
         .flat_map(|m| {
-            m.bytes.chunks(4).map(move |c| {
-                (
-                    u32::from_le_bytes(c.try_into().unwrap()),
-                    m.arrival_ns,
-                    m.signature_ok,
-                )
+            let not_before = match pacing {
+                Pacing::Saturated => 0,
+                Pacing::ArrivalTime { ns_per_cycle } => {
+                    m.arrival_ns.saturating_sub(first_ns) / ns_per_cycle.max(1)
+                }
+            };
+            m.bytes.chunks(4).map(move |c| Word {
+                value: u32::from_le_bytes(c.try_into().unwrap()),
+                arrival_ns: m.arrival_ns,
+                signature_ok: m.signature_ok,
+                not_before,
             })
         })
         .collect()
 }
 
 /// Run through the rust-hdl simulation (single-threaded harness).
-pub fn run_rust_hdl(config: &CardConfig, messages: &[CardMessage]) -> Result<CardOutput, Error> {
+pub fn run_rust_hdl(
+    config: &CardConfig,
+    messages: &[CardMessage],
+    pacing: Pacing,
+) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
-    let words = words(messages);
+    let words = words(messages, pacing);
     let mut h = Harness::new(Card::default());
     let mut events = Vec::new();
-    let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, word: Option<(u32, u64, bool)>| {
+    let (mut accepted_at, mut emitted_at) = (Vec::new(), Vec::new());
+    let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, word: Option<Word>| {
         let (address, data) = cfg.unwrap_or((0, 0));
-        let (value, arrival, ok) = word.unwrap_or((0, 0, false));
+        let (value, arrival, ok) =
+            word.map_or((0, 0, false), |w| (w.value, w.arrival_ns, w.signature_ok));
         let u = &mut h.uut;
         u.cfg_valid.next = cfg.is_some();
         u.cfg_address.next = address.into();
@@ -146,14 +191,25 @@ pub fn run_rust_hdl(config: &CardConfig, messages: &[CardMessage]) -> Result<Car
         step(&mut h, Some(write), None);
     }
     let (mut next, mut quiet) = (0usize, 0u64);
+    let start = h.cycle();
     while next < words.len() || quiet < QUIET_CYCLES {
-        let word = words.get(next).copied();
+        let cycle = h.cycle();
+        let word = words
+            .get(next)
+            .copied()
+            .filter(|w| cycle - start >= w.not_before);
         let (accepted, event_word) = step(&mut h, None, word);
         if accepted && word.is_some() {
+            if next % WORDS_PER_MESSAGE == 0 {
+                accepted_at.push(cycle);
+            }
             next += 1;
         }
         match event_word {
             Some(w) => {
+                if events.len() % abi::EVENT_BYTES == 0 {
+                    emitted_at.push(cycle);
+                }
                 events.extend_from_slice(&w.to_le_bytes());
                 quiet = 0;
             }
@@ -163,45 +219,89 @@ pub fn run_rust_hdl(config: &CardConfig, messages: &[CardMessage]) -> Result<Car
     Ok(CardOutput {
         events,
         cycles: h.cycle(),
+        accepted_at,
+        emitted_at,
     })
 }
 
 /// Run through the Verilator build with a closed-loop C++ driver (no Rust in the loop).
-pub fn run_verilator(config: &CardConfig, messages: &[CardMessage]) -> Result<CardOutput, Error> {
+pub fn run_verilator(
+    config: &CardConfig,
+    messages: &[CardMessage],
+    pacing: Pacing,
+) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
-    let driver = VerilatedDriver::build("card-driver", &verilog(), DRIVER)?;
+    let cpp = DRIVER
+        .replace("@WORDS_PER_MESSAGE@", &WORDS_PER_MESSAGE.to_string())
+        .replace("@WORDS_PER_EVENT@", &WORDS_PER_EVENT.to_string())
+        .replace("@QUIET_CYCLES@", &QUIET_CYCLES.to_string());
+    let driver = VerilatedDriver::build("card-driver", &verilog(), &cpp)?;
     let mut input = Vec::new();
     input.extend_from_slice(&(writes.len() as u64).to_le_bytes());
     for (address, data) in writes {
         input.extend_from_slice(&address.to_le_bytes());
         input.extend_from_slice(&data.to_le_bytes());
     }
-    let words = words(messages);
+    let words = words(messages, pacing);
     input.extend_from_slice(&(words.len() as u64).to_le_bytes());
-    for (value, arrival, ok) in words {
-        input.extend_from_slice(&u64::from(value).to_le_bytes());
-        input.extend_from_slice(&arrival.to_le_bytes());
-        input.extend_from_slice(&u64::from(ok).to_le_bytes());
+    for w in words {
+        input.extend_from_slice(&u64::from(w.value).to_le_bytes());
+        input.extend_from_slice(&w.arrival_ns.to_le_bytes());
+        input.extend_from_slice(&u64::from(w.signature_ok).to_le_bytes());
+        input.extend_from_slice(&w.not_before.to_le_bytes());
     }
-    let (events, printed) = driver.run(&input)?;
-    let cycles = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("cycles "))
-        .and_then(|n| n.trim().parse().ok())
-        .ok_or(Error::ToolFailed {
-            tool: "card driver",
-            message: printed.clone(),
-        })?;
-    Ok(CardOutput { events, cycles })
+    let (raw, printed) = driver.run(&input)?;
+    let malformed = || Error::ToolFailed {
+        tool: "card driver",
+        message: format!(
+            "malformed output ({} bytes); it printed: {printed}",
+            raw.len()
+        ),
+    };
+    // Output: cycles, then three length-prefixed arrays of u64 (event words, accept cycles,
+    // emit cycles).
+    let mut values = raw
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap()));
+    let array = |values: &mut dyn Iterator<Item = u64>| -> Result<Vec<u64>, Error> {
+        let n = values.next().ok_or_else(malformed)? as usize;
+        let array: Vec<u64> = values.take(n).collect();
+        if array.len() == n {
+            Ok(array)
+        } else {
+            Err(malformed())
+        }
+    };
+    let cycles = values.next().ok_or_else(malformed)?;
+    let words = array(&mut values)?;
+    let accepted_at = array(&mut values)?;
+    let emitted_at = array(&mut values)?;
+    if raw.len() % 8 != 0 || values.next().is_some() {
+        return Err(malformed());
+    }
+    Ok(CardOutput {
+        events: words
+            .iter()
+            .flat_map(|&w| (w as u32).to_le_bytes())
+            .collect(),
+        cycles,
+        accepted_at,
+        emitted_at,
+    })
 }
 
-/// The closed-loop driver: the protocol in the module doc, in C++.
+/// The closed-loop driver: the protocol in the module doc, in C++ (`@NAME@` stands for the
+/// Rust constant of that name).
 const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
 #include "Vtop.h"
 #include "verilated.h"
 #include <cstdint>
 #include <cstdio>
 #include <vector>
+
+static const uint64_t WORDS_PER_MESSAGE = @WORDS_PER_MESSAGE@;
+static const uint64_t WORDS_PER_EVENT = @WORDS_PER_EVENT@;
+static const uint64_t QUIET_CYCLES = @QUIET_CYCLES@;
 
 int main(int argc, char** argv) {
     if (argc != 3) { std::fprintf(stderr, "usage: model IN OUT\n"); return 2; }
@@ -219,9 +319,12 @@ int main(int argc, char** argv) {
     top->m_ready = 1;
     top->eval();
     auto tick = [&]() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); cycles++; };
+    std::vector<uint64_t> event_words, accepted_at, emitted_at;
     auto collect = [&]() {
-        if (top->m_valid) { uint32_t w = top->m_data; std::fwrite(&w, sizeof w, 1, fout); return true; }
-        return false;
+        if (!top->m_valid) return false;
+        if (event_words.size() % WORDS_PER_EVENT == 0) emitted_at.push_back(cycles);
+        event_words.push_back(top->m_data);
+        return true;
     };
     uint64_t writes = in[p++];
     for (uint64_t i = 0; i < writes; i++) {
@@ -233,25 +336,31 @@ int main(int argc, char** argv) {
     }
     top->cfg_valid = 0;
     uint64_t words = in[p++];
-    uint64_t next = 0, quiet = 0;
-    while (next < words || quiet < 5000) {
-        bool offer = next < words;
+    uint64_t next = 0, quiet = 0, start = cycles;
+    while (next < words || quiet < QUIET_CYCLES) {
+        bool offer = next < words && cycles - start >= in[p + 4 * next + 3];
         top->s_valid = offer;
         if (offer) {
-            top->s_data = in[p + 3 * next];
-            top->s_arrival_ns = in[p + 3 * next + 1];
-            top->s_signature_ok = in[p + 3 * next + 2];
+            top->s_data = in[p + 4 * next];
+            top->s_arrival_ns = in[p + 4 * next + 1];
+            top->s_signature_ok = in[p + 4 * next + 2];
         }
         top->eval();
         bool event = collect();
         bool accepted = offer && top->s_ready;
+        if (accepted && next % WORDS_PER_MESSAGE == 0) accepted_at.push_back(cycles);
         tick();
         if (accepted) next++;
         if (event) quiet = 0; else if (next == words) quiet++;
     }
     top->final();
     delete top;
-    std::printf("cycles %llu\n", (unsigned long long)cycles);
+    std::fwrite(&cycles, sizeof cycles, 1, fout);
+    for (auto* array : {&event_words, &accepted_at, &emitted_at}) {
+        uint64_t n = array->size();
+        std::fwrite(&n, sizeof n, 1, fout);
+        std::fwrite(array->data(), sizeof(uint64_t), n, fout);
+    }
     return std::fclose(fout) == 0 ? 0 : 1;
 }
 "#;

@@ -7,6 +7,7 @@ use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::rng::SplitMix64;
 use host::workload::{generate, Spec, Workload};
+use sim::card::Pacing::Saturated;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
 
@@ -288,7 +289,8 @@ fn twenty_thousand_orders_through_rust_hdl() {
     let config = VenueConfig::embedded();
     let w = demo(&config, 41, 20_000);
     let want = software_stream(&config, &w);
-    let got = sim::card::run_rust_hdl(&card_config(&config), &card_messages(&w)).expect("rust-hdl");
+    let got = sim::card::run_rust_hdl(&card_config(&config), &card_messages(&w), Saturated)
+        .expect("rust-hdl");
     assert_same_stream(&got.events, &want);
 }
 
@@ -299,12 +301,116 @@ fn one_million_orders_through_verilator() {
     let config = VenueConfig::embedded();
     let w = demo(&config, 42, 1_000_000);
     let want = software_stream(&config, &w);
-    let got =
-        sim::card::run_verilator(&card_config(&config), &card_messages(&w)).expect("verilator");
+    let got = sim::card::run_verilator(&card_config(&config), &card_messages(&w), Saturated)
+        .expect("verilator");
     assert_same_stream(&got.events, &want);
     println!(
         "verilator: 1,000,000 messages, {} events, {} cycles",
         want.len() / 64,
         got.cycles
     );
+}
+
+#[test]
+fn a_full_order_pool_rejects_through_verilator_and_frees_by_the_contract() {
+    // Proves the card's order pool holds exactly hdl::matcher::SLOTS resting orders: the next
+    // add is rejected order_pool_full (and a crossing IOC too, as the contract says), cancels
+    // free slots that the following adds reuse with the next generation (LIFO), and the whole
+    // stream — 2 × 16,384 orders — equals the software path byte for byte (Verilator).
+    use abi::{OrderId, OrderMessage, Side, StpMode, TimeInForce};
+    let config = VenueConfig::embedded();
+    assert_eq!(
+        config.venue.orders_resting_max as usize,
+        hdl::matcher::SLOTS,
+        "the software path's pool is the card's"
+    );
+    let instrument = &config.instruments[0];
+    let (lo, hi) = (instrument.price_min_ticks(), instrument.price_max_ticks());
+    let mid = lo + (hi - lo) / 2;
+    let spread = ((hi - lo) / 2 - 1).min(500);
+    let mut nonce = 0u64;
+    let mut order = |account: u32, side: Side, price: u32, tif: TimeInForce| {
+        nonce += 1;
+        OrderMessage::new_order(
+            account,
+            nonce,
+            instrument.id,
+            side,
+            price,
+            1,
+            tif,
+            StpMode::Default,
+            nonce,
+        )
+    };
+    let mut messages = Vec::new();
+    for i in 0..hdl::matcher::SLOTS as u32 + 2 {
+        let offset = 1 + (i / 2) % spread;
+        messages.push(if i % 2 == 0 {
+            order(1, Side::Buy, mid - offset, TimeInForce::Gtc)
+        } else {
+            order(1, Side::Sell, mid + offset, TimeInForce::Gtc)
+        });
+    }
+    messages.push(order(2, Side::Buy, mid + 1, TimeInForce::Ioc));
+    let mut sequencer: Sequencer<LadderBook> = Sequencer::new(&config);
+    let mut want = Vec::new();
+    let mut stimuli = Vec::new();
+    let mut send = |m: OrderMessage, want: &mut Vec<u8>| {
+        let arrival_ns = 1_000 + stimuli.len() as u64;
+        let events = sequencer.handle(&Input {
+            arrival_ns,
+            message: m,
+            signature_ok: true,
+        });
+        for e in events {
+            want.extend_from_slice(&e.encode());
+        }
+        stimuli.push(sim::card::CardMessage {
+            arrival_ns,
+            bytes: m.encode(),
+            signature_ok: true,
+        });
+        events.to_vec()
+    };
+    let mut ids = Vec::new();
+    let mut pool_full = 0;
+    for m in messages {
+        for e in send(m, &mut want) {
+            match (e.kind, e.reason) {
+                (abi::EventKind::Accepted, _) => ids.push(e.order_id),
+                (abi::EventKind::Rejected, abi::Reason::OrderPoolFull) => pool_full += 1,
+                other => panic!("unexpected event {other:?}"),
+            }
+        }
+    }
+    assert_eq!((ids.len(), pool_full), (hdl::matcher::SLOTS, 3));
+    // Free every other order, then fill the pool again: reused slots, next generations.
+    let mut cancel_nonce = 0u64;
+    for &id in ids.iter().step_by(2) {
+        cancel_nonce += 1;
+        let m = OrderMessage::cancel(1, nonce + cancel_nonce, instrument.id, OrderId(id), 0);
+        send(m, &mut want);
+    }
+    let mut nonce2 = nonce + cancel_nonce;
+    for i in 0..hdl::matcher::SLOTS as u32 / 2 + 1 {
+        nonce2 += 1;
+        let m = OrderMessage::new_order(
+            1,
+            nonce2,
+            instrument.id,
+            Side::Buy,
+            mid - 1 - i % spread,
+            1,
+            TimeInForce::Gtc,
+            StpMode::Default,
+            0,
+        );
+        send(m, &mut want);
+    }
+    let last = abi::Event::decode(&want[want.len() - 64..]).unwrap();
+    assert_eq!(last.reason, abi::Reason::OrderPoolFull, "full again");
+    let got =
+        sim::card::run_verilator(&card_config(&config), &stimuli, Saturated).expect("verilator");
+    assert_same_stream(&got.events, &want);
 }
