@@ -5,11 +5,13 @@
 //! documented with byte offsets in `docs/abi.md`; the constants below are the single source of
 //! truth for those offsets, and `tests` in each module pin them.
 
+pub mod client_refs;
 pub mod event;
 pub mod framing;
 pub mod order;
 pub mod reason;
 
+pub use client_refs::{ClientRefs, RestoreError};
 pub use event::{Event, EventKind, EVENT_BYTES};
 pub use framing::{FrameError, FrameReader, FRAME_HEADER_BYTES};
 pub use order::{

@@ -281,6 +281,8 @@ impl Logic for Card {
         // Buy: own key on the bid ladder, cross key on the ask ladder; sell: the reverse.
         self.bid_key.next = bit_cast::<12, 32>(self.price_max.val() - self.price.q.val());
         self.ask_key.next = bit_cast::<12, 32>(self.price.q.val() - self.price_min.val());
+        self.matcher.s_price_min.next = self.price_min.val();
+        self.matcher.s_price_max.next = self.price_max.val();
         self.matcher.s_own_key.next = self.bid_key.val();
         self.matcher.s_cross_key.next = self.ask_key.val();
         if self.side.q.val().get_bit(0) {

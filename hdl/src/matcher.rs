@@ -72,6 +72,9 @@ pub struct Matcher {
     pub s_target: Signal<In, Bits<64>>,
     pub s_own_key: Signal<In, Bits<12>>,
     pub s_cross_key: Signal<In, Bits<12>>,
+    /// The message's book's price band (resting prices are rebuilt from their keys).
+    pub s_price_min: Signal<In, Bits<32>>,
+    pub s_price_max: Signal<In, Bits<32>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_kind: Signal<Out, Bits<8>>,
@@ -88,11 +91,9 @@ pub struct Matcher {
     pub m_maker_remaining: Signal<Out, Bits<32>>,
     // Order slots.
     slot_qty: RAM<Bits<32>, 14>,
-    slot_account: RAM<Bits<32>, 14>,
-    slot_price: RAM<Bits<32>, 14>,
+    /// Account ids are < validator::ACCOUNTS (≤ 65,536): 16 bits.
+    slot_account: RAM<Bits<16>, 14>,
     slot_generation: RAM<Bits<32>, 14>,
-    slot_ref_lo: RAM<Bits<32>, 14>,
-    slot_ref_hi: RAM<Bits<32>, 14>,
     /// resting (16) ‖ book (13..16) ‖ side (12) ‖ key (0..12)
     slot_meta: RAM<Bits<17>, 14>,
     /// Level links, bit 14 = present. `slot_next` also links free slots.
@@ -125,6 +126,8 @@ pub struct Matcher {
     target: DFF<Bits<64>>,
     own_key: DFF<Bits<12>>,
     cross_key: DFF<Bits<12>>,
+    price_min: DFF<Bits<32>>,
+    price_max: DFF<Bits<32>>,
     // The taker.
     remaining: DFF<Bits<32>>,
     stopped: DFF<Bit>,
@@ -156,7 +159,6 @@ pub struct Matcher {
     maker_account: DFF<Bits<32>>,
     maker_price: DFF<Bits<32>>,
     maker_generation: DFF<Bits<32>>,
-    maker_ref: DFF<Bits<64>>,
     maker_prev: DFF<Bits<15>>,
     maker_next: DFF<Bits<15>>,
     // The event being emitted.
@@ -184,6 +186,10 @@ pub struct Matcher {
     new_word: Signal<Local, Bits<32>>,
     level_head: Signal<Local, Bits<14>>,
     level_tail: Signal<Local, Bits<14>>,
+    /// Price of level `level_key` on the opposite side (the makers').
+    level_price: Signal<Local, Bits<32>>,
+    /// Price of the order whose `slot_meta` was read (side bit 12, key bits 0..12).
+    meta_price: Signal<Local, Bits<32>>,
 }
 
 impl Logic for Matcher {
@@ -210,6 +216,8 @@ impl Logic for Matcher {
             target,
             own_key,
             cross_key,
+            price_min,
+            price_max,
             remaining,
             stopped,
             fok_sum,
@@ -236,7 +244,6 @@ impl Logic for Matcher {
             maker_account,
             maker_price,
             maker_generation,
-            maker_ref,
             maker_prev,
             maker_next,
             ev_kind,
@@ -255,14 +262,8 @@ impl Logic for Matcher {
         self.slot_qty.write_clock.next = self.clock.val();
         self.slot_account.read_clock.next = self.clock.val();
         self.slot_account.write_clock.next = self.clock.val();
-        self.slot_price.read_clock.next = self.clock.val();
-        self.slot_price.write_clock.next = self.clock.val();
         self.slot_generation.read_clock.next = self.clock.val();
         self.slot_generation.write_clock.next = self.clock.val();
-        self.slot_ref_lo.read_clock.next = self.clock.val();
-        self.slot_ref_lo.write_clock.next = self.clock.val();
-        self.slot_ref_hi.read_clock.next = self.clock.val();
-        self.slot_ref_hi.write_clock.next = self.clock.val();
         self.slot_meta.read_clock.next = self.clock.val();
         self.slot_meta.write_clock.next = self.clock.val();
         self.slot_prev.read_clock.next = self.clock.val();
@@ -300,6 +301,18 @@ impl Logic for Matcher {
         self.new_word.next = self.bitmap_word.read_data.val();
         self.level_head.next = self.level.read_data.val().get_bits::<14>(0);
         self.level_tail.next = self.level.read_data.val().get_bits::<14>(14);
+        // A key is the distance in ticks from the side's best end of the band (abi §11).
+        self.level_price.next = self.price_max.q.val() - bit_cast::<32, 12>(self.level_key.q.val());
+        if self.opposite.val() {
+            self.level_price.next =
+                self.price_min.q.val() + bit_cast::<32, 12>(self.level_key.q.val());
+        }
+        self.meta_price.next = self.price_max.q.val()
+            - bit_cast::<32, 12>(self.slot_meta.read_data.val().get_bits::<12>(0));
+        if self.slot_meta.read_data.val().get_bit(12) {
+            self.meta_price.next = self.price_min.q.val()
+                + bit_cast::<32, 12>(self.slot_meta.read_data.val().get_bits::<12>(0));
+        }
         self.ctz_a.word.next = self.bitmap_word.read_data.val();
         self.ctz_b.word.next = self.bitmap_summary.read_data.val();
         // RAM defaults: no writes; reads at address 0.
@@ -309,18 +322,9 @@ impl Logic for Matcher {
         self.slot_account.read_address.next = 0.into();
         self.slot_account.write_address.next = 0.into();
         self.slot_account.write_enable.next = false;
-        self.slot_price.read_address.next = 0.into();
-        self.slot_price.write_address.next = 0.into();
-        self.slot_price.write_enable.next = false;
         self.slot_generation.read_address.next = 0.into();
         self.slot_generation.write_address.next = 0.into();
         self.slot_generation.write_enable.next = false;
-        self.slot_ref_lo.read_address.next = 0.into();
-        self.slot_ref_lo.write_address.next = 0.into();
-        self.slot_ref_lo.write_enable.next = false;
-        self.slot_ref_hi.read_address.next = 0.into();
-        self.slot_ref_hi.write_address.next = 0.into();
-        self.slot_ref_hi.write_enable.next = false;
         self.slot_meta.read_address.next = 0.into();
         self.slot_meta.write_address.next = 0.into();
         self.slot_meta.write_enable.next = false;
@@ -344,10 +348,7 @@ impl Logic for Matcher {
         self.bitmap_summary.write_enable.next = false;
         self.slot_qty.write_data.next = 0.into();
         self.slot_account.write_data.next = 0.into();
-        self.slot_price.write_data.next = 0.into();
         self.slot_generation.write_data.next = 0.into();
-        self.slot_ref_lo.write_data.next = 0.into();
-        self.slot_ref_hi.write_data.next = 0.into();
         self.slot_meta.write_data.next = 0.into();
         self.slot_prev.write_data.next = 0.into();
         self.slot_next.write_data.next = 0.into();
@@ -386,6 +387,8 @@ impl Logic for Matcher {
                     self.target.d.next = self.s_target.val();
                     self.own_key.d.next = self.s_own_key.val();
                     self.cross_key.d.next = self.s_cross_key.val();
+                    self.price_min.d.next = self.s_price_min.val();
+                    self.price_max.d.next = self.s_price_max.val();
                     self.stopped.d.next = false;
                     self.fok_sum.d.next = 0.into();
                     if self.s_cancel.val() {
@@ -465,17 +468,14 @@ impl Logic for Matcher {
                 self.maker_slot.d.next = self.level_head.val();
                 self.slot_qty.read_address.next = self.level_head.val();
                 self.slot_account.read_address.next = self.level_head.val();
-                self.slot_price.read_address.next = self.level_head.val();
                 self.slot_generation.read_address.next = self.level_head.val();
-                self.slot_ref_lo.read_address.next = self.level_head.val();
-                self.slot_ref_hi.read_address.next = self.level_head.val();
                 self.slot_meta.read_address.next = self.level_head.val();
                 self.slot_prev.read_address.next = self.level_head.val();
                 self.slot_next.read_address.next = self.level_head.val();
                 self.state.d.next = MatcherState::FokOrder;
             }
             MatcherState::FokOrder => {
-                if (self.slot_account.read_data.val() == self.account.q.val())
+                if (bit_cast::<32, 16>(self.slot_account.read_data.val()) == self.account.q.val())
                     & (self.stp.q.val() != 1)
                 {
                     if self.stp.q.val() != 3 {
@@ -501,13 +501,7 @@ impl Logic for Matcher {
                                 self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_account.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_price.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_generation.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_ref_lo.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_ref_hi.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_meta.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
@@ -552,13 +546,7 @@ impl Logic for Matcher {
                                 self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_account.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_price.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_generation.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_ref_lo.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
-                            self.slot_ref_hi.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
                             self.slot_meta.read_address.next =
                                 self.slot_next.read_data.val().get_bits::<14>(0);
@@ -732,10 +720,7 @@ impl Logic for Matcher {
                 self.maker_slot.d.next = self.level_head.val();
                 self.slot_qty.read_address.next = self.level_head.val();
                 self.slot_account.read_address.next = self.level_head.val();
-                self.slot_price.read_address.next = self.level_head.val();
                 self.slot_generation.read_address.next = self.level_head.val();
-                self.slot_ref_lo.read_address.next = self.level_head.val();
-                self.slot_ref_hi.read_address.next = self.level_head.val();
                 self.slot_meta.read_address.next = self.level_head.val();
                 self.slot_prev.read_address.next = self.level_head.val();
                 self.slot_next.read_address.next = self.level_head.val();
@@ -743,12 +728,9 @@ impl Logic for Matcher {
             }
             MatcherState::MatchMaker => {
                 self.maker_qty.d.next = self.slot_qty.read_data.val();
-                self.maker_account.d.next = self.slot_account.read_data.val();
-                self.maker_price.d.next = self.slot_price.read_data.val();
+                self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
+                self.maker_price.d.next = self.level_price.val();
                 self.maker_generation.d.next = self.slot_generation.read_data.val();
-                self.maker_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
-                    << 32)
-                    | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
                 self.maker_prev.d.next = self.slot_prev.read_data.val();
                 self.maker_next.d.next = self.slot_next.read_data.val();
                 self.state.d.next = MatcherState::MatchDecide;
@@ -821,7 +803,8 @@ impl Logic for Matcher {
                     self.ev_order_id.d.next = self.maker_id.val();
                     self.ev_qty.d.next = self.maker_qty.q.val();
                     self.ev_remaining.d.next = 0.into();
-                    self.ev_ref.d.next = self.maker_ref.q.val();
+                    // The resting order's client reference is the host's (abi::client_refs).
+                    self.ev_ref.d.next = 0.into();
                     self.ev_maker_account.d.next = 0.into();
                     self.ev_maker_remaining.d.next = 0.into();
                     self.emit_return.d.next = MatcherState::UnlinkStart;
@@ -979,17 +962,8 @@ impl Logic for Matcher {
                 self.slot_qty.write_data.next = self.remaining.q.val();
                 self.slot_qty.write_enable.next = true;
                 self.slot_account.write_address.next = self.taker_slot.q.val();
-                self.slot_account.write_data.next = self.account.q.val();
+                self.slot_account.write_data.next = self.account.q.val().get_bits::<16>(0);
                 self.slot_account.write_enable.next = true;
-                self.slot_price.write_address.next = self.taker_slot.q.val();
-                self.slot_price.write_data.next = self.price.q.val();
-                self.slot_price.write_enable.next = true;
-                self.slot_ref_lo.write_address.next = self.taker_slot.q.val();
-                self.slot_ref_lo.write_data.next = self.client_ref.q.val().get_bits::<32>(0);
-                self.slot_ref_lo.write_enable.next = true;
-                self.slot_ref_hi.write_address.next = self.taker_slot.q.val();
-                self.slot_ref_hi.write_data.next = self.client_ref.q.val().get_bits::<32>(32);
-                self.slot_ref_hi.write_enable.next = true;
                 self.slot_meta.write_address.next = self.taker_slot.q.val();
                 self.slot_meta.write_data.next = 0x10000
                     | (bit_cast::<17, 3>(self.book.q.val()) << 13)
@@ -1053,10 +1027,7 @@ impl Logic for Matcher {
                 self.maker_slot.d.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_qty.read_address.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_account.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_price.read_address.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_generation.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_ref_lo.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_ref_hi.read_address.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_meta.read_address.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_prev.read_address.next = self.target.q.val().get_bits::<14>(0);
                 self.slot_next.read_address.next = self.target.q.val().get_bits::<14>(0);
@@ -1083,12 +1054,9 @@ impl Logic for Matcher {
             }
             MatcherState::CancelCheck => {
                 self.maker_qty.d.next = self.slot_qty.read_data.val();
-                self.maker_account.d.next = self.slot_account.read_data.val();
-                self.maker_price.d.next = self.slot_price.read_data.val();
+                self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
+                self.maker_price.d.next = self.meta_price.val();
                 self.maker_generation.d.next = self.slot_generation.read_data.val();
-                self.maker_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
-                    << 32)
-                    | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
                 self.maker_prev.d.next = self.slot_prev.read_data.val();
                 self.maker_next.d.next = self.slot_next.read_data.val();
                 self.level_key.d.next = self.slot_meta.read_data.val().get_bits::<12>(0);
@@ -1114,7 +1082,9 @@ impl Logic for Matcher {
                     self.ev_maker_remaining.d.next = 0.into();
                     self.emit_return.d.next = MatcherState::Idle;
                     self.state.d.next = MatcherState::Emit;
-                } else if self.slot_account.read_data.val() != self.account.q.val() {
+                } else if bit_cast::<32, 16>(self.slot_account.read_data.val())
+                    != self.account.q.val()
+                {
                     self.ev_kind.d.next = 2.into();
                     self.ev_reason.d.next = 14.into();
                     self.ev_side.d.next = 0.into();
@@ -1139,14 +1109,13 @@ impl Logic for Matcher {
                     if self.slot_meta.read_data.val().get_bit(12) {
                         self.ev_side.d.next = 1.into();
                     }
-                    self.ev_account.d.next = self.slot_account.read_data.val();
-                    self.ev_price.d.next = self.slot_price.read_data.val();
+                    self.ev_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
+                    self.ev_price.d.next = self.meta_price.val();
                     self.ev_order_id.d.next = self.target.q.val();
                     self.ev_qty.d.next = self.slot_qty.read_data.val();
                     self.ev_remaining.d.next = 0.into();
-                    self.ev_ref.d.next = (bit_cast::<64, 32>(self.slot_ref_hi.read_data.val())
-                        << 32)
-                        | bit_cast::<64, 32>(self.slot_ref_lo.read_data.val());
+                    // The resting order's client reference is the host's (abi::client_refs).
+                    self.ev_ref.d.next = 0.into();
                     self.ev_maker_account.d.next = 0.into();
                     self.ev_maker_remaining.d.next = 0.into();
                     self.emit_return.d.next = MatcherState::UnlinkStart;

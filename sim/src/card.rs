@@ -50,7 +50,8 @@ pub struct CardMessage {
 /// A run's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardOutput {
-    /// Event records, 64 bytes each, in order.
+    /// Event records, 64 bytes each, in order, as the driver delivers them: the card's, with
+    /// the client references of resting orders restored by the host (abi::client_refs).
     pub events: Vec<u8>,
     /// Cycles from the first configuration write to the end of the quiet tail.
     pub cycles: u64,
@@ -216,6 +217,15 @@ pub fn run_rust_hdl(
             None => quiet += u64::from(next == words.len()),
         }
     }
+    if std::env::var_os("ORDO_SIM_ITERATIONS").is_some() {
+        eprintln!(
+            "rust-hdl: {} cycles, {} evaluations ({:.2}/cycle)",
+            h.cycle(),
+            h.iterations(),
+            h.iterations() as f64 / h.cycle() as f64
+        );
+    }
+    abi::ClientRefs::new(hdl::matcher::SLOTS).restore_all(&mut events)?;
     Ok(CardOutput {
         events,
         cycles: h.cycle(),
@@ -279,11 +289,13 @@ pub fn run_verilator(
     if raw.len() % 8 != 0 || values.next().is_some() {
         return Err(malformed());
     }
+    let mut events: Vec<u8> = words
+        .iter()
+        .flat_map(|&w| (w as u32).to_le_bytes())
+        .collect();
+    abi::ClientRefs::new(hdl::matcher::SLOTS).restore_all(&mut events)?;
     Ok(CardOutput {
-        events: words
-            .iter()
-            .flat_map(|&w| (w as u32).to_le_bytes())
-            .collect(),
+        events,
         cycles,
         accepted_at,
         emitted_at,

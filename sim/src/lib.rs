@@ -34,6 +34,9 @@ pub enum Error {
     /// The configuration exceeds what the hardware holds.
     #[error("{what} exceeds the card's capacity ({limit})")]
     Capacity { what: &'static str, limit: String },
+    /// The card's event stream broke the contract the host relies on.
+    #[error("card events: {0}")]
+    Events(#[from] abi::RestoreError),
     /// A cycle vector does not match the port list.
     #[error("cycle {cycle}: {got} values for {expected} ports")]
     Vector {

@@ -1,6 +1,7 @@
 //! The Matcher block against the software path: every message the software sequencer passes
 //! to its matcher is fed to the block, and the block's events must equal the software's,
-//! field for field (sequence numbers and stamps are the sequencer's, added after).
+//! field for field (sequence numbers and stamps are the sequencer's, added after), once the
+//! host has restored the client references the card leaves to it (abi::client_refs).
 
 use abi::{Event, EventKind, MessageType, OrderMessage, Reason, StpMode};
 use hdl::matcher::Matcher as HdlMatcher;
@@ -16,6 +17,8 @@ struct Command {
     side: bool,
     own_key: u64,
     cross_key: u64,
+    price_min: u64,
+    price_max: u64,
     stp: u64,
     message: OrderMessage,
 }
@@ -49,6 +52,8 @@ fn command(config: &VenueConfig, m: &OrderMessage) -> Command {
         side: !buy,
         own_key: key(buy),
         cross_key: key(!buy),
+        price_min: u64::from(min),
+        price_max: u64::from(max),
         stp,
         message: *m,
     }
@@ -62,9 +67,11 @@ struct Bench {
     record: bool,
     inputs: Vec<Vec<u64>>,
     outputs: Vec<Vec<u64>>,
+    /// The host's side of the contract: client references of resting orders.
+    refs: abi::ClientRefs,
 }
 
-const INPUT_NAMES: [(&str, u32); 15] = [
+const INPUT_NAMES: [(&str, u32); 17] = [
     ("s_valid", 1),
     ("s_cancel", 1),
     ("s_book", 3),
@@ -79,6 +86,8 @@ const INPUT_NAMES: [(&str, u32); 15] = [
     ("s_target", 64),
     ("s_own_key", 12),
     ("s_cross_key", 12),
+    ("s_price_min", 32),
+    ("s_price_max", 32),
     ("m_ready", 1),
 ];
 const OUTPUT_NAMES: [(&str, u32); 14] = [
@@ -120,6 +129,8 @@ impl Bench {
             u.s_target.next = m.target_order_id.0.into();
             u.s_own_key.next = c.own_key.into();
             u.s_cross_key.next = c.cross_key.into();
+            u.s_price_min.next = c.price_min.into();
+            u.s_price_max.next = c.price_max.into();
             let m_ready = self.rng.chance(self.ready_percent);
             u.m_ready.next = m_ready;
             self.h.settle();
@@ -140,6 +151,8 @@ impl Bench {
                     m.target_order_id.0,
                     c.own_key,
                     c.cross_key,
+                    c.price_min,
+                    c.price_max,
                     u64::from(m_ready),
                 ]);
                 self.outputs.push(vec![
@@ -160,7 +173,14 @@ impl Bench {
                 ]);
             }
             if accepted && u.s_ready.val() {
-                return events;
+                return events
+                    .iter()
+                    .map(|e: &Event| {
+                        let mut record = e.encode();
+                        self.refs.restore(&mut record).expect("slot in the pool");
+                        Event::decode(&record).expect("decodes")
+                    })
+                    .collect();
             }
             if u.m_valid.val() && m_ready {
                 let kind = EventKind::from_u8(u.m_kind.val().to_u64() as u8).expect("kind");
@@ -276,6 +296,7 @@ fn bench(record: bool) -> Bench {
         record,
         inputs: Vec::new(),
         outputs: Vec::new(),
+        refs: abi::ClientRefs::new(hdl::matcher::SLOTS),
     }
 }
 
