@@ -42,6 +42,7 @@ pub enum MatcherState {
     LinkStart,
     LinkLevel,
     LinkTail,
+    LinkHead,
     CancelRead,
     CancelCheck,
     FindStart,
@@ -96,12 +97,14 @@ pub struct Matcher {
     slot_generation: RAM<Bits<32>, 14>,
     /// resting (16) ‖ book (13..16) ‖ side (12) ‖ key (0..12)
     slot_meta: RAM<Bits<17>, 14>,
-    /// Level links, bit 14 = present. `slot_next` also links free slots.
+    /// Level links, bit 14 = present. `slot_next` also links free slots. A head's
+    /// `slot_prev` holds its level's tail, present bit clear.
     slot_prev: RAM<Bits<15>, 14>,
     slot_next: RAM<Bits<15>, 14>,
-    // Levels: head (0..14) ‖ tail (14..28), occupancy; address book ‖ side ‖ key.
-    level: RAM<Bits<28>, 16>,
-    level_occupied: RAM<Bit, 16>,
+    // Levels: occupied (14) ‖ head (0..14); address book ‖ side ‖ key. A level's tail is
+    // kept in its head's `slot_prev` (present bit clear): one read away, and 56 block RAMs
+    // fewer than a head ‖ tail table (docs/hardware.md).
+    level: RAM<Bits<15>, 16>,
     // Bitmaps: words (address book ‖ side ‖ word) and summaries (book ‖ side ‖ summary word).
     bitmap_word: RAM<Bits<32>, 11>,
     bitmap_summary: RAM<Bits<32>, 6>,
@@ -185,7 +188,7 @@ pub struct Matcher {
     summary_next: Signal<Local, Bits<3>>,
     new_word: Signal<Local, Bits<32>>,
     level_head: Signal<Local, Bits<14>>,
-    level_tail: Signal<Local, Bits<14>>,
+    level_occupied: Signal<Local, Bit>,
     /// Price of level `level_key` on the opposite side (the makers').
     level_price: Signal<Local, Bits<32>>,
     /// Price of the order whose `slot_meta` was read (side bit 12, key bits 0..12).
@@ -272,8 +275,6 @@ impl Logic for Matcher {
         self.slot_next.write_clock.next = self.clock.val();
         self.level.read_clock.next = self.clock.val();
         self.level.write_clock.next = self.clock.val();
-        self.level_occupied.read_clock.next = self.clock.val();
-        self.level_occupied.write_clock.next = self.clock.val();
         self.bitmap_word.read_clock.next = self.clock.val();
         self.bitmap_word.write_clock.next = self.clock.val();
         self.bitmap_summary.read_clock.next = self.clock.val();
@@ -300,7 +301,7 @@ impl Logic for Matcher {
         self.summary_next.next = bit_cast::<3, 2>(self.find_word.q.val().get_bits::<2>(5)) + 1;
         self.new_word.next = self.bitmap_word.read_data.val();
         self.level_head.next = self.level.read_data.val().get_bits::<14>(0);
-        self.level_tail.next = self.level.read_data.val().get_bits::<14>(14);
+        self.level_occupied.next = self.level.read_data.val().get_bit(14);
         // A key is the distance in ticks from the side's best end of the band (abi §11).
         self.level_price.next = self.price_max.q.val() - bit_cast::<32, 12>(self.level_key.q.val());
         if self.opposite.val() {
@@ -337,9 +338,6 @@ impl Logic for Matcher {
         self.level.read_address.next = 0.into();
         self.level.write_address.next = 0.into();
         self.level.write_enable.next = false;
-        self.level_occupied.read_address.next = 0.into();
-        self.level_occupied.write_address.next = 0.into();
-        self.level_occupied.write_enable.next = false;
         self.bitmap_word.read_address.next = 0.into();
         self.bitmap_word.write_address.next = 0.into();
         self.bitmap_word.write_enable.next = false;
@@ -355,7 +353,6 @@ impl Logic for Matcher {
         self.level.write_data.next = 0.into();
         self.bitmap_word.write_data.next = 0.into();
         self.bitmap_summary.write_data.next = 0.into();
-        self.level_occupied.write_data.next = false;
         self.s_ready.next = false;
         self.m_valid.next = false;
         self.m_kind.next = self.ev_kind.q.val();
@@ -447,18 +444,11 @@ impl Logic for Matcher {
                         self.level_key.d.next = self.found_key.q.val();
                         self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                             | bit_cast::<16, 12>(self.found_key.q.val());
-                        self.level_occupied.read_address.next =
-                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                                | bit_cast::<16, 12>(self.found_key.q.val());
                         if self.opposite.val() {
                             self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
                                 << 13)
                                 | 0x1000
                                 | bit_cast::<16, 12>(self.found_key.q.val());
-                            self.level_occupied.read_address.next =
-                                (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                                    | 0x1000
-                                    | bit_cast::<16, 12>(self.found_key.q.val());
                         }
                         self.state.d.next = MatcherState::FokLevel;
                     }
@@ -605,17 +595,10 @@ impl Logic for Matcher {
                     self.level_key.d.next = self.found_key.q.val();
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                         | bit_cast::<16, 12>(self.found_key.q.val());
-                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
-                        | bit_cast::<16, 12>(self.found_key.q.val());
                     if self.opposite.val() {
                         self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                             | 0x1000
                             | bit_cast::<16, 12>(self.found_key.q.val());
-                        self.level_occupied.read_address.next =
-                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                                | 0x1000
-                                | bit_cast::<16, 12>(self.found_key.q.val());
                     }
                     self.state.d.next = MatcherState::FokLevel;
                 }
@@ -701,17 +684,10 @@ impl Logic for Matcher {
                     self.level_key.d.next = self.found_key.q.val();
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                         | bit_cast::<16, 12>(self.found_key.q.val());
-                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
-                        | bit_cast::<16, 12>(self.found_key.q.val());
                     if self.opposite.val() {
                         self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                             | 0x1000
                             | bit_cast::<16, 12>(self.found_key.q.val());
-                        self.level_occupied.read_address.next =
-                            (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                                | 0x1000
-                                | bit_cast::<16, 12>(self.found_key.q.val());
                     }
                     self.state.d.next = MatcherState::MatchHead;
                 }
@@ -820,15 +796,8 @@ impl Logic for Matcher {
                 self.slot_prev.write_enable.next = self.maker_next.q.val().get_bit(14);
                 self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                     | bit_cast::<16, 12>(self.level_key.q.val());
-                self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                    << 13)
-                    | bit_cast::<16, 12>(self.level_key.q.val());
                 if self.unlink_side.q.val() {
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                        | 0x1000
-                        | bit_cast::<16, 12>(self.level_key.q.val());
-                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
                         | 0x1000
                         | bit_cast::<16, 12>(self.level_key.q.val());
                 }
@@ -837,32 +806,26 @@ impl Logic for Matcher {
             MatcherState::UnlinkLevel => {
                 self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                     | bit_cast::<16, 12>(self.level_key.q.val());
-                self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                    << 13)
-                    | bit_cast::<16, 12>(self.level_key.q.val());
                 if self.unlink_side.q.val() {
                     self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                         | 0x1000
                         | bit_cast::<16, 12>(self.level_key.q.val());
-                    self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
-                        | 0x1000
-                        | bit_cast::<16, 12>(self.level_key.q.val());
                 }
-                self.level.write_data.next = self.level.read_data.val();
-                if self.level_head.val() == self.maker_slot.q.val() {
-                    self.level.write_data.next = (bit_cast::<28, 14>(self.level_tail.val()) << 14)
-                        | bit_cast::<28, 14>(self.maker_next.q.val().get_bits::<14>(0));
-                }
-                if self.level_tail.val() == self.maker_slot.q.val() {
+                // The head leaves: its successor (which inherited the tail pointer in
+                // UnlinkStart) becomes the head, or the level empties.
+                self.level.write_data.next = 0.into();
+                if self.maker_next.q.val().get_bit(14) {
                     self.level.write_data.next =
-                        (bit_cast::<28, 14>(self.maker_prev.q.val().get_bits::<14>(0)) << 14)
-                            | bit_cast::<28, 14>(self.level_head.val());
+                        0x4000 | bit_cast::<15, 14>(self.maker_next.q.val().get_bits::<14>(0));
                 }
-                self.level.write_enable.next = true;
+                // The tail leaves and a predecessor stays: the head's tail pointer moves back.
+                self.slot_prev.write_address.next = self.level_head.val();
+                self.slot_prev.write_data.next =
+                    bit_cast::<15, 14>(self.maker_prev.q.val().get_bits::<14>(0));
+                self.slot_prev.write_enable.next =
+                    self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14);
+                self.level.write_enable.next = !self.maker_prev.q.val().get_bit(14);
                 if !self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14) {
-                    self.level_occupied.write_data.next = false;
-                    self.level_occupied.write_enable.next = true;
                     self.bit_side.d.next = self.unlink_side.q.val();
                     self.bit_key.d.next = self.level_key.q.val();
                     self.bit_set.d.next = false;
@@ -943,15 +906,8 @@ impl Logic for Matcher {
             MatcherState::LinkStart => {
                 self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                     | bit_cast::<16, 12>(self.own_key.q.val());
-                self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                    << 13)
-                    | bit_cast::<16, 12>(self.own_key.q.val());
                 if self.side.q.val() {
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                        | 0x1000
-                        | bit_cast::<16, 12>(self.own_key.q.val());
-                    self.level_occupied.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
                         | 0x1000
                         | bit_cast::<16, 12>(self.own_key.q.val());
                 }
@@ -982,33 +938,24 @@ impl Logic for Matcher {
                 self.slot_prev.write_enable.next = true;
                 self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                     | bit_cast::<16, 12>(self.own_key.q.val());
-                self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                    << 13)
-                    | bit_cast::<16, 12>(self.own_key.q.val());
                 if self.side.q.val() {
                     self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                         | 0x1000
                         | bit_cast::<16, 12>(self.own_key.q.val());
-                    self.level_occupied.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
-                        << 13)
-                        | 0x1000
-                        | bit_cast::<16, 12>(self.own_key.q.val());
                 }
                 self.level.write_enable.next = true;
-                self.level_occupied.write_data.next = true;
-                self.level_occupied.write_enable.next = true;
-                self.maker_slot.d.next = self.level_tail.val();
-                if self.level_occupied.read_data.val() {
-                    self.slot_prev.write_data.next =
-                        bit_cast::<15, 14>(self.level_tail.val()) | 0x4000;
-                    self.level.write_data.next = (bit_cast::<28, 14>(self.taker_slot.q.val())
-                        << 14)
-                        | bit_cast::<28, 14>(self.level_head.val());
+                if self.level_occupied.val() {
+                    // Append after the tail, which the head's prev holds: read it.
+                    self.maker_slot.d.next = self.level_head.val();
+                    self.slot_prev.write_enable.next = false;
+                    self.slot_prev.read_address.next = self.level_head.val();
+                    self.level.write_enable.next = false;
                     self.state.d.next = MatcherState::LinkTail;
                 } else {
-                    self.level.write_data.next = (bit_cast::<28, 14>(self.taker_slot.q.val())
-                        << 14)
-                        | bit_cast::<28, 14>(self.taker_slot.q.val());
+                    // The only order: head, and its own tail.
+                    self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
+                    self.level.write_data.next =
+                        0x4000 | bit_cast::<15, 14>(self.taker_slot.q.val());
                     self.bit_side.d.next = self.side.q.val();
                     self.bit_key.d.next = self.own_key.q.val();
                     self.bit_set.d.next = true;
@@ -1017,10 +964,23 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::LinkTail => {
-                self.slot_next.write_address.next = self.maker_slot.q.val();
+                // tail.next = taker, taker.prev = tail.
+                self.slot_next.write_address.next =
+                    self.slot_prev.read_data.val().get_bits::<14>(0);
                 self.slot_next.write_data.next =
                     bit_cast::<15, 14>(self.taker_slot.q.val()) | 0x4000;
                 self.slot_next.write_enable.next = true;
+                self.slot_prev.write_address.next = self.taker_slot.q.val();
+                self.slot_prev.write_data.next =
+                    bit_cast::<15, 14>(self.slot_prev.read_data.val().get_bits::<14>(0)) | 0x4000;
+                self.slot_prev.write_enable.next = true;
+                self.state.d.next = MatcherState::LinkHead;
+            }
+            MatcherState::LinkHead => {
+                // The head's tail pointer: the taker.
+                self.slot_prev.write_address.next = self.maker_slot.q.val();
+                self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
+                self.slot_prev.write_enable.next = true;
                 self.state.d.next = MatcherState::Idle;
             }
             MatcherState::CancelRead => {

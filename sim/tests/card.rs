@@ -424,3 +424,27 @@ fn a_full_order_pool_rejects_through_verilator_and_frees_by_the_contract() {
         sim::card::run_verilator(&card_config(&config), &stimuli, Saturated).expect("verilator");
     assert_same_stream(&got.events, &want);
 }
+
+/// Block RAMs (DP16KD) of the smallest target part, an ECP5-85k (LFE5UM-85F).
+const ECP5_85K_BLOCK_RAMS: u64 = 208;
+/// Its LUT4s.
+const ECP5_85K_LUTS: u64 = 83_640;
+
+#[test]
+fn the_card_fits_an_ecp5_85k() {
+    // Proves the card top at its ECP5 configuration (16,384 resting orders, 4,096 levels per
+    // side, 8 books, 1,024 accounts) synthesizes for the smallest target part within its
+    // block RAM and LUT budgets (figures for docs/hardware.md).
+    let utilization = sim::yosys::check("card", &verilog()).expect("yosys");
+    println!("card ECP5: {utilization:?}");
+    assert!(
+        utilization.block_rams <= ECP5_85K_BLOCK_RAMS,
+        "{} DP16KD of {ECP5_85K_BLOCK_RAMS}",
+        utilization.block_rams
+    );
+    assert!(
+        utilization.luts <= ECP5_85K_LUTS,
+        "{} LUT4 of {ECP5_85K_LUTS}",
+        utilization.luts
+    );
+}
