@@ -1,4 +1,4 @@
-//! Card top: order-entry words in, event records out — the card's contract end to end
+//! Card top: order-entry beats in, event records out — the card's contract end to end
 //! (docs/abi.md), wiring Deserializer → stamp rule → Validator → Matcher → EventSerializer.
 //! The software path is the reference: `sim/tests/card.rs` requires the byte-identical
 //! event stream on the same stimulus.
@@ -9,10 +9,12 @@
 //!   addresses below 0x0800 are the Validator's (accounts, instruments); `0x0800 + 2 * book`
 //!   and `+ 1`: the book's lowest and highest in-band price; [`CFG_DEFAULT_STP`]: the venue's
 //!   default STP mode (wire value 1–4);
-//! - orders: `s_valid`, `s_ready`, `s_data` (32): 32 words per message; sideband sampled with
-//!   each message's first word: `s_arrival_ns` (64) and `s_signature_ok` (the verdict of the
+//! - orders: `s_valid`, `s_ready`, `s_data0` … `s_data7` (32 each): a 256-bit stream, 4 beats
+//!   per message (deserializer.rs); sideband sampled with each message's first beat:
+//!   `s_arrival_ns` (64) and `s_signature_ok` (the verdict of the
 //!   signature engines, which are not built yet);
-//! - events: `m_valid`, `m_ready`, `m_data` (32), `m_last` (16th word of a record).
+//! - events: `m_valid`, `m_ready`, `m_data0` … `m_data15` (32 each): one 64-byte record per
+//!   beat (event_serializer.rs).
 //!
 //! One message is processed at a time (the matcher's FSM bounds throughput today).
 
@@ -45,20 +47,41 @@ pub struct Card {
     pub cfg_data: Signal<In, Bits<32>>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
-    pub s_data: Signal<In, Bits<32>>,
+    pub s_data0: Signal<In, Bits<32>>,
+    pub s_data1: Signal<In, Bits<32>>,
+    pub s_data2: Signal<In, Bits<32>>,
+    pub s_data3: Signal<In, Bits<32>>,
+    pub s_data4: Signal<In, Bits<32>>,
+    pub s_data5: Signal<In, Bits<32>>,
+    pub s_data6: Signal<In, Bits<32>>,
+    pub s_data7: Signal<In, Bits<32>>,
     pub s_arrival_ns: Signal<In, Bits<64>>,
     pub s_signature_ok: Signal<In, Bit>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
-    pub m_data: Signal<Out, Bits<32>>,
-    pub m_last: Signal<Out, Bit>,
+    pub m_data0: Signal<Out, Bits<32>>,
+    pub m_data1: Signal<Out, Bits<32>>,
+    pub m_data2: Signal<Out, Bits<32>>,
+    pub m_data3: Signal<Out, Bits<32>>,
+    pub m_data4: Signal<Out, Bits<32>>,
+    pub m_data5: Signal<Out, Bits<32>>,
+    pub m_data6: Signal<Out, Bits<32>>,
+    pub m_data7: Signal<Out, Bits<32>>,
+    pub m_data8: Signal<Out, Bits<32>>,
+    pub m_data9: Signal<Out, Bits<32>>,
+    pub m_data10: Signal<Out, Bits<32>>,
+    pub m_data11: Signal<Out, Bits<32>>,
+    pub m_data12: Signal<Out, Bits<32>>,
+    pub m_data13: Signal<Out, Bits<32>>,
+    pub m_data14: Signal<Out, Bits<32>>,
+    pub m_data15: Signal<Out, Bits<32>>,
     deserializer: Deserializer,
     validator: Validator,
     matcher: Matcher,
     serializer: EventSerializer,
     state: DFF<CardState>,
-    /// Words of the current message accepted so far (sideband is taken with word 0).
-    word: DFF<Bits<5>>,
+    /// Beats of the current message accepted so far (sideband is taken with beat 0).
+    beat: DFF<Bits<2>>,
     pending_arrival: DFF<Bits<64>>,
     pending_signature_ok: DFF<Bit>,
     last_stamp: DFF<Bits<64>>,
@@ -108,7 +131,7 @@ impl Logic for Card {
             self,
             clock,
             state,
-            word,
+            beat,
             pending_arrival,
             pending_signature_ok,
             last_stamp,
@@ -199,13 +222,20 @@ impl Logic for Card {
         if self.cfg_valid.val() & (self.cfg_address.val() == 2063) {
             self.price_max7.d.next = self.cfg_data.val();
         }
-        // Orders in: words to the deserializer, sideband captured with word 0.
+        // Orders in: beats to the deserializer, sideband captured with beat 0.
         self.deserializer.s_valid.next = self.s_valid.val();
-        self.deserializer.s_data.next = self.s_data.val();
+        self.deserializer.s_data0.next = self.s_data0.val();
+        self.deserializer.s_data1.next = self.s_data1.val();
+        self.deserializer.s_data2.next = self.s_data2.val();
+        self.deserializer.s_data3.next = self.s_data3.val();
+        self.deserializer.s_data4.next = self.s_data4.val();
+        self.deserializer.s_data5.next = self.s_data5.val();
+        self.deserializer.s_data6.next = self.s_data6.val();
+        self.deserializer.s_data7.next = self.s_data7.val();
         self.s_ready.next = self.deserializer.s_ready.val();
         if self.s_valid.val() & self.deserializer.s_ready.val() {
-            self.word.d.next = self.word.q.val() + 1;
-            if self.word.q.val() == 0 {
+            self.beat.d.next = self.beat.q.val() + 1;
+            if self.beat.q.val() == 0 {
                 self.pending_arrival.d.next = self.s_arrival_ns.val();
                 self.pending_signature_ok.d.next = self.s_signature_ok.val();
             }
@@ -296,8 +326,22 @@ impl Logic for Card {
         self.matcher.m_ready.next = false;
         // Events out.
         self.m_valid.next = self.serializer.m_valid.val();
-        self.m_data.next = self.serializer.m_data.val();
-        self.m_last.next = self.serializer.m_last.val();
+        self.m_data0.next = self.serializer.m_data0.val();
+        self.m_data1.next = self.serializer.m_data1.val();
+        self.m_data2.next = self.serializer.m_data2.val();
+        self.m_data3.next = self.serializer.m_data3.val();
+        self.m_data4.next = self.serializer.m_data4.val();
+        self.m_data5.next = self.serializer.m_data5.val();
+        self.m_data6.next = self.serializer.m_data6.val();
+        self.m_data7.next = self.serializer.m_data7.val();
+        self.m_data8.next = self.serializer.m_data8.val();
+        self.m_data9.next = self.serializer.m_data9.val();
+        self.m_data10.next = self.serializer.m_data10.val();
+        self.m_data11.next = self.serializer.m_data11.val();
+        self.m_data12.next = self.serializer.m_data12.val();
+        self.m_data13.next = self.serializer.m_data13.val();
+        self.m_data14.next = self.serializer.m_data14.val();
+        self.m_data15.next = self.serializer.m_data15.val();
         self.serializer.m_ready.next = self.m_ready.val();
         self.serializer.s_valid.next = false;
         self.serializer.s_stamp_ns.next = self.stamp.q.val();

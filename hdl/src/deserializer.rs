@@ -1,29 +1,39 @@
-//! Ingress deserializer: an order-entry message arrives as 32 little-endian 32-bit words
-//! (the 128-byte layout of docs/abi.md §1, word k = bytes 4k..4k+4, as a PCIe ring slot
-//! delivers it) and leaves as parsed fields for the sequencer. The signature words (16–31)
-//! are consumed but not output: the signature engines take the raw words.
+//! Ingress deserializer: an order-entry message arrives as 4 beats of 8 little-endian 32-bit
+//! lanes — a 256-bit stream, as a PCIe DMA engine delivers a 128-byte ring slot (docs/abi.md
+//! §1: beat b, lane l carries bytes 32b + 4l .. 32b + 4l + 4) — and leaves as parsed fields
+//! for the sequencer. Beats 2 and 3 (the signature) are consumed but not output: the
+//! signature engines take the raw beats.
 //!
-//! Ports: `clock`; `s_valid`, `s_ready`, `s_data` (32 bits) — words in order, exactly 32 per
-//! message (ring slots are fixed-size); `m_valid`, `m_ready` and the fields: `m_version`,
-//! `m_type`, `m_side`, `m_tif`, `m_stp`, `m_flags` (8 bits each), `m_instrument` (16),
-//! `m_account`, `m_price`, `m_qty` (32), `m_nonce`, `m_client_ref`, `m_target` (64),
-//! `m_reserved_nonzero` (any reserved byte of 28..32 or 48..64 non-zero).
+//! Ports: `clock`; `s_valid`, `s_ready`, `s_data0` … `s_data7` (32 bits each) — beats in
+//! order, exactly 4 per message (ring slots are fixed-size); `m_valid`, `m_ready` and the
+//! fields: `m_version`, `m_type`, `m_side`, `m_tif`, `m_stp`, `m_flags` (8 bits each),
+//! `m_instrument` (16), `m_account`, `m_price`, `m_qty` (32), `m_nonce`, `m_client_ref`,
+//! `m_target` (64), `m_reserved_nonzero` (any reserved byte of 28..32 or 48..64 non-zero).
 //!
-//! Throughput 1 word per cycle with no gap between messages; a message's fields are valid
-//! from the cycle after its last word until taken, and words stall only while a finished
-//! message waits (`s_ready = !m_valid | m_ready`).
+//! Throughput 1 beat per cycle with no gap between messages (4 cycles per message); a
+//! message's fields are valid from the cycle after its last beat until taken, and beats stall
+//! only while a finished message waits (`s_ready = !m_valid | m_ready`).
 
 use rust_hdl::prelude::*;
 
-/// Words per message.
-pub const WORDS: usize = abi::ORDER_MESSAGE_BYTES / 4;
+/// 32-bit lanes per beat (a 256-bit stream).
+pub const LANES: usize = 8;
+/// Beats per message.
+pub const BEATS: usize = abi::ORDER_MESSAGE_BYTES / (4 * LANES);
 
 #[derive(LogicBlock, Default)]
 pub struct Deserializer {
     pub clock: Signal<In, Clock>,
     pub s_valid: Signal<In, Bit>,
     pub s_ready: Signal<Out, Bit>,
-    pub s_data: Signal<In, Bits<32>>,
+    pub s_data0: Signal<In, Bits<32>>,
+    pub s_data1: Signal<In, Bits<32>>,
+    pub s_data2: Signal<In, Bits<32>>,
+    pub s_data3: Signal<In, Bits<32>>,
+    pub s_data4: Signal<In, Bits<32>>,
+    pub s_data5: Signal<In, Bits<32>>,
+    pub s_data6: Signal<In, Bits<32>>,
+    pub s_data7: Signal<In, Bits<32>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_version: Signal<Out, Bits<8>>,
@@ -40,7 +50,7 @@ pub struct Deserializer {
     pub m_client_ref: Signal<Out, Bits<64>>,
     pub m_target: Signal<Out, Bits<64>>,
     pub m_reserved_nonzero: Signal<Out, Bit>,
-    count: DFF<Bits<5>>,
+    beat: DFF<Bits<2>>,
     done: DFF<Bit>,
     version: DFF<Bits<8>>,
     message_type: DFF<Bits<8>>,
@@ -67,7 +77,7 @@ impl Logic for Deserializer {
         dff_setup!(
             self,
             clock,
-            count,
+            beat,
             done,
             version,
             message_type,
@@ -110,53 +120,38 @@ impl Logic for Deserializer {
             self.done.d.next = false;
         }
         if self.s_valid.val() & (!self.done.q.val() | self.m_ready.val()) {
-            self.count.d.next = self.count.q.val() + 1;
-            if self.count.q.val() == 0 {
-                self.version.d.next = self.s_data.val().get_bits::<8>(0);
-                self.message_type.d.next = self.s_data.val().get_bits::<8>(8);
-                self.side.d.next = self.s_data.val().get_bits::<8>(16);
-                self.tif.d.next = self.s_data.val().get_bits::<8>(24);
-                self.reserved_nonzero.d.next = false;
+            self.beat.d.next = self.beat.q.val() + 1;
+            if self.beat.q.val() == 0 {
+                self.version.d.next = self.s_data0.val().get_bits::<8>(0);
+                self.message_type.d.next = self.s_data0.val().get_bits::<8>(8);
+                self.side.d.next = self.s_data0.val().get_bits::<8>(16);
+                self.tif.d.next = self.s_data0.val().get_bits::<8>(24);
+                self.stp.d.next = self.s_data1.val().get_bits::<8>(0);
+                self.flags.d.next = self.s_data1.val().get_bits::<8>(8);
+                self.instrument.d.next = self.s_data1.val().get_bits::<16>(16);
+                self.account.d.next = self.s_data2.val();
+                self.price.d.next = self.s_data3.val();
+                self.nonce_lo.d.next = self.s_data4.val();
+                self.nonce_hi.d.next = self.s_data5.val();
+                self.qty.d.next = self.s_data6.val();
+                // Bytes 28..32.
+                self.reserved_nonzero.d.next = self.s_data7.val().any();
             }
-            if self.count.q.val() == 1 {
-                self.stp.d.next = self.s_data.val().get_bits::<8>(0);
-                self.flags.d.next = self.s_data.val().get_bits::<8>(8);
-                self.instrument.d.next = self.s_data.val().get_bits::<16>(16);
+            if self.beat.q.val() == 1 {
+                self.client_ref_lo.d.next = self.s_data0.val();
+                self.client_ref_hi.d.next = self.s_data1.val();
+                self.target_lo.d.next = self.s_data2.val();
+                self.target_hi.d.next = self.s_data3.val();
+                // Bytes 48..64.
+                if self.s_data4.val().any()
+                    | self.s_data5.val().any()
+                    | self.s_data6.val().any()
+                    | self.s_data7.val().any()
+                {
+                    self.reserved_nonzero.d.next = true;
+                }
             }
-            if self.count.q.val() == 2 {
-                self.account.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 3 {
-                self.price.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 4 {
-                self.nonce_lo.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 5 {
-                self.nonce_hi.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 6 {
-                self.qty.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 8 {
-                self.client_ref_lo.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 9 {
-                self.client_ref_hi.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 10 {
-                self.target_lo.d.next = self.s_data.val();
-            }
-            if self.count.q.val() == 11 {
-                self.target_hi.d.next = self.s_data.val();
-            }
-            if ((self.count.q.val() == 7)
-                | ((self.count.q.val() >= 12) & (self.count.q.val() < 16)))
-                & self.s_data.val().any()
-            {
-                self.reserved_nonzero.d.next = true;
-            }
-            if self.count.q.val() == 31 {
+            if self.beat.q.val() == 3 {
                 self.done.d.next = true;
             }
         }

@@ -1,21 +1,22 @@
 //! Event serializer: the sequencer's output end. Gives each event its sequence number
-//! (1, 2, 3, … gap-free, docs/abi.md §9) and writes it as the 64-byte record of abi §5, as 16
-//! little-endian 32-bit words (word k = bytes 4k..4k+4) on a valid/ready stream with `m_last`
-//! on the 16th word — the layout a PCIe ring slot or a network frame carries.
+//! (1, 2, 3, … gap-free, docs/abi.md §9) and writes it as the 64-byte record of abi §5 in
+//! one beat of 16 little-endian 32-bit lanes (lane k = bytes 4k..4k+4) on a valid/ready
+//! stream — a 512-bit DMA write per event.
 //!
 //! Ports: `clock`; `s_valid`, `s_ready` and the event fields without its sequence number:
 //! `s_stamp_ns` (64), `s_kind`, `s_reason`, `s_side` (8 each), `s_instrument` (16),
 //! `s_account`, `s_price`, `s_qty`, `s_remaining`, `s_maker_account`, `s_maker_remaining`
 //! (32 each), `s_order_id`, `s_ref` (64 each: client reference, or the maker's order id for a
-//! fill); `m_valid`, `m_ready`, `m_data` (32), `m_last`.
+//! fill); `m_valid`, `m_ready`, `m_data0` … `m_data15` (32 each).
 //!
-//! Throughput one word per cycle, 16 cycles per event with no gap between events; an event
-//! is taken (`s_ready`) when its first word is sent.
+//! Throughput one event per cycle: an event taken at a clock edge is presented from the next
+//! cycle, and the next is taken in the cycle the present one leaves (`s_ready = !m_valid |
+//! m_ready`).
 
 use rust_hdl::prelude::*;
 
-/// Words per event record.
-pub const WORDS: usize = abi::EVENT_BYTES / 4;
+/// 32-bit lanes per beat: one event record per beat.
+pub const LANES: usize = abi::EVENT_BYTES / 4;
 
 #[derive(LogicBlock, Default)]
 pub struct EventSerializer {
@@ -37,9 +38,23 @@ pub struct EventSerializer {
     pub s_maker_remaining: Signal<In, Bits<32>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
-    pub m_data: Signal<Out, Bits<32>>,
-    pub m_last: Signal<Out, Bit>,
-    /// The record being sent, as 16 words.
+    pub m_data0: Signal<Out, Bits<32>>,
+    pub m_data1: Signal<Out, Bits<32>>,
+    pub m_data2: Signal<Out, Bits<32>>,
+    pub m_data3: Signal<Out, Bits<32>>,
+    pub m_data4: Signal<Out, Bits<32>>,
+    pub m_data5: Signal<Out, Bits<32>>,
+    pub m_data6: Signal<Out, Bits<32>>,
+    pub m_data7: Signal<Out, Bits<32>>,
+    pub m_data8: Signal<Out, Bits<32>>,
+    pub m_data9: Signal<Out, Bits<32>>,
+    pub m_data10: Signal<Out, Bits<32>>,
+    pub m_data11: Signal<Out, Bits<32>>,
+    pub m_data12: Signal<Out, Bits<32>>,
+    pub m_data13: Signal<Out, Bits<32>>,
+    pub m_data14: Signal<Out, Bits<32>>,
+    pub m_data15: Signal<Out, Bits<32>>,
+    /// The record being presented, as 16 lanes.
     w0: DFF<Bits<32>>,
     w1: DFF<Bits<32>>,
     w2: DFF<Bits<32>>,
@@ -56,86 +71,54 @@ pub struct EventSerializer {
     w13: DFF<Bits<32>>,
     w14: DFF<Bits<32>>,
     w15: DFF<Bits<32>>,
-    /// Next word to send (0..16); `busy` while a record is being sent.
-    index: DFF<Bits<4>>,
+    /// A record is being presented.
     busy: DFF<Bit>,
-    /// Sequence number of the last event taken (0 before the first).
-    seq: DFF<Bits<64>>,
-    seq_next: Signal<Local, Bits<64>>,
+    /// Sequence number of the last event taken (0 before the first), in 32-bit halves.
+    seq_lo: DFF<Bits<32>>,
+    seq_hi: DFF<Bits<32>>,
+    seq_next_lo: Signal<Local, Bits<32>>,
+    seq_next_hi: Signal<Local, Bits<32>>,
 }
 
 impl Logic for EventSerializer {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, index, busy, seq, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11, w12,
-            w13, w14, w15
+            self, clock, busy, seq_lo, seq_hi, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11,
+            w12, w13, w14, w15
         );
-        self.seq_next.next = self.seq.q.val() + 1;
+        self.seq_next_lo.next = self.seq_lo.q.val() + 1;
+        self.seq_next_hi.next = self.seq_hi.q.val();
+        if self.seq_lo.q.val().all() {
+            self.seq_next_hi.next = self.seq_hi.q.val() + 1;
+        }
         self.m_valid.next = self.busy.q.val();
-        self.m_last.next = self.index.q.val() == 15;
-        self.m_data.next = self.w0.q.val();
-        if self.index.q.val() == 1 {
-            self.m_data.next = self.w1.q.val();
-        }
-        if self.index.q.val() == 2 {
-            self.m_data.next = self.w2.q.val();
-        }
-        if self.index.q.val() == 3 {
-            self.m_data.next = self.w3.q.val();
-        }
-        if self.index.q.val() == 4 {
-            self.m_data.next = self.w4.q.val();
-        }
-        if self.index.q.val() == 5 {
-            self.m_data.next = self.w5.q.val();
-        }
-        if self.index.q.val() == 6 {
-            self.m_data.next = self.w6.q.val();
-        }
-        if self.index.q.val() == 7 {
-            self.m_data.next = self.w7.q.val();
-        }
-        if self.index.q.val() == 8 {
-            self.m_data.next = self.w8.q.val();
-        }
-        if self.index.q.val() == 9 {
-            self.m_data.next = self.w9.q.val();
-        }
-        if self.index.q.val() == 10 {
-            self.m_data.next = self.w10.q.val();
-        }
-        if self.index.q.val() == 11 {
-            self.m_data.next = self.w11.q.val();
-        }
-        if self.index.q.val() == 12 {
-            self.m_data.next = self.w12.q.val();
-        }
-        if self.index.q.val() == 13 {
-            self.m_data.next = self.w13.q.val();
-        }
-        if self.index.q.val() == 14 {
-            self.m_data.next = self.w14.q.val();
-        }
-        if self.index.q.val() == 15 {
-            self.m_data.next = self.w15.q.val();
-        }
-        // Take the next event when idle, or as the last word of the current one leaves.
-        self.s_ready.next = !self.busy.q.val() | ((self.index.q.val() == 15) & self.m_ready.val());
+        self.m_data0.next = self.w0.q.val();
+        self.m_data1.next = self.w1.q.val();
+        self.m_data2.next = self.w2.q.val();
+        self.m_data3.next = self.w3.q.val();
+        self.m_data4.next = self.w4.q.val();
+        self.m_data5.next = self.w5.q.val();
+        self.m_data6.next = self.w6.q.val();
+        self.m_data7.next = self.w7.q.val();
+        self.m_data8.next = self.w8.q.val();
+        self.m_data9.next = self.w9.q.val();
+        self.m_data10.next = self.w10.q.val();
+        self.m_data11.next = self.w11.q.val();
+        self.m_data12.next = self.w12.q.val();
+        self.m_data13.next = self.w13.q.val();
+        self.m_data14.next = self.w14.q.val();
+        self.m_data15.next = self.w15.q.val();
+        self.s_ready.next = !self.busy.q.val() | self.m_ready.val();
         if self.busy.q.val() & self.m_ready.val() {
-            self.index.d.next = self.index.q.val() + 1;
-            if self.index.q.val() == 15 {
-                self.busy.d.next = false;
-            }
+            self.busy.d.next = false;
         }
-        if self.s_valid.val()
-            & (!self.busy.q.val() | ((self.index.q.val() == 15) & self.m_ready.val()))
-        {
+        if self.s_valid.val() & (!self.busy.q.val() | self.m_ready.val()) {
             self.busy.d.next = true;
-            self.index.d.next = 0.into();
-            self.seq.d.next = self.seq_next.val();
-            self.w0.d.next = self.seq_next.val().get_bits::<32>(0);
-            self.w1.d.next = self.seq_next.val().get_bits::<32>(32);
+            self.seq_lo.d.next = self.seq_next_lo.val();
+            self.seq_hi.d.next = self.seq_next_hi.val();
+            self.w0.d.next = self.seq_next_lo.val();
+            self.w1.d.next = self.seq_next_hi.val();
             self.w2.d.next = self.s_stamp_ns.val().get_bits::<32>(0);
             self.w3.d.next = self.s_stamp_ns.val().get_bits::<32>(32);
             self.w4.d.next = bit_cast::<32, 8>(self.s_kind.val())

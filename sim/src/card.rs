@@ -4,9 +4,9 @@
 //! diff against the software path.
 //!
 //! Protocol, identical in both runners: configuration writes first, one per cycle; then the
-//! messages' 32 words in order, one offered per cycle (no earlier than the [`Pacing`] allows)
-//! and held until accepted, each word carrying its message's arrival time and verdict as
-//! sideband; the event sink is always ready; the run ends once every word is in and the card has been quiet for
+//! messages' 4 beats of 8 lanes in order, one offered per cycle (no earlier than the
+//! [`Pacing`] allows) and held until accepted, each beat carrying its message's arrival time
+//! and verdict as sideband; events leave one record per beat; the event sink is always ready; the run ends once every word is in and the card has been quiet for
 //! [`QUIET_CYCLES`] cycles.
 
 use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
@@ -55,16 +55,18 @@ pub struct CardOutput {
     pub events: Vec<u8>,
     /// Cycles from the first configuration write to the end of the quiet tail.
     pub cycles: u64,
-    /// Per message: the cycle its first word was accepted.
+    /// Per message: the cycle its first beat was accepted.
     pub accepted_at: Vec<u64>,
-    /// Per event: the cycle its first word was presented (and taken: the sink is always ready).
+    /// Per event: the cycle it was presented (and taken: the sink is always ready).
     pub emitted_at: Vec<u64>,
 }
 
-/// 32-bit words per order-entry message on the card's input stream.
-pub const WORDS_PER_MESSAGE: usize = abi::ORDER_MESSAGE_BYTES / 4;
-/// 32-bit words per event record on the card's output stream.
-pub const WORDS_PER_EVENT: usize = abi::EVENT_BYTES / 4;
+/// 32-bit lanes of an input beat.
+pub const IN_LANES: usize = hdl::deserializer::LANES;
+/// Input beats per order-entry message.
+pub const BEATS_PER_MESSAGE: usize = hdl::deserializer::BEATS;
+/// 32-bit lanes of an output beat: one event record.
+pub const OUT_LANES: usize = hdl::event_serializer::LANES;
 
 impl CardConfig {
     /// The configuration writes, in order: (address, data).
@@ -126,14 +128,14 @@ pub enum Pacing {
 /// One input word: value, arrival time and verdict (sideband), and the earliest cycle, counted
 /// from the first traffic cycle, at which it may be offered.
 #[derive(Debug, Clone, Copy)]
-struct Word {
-    value: u32,
+struct Beat {
+    lanes: [u32; IN_LANES],
     arrival_ns: u64,
     signature_ok: bool,
     not_before: u64,
 }
 
-fn words(messages: &[CardMessage], pacing: Pacing) -> Vec<Word> {
+fn beats(messages: &[CardMessage], pacing: Pacing) -> Vec<Beat> {
     let first_ns = messages.first().map_or(0, |m| m.arrival_ns);
     messages
         .iter()
@@ -144,14 +146,64 @@ fn words(messages: &[CardMessage], pacing: Pacing) -> Vec<Word> {
                     m.arrival_ns.saturating_sub(first_ns) / ns_per_cycle.max(1)
                 }
             };
-            m.bytes.chunks(4).map(move |c| Word {
-                value: u32::from_le_bytes(c.try_into().unwrap()),
-                arrival_ns: m.arrival_ns,
-                signature_ok: m.signature_ok,
-                not_before,
+            m.bytes.chunks(4 * IN_LANES).map(move |chunk| {
+                let mut lanes = [0u32; IN_LANES];
+                for (lane, bytes) in lanes.iter_mut().zip(chunk.chunks(4)) {
+                    *lane = u32::from_le_bytes(bytes.try_into().unwrap());
+                }
+                Beat {
+                    lanes,
+                    arrival_ns: m.arrival_ns,
+                    signature_ok: m.signature_ok,
+                    not_before,
+                }
             })
         })
         .collect()
+}
+
+/// Drive the card's input lanes.
+fn set_lanes(u: &mut Card, lanes: &[u32; IN_LANES]) {
+    let inputs = [
+        &mut u.s_data0,
+        &mut u.s_data1,
+        &mut u.s_data2,
+        &mut u.s_data3,
+        &mut u.s_data4,
+        &mut u.s_data5,
+        &mut u.s_data6,
+        &mut u.s_data7,
+    ];
+    for (input, &lane) in inputs.into_iter().zip(lanes) {
+        input.next = u64::from(lane).into();
+    }
+}
+
+/// The card's output beat: one event record.
+fn event_record(u: &Card) -> [u8; abi::EVENT_BYTES] {
+    let outputs = [
+        &u.m_data0,
+        &u.m_data1,
+        &u.m_data2,
+        &u.m_data3,
+        &u.m_data4,
+        &u.m_data5,
+        &u.m_data6,
+        &u.m_data7,
+        &u.m_data8,
+        &u.m_data9,
+        &u.m_data10,
+        &u.m_data11,
+        &u.m_data12,
+        &u.m_data13,
+        &u.m_data14,
+        &u.m_data15,
+    ];
+    let mut record = [0u8; abi::EVENT_BYTES];
+    for (bytes, output) in record.chunks_mut(4).zip(outputs) {
+        bytes.copy_from_slice(&(output.val().to_u64() as u32).to_le_bytes());
+    }
+    record
 }
 
 /// Run through the rust-hdl simulation (single-threaded harness).
@@ -161,60 +213,58 @@ pub fn run_rust_hdl(
     pacing: Pacing,
 ) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
-    let words = words(messages, pacing);
+    let beats = beats(messages, pacing);
     let mut h = Harness::new(Card::default());
     let mut events = Vec::new();
     let (mut accepted_at, mut emitted_at) = (Vec::new(), Vec::new());
-    let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, word: Option<Word>| {
+    let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, beat: Option<Beat>| {
         let (address, data) = cfg.unwrap_or((0, 0));
-        let (value, arrival, ok) =
-            word.map_or((0, 0, false), |w| (w.value, w.arrival_ns, w.signature_ok));
         let u = &mut h.uut;
         u.cfg_valid.next = cfg.is_some();
         u.cfg_address.next = address.into();
         u.cfg_data.next = data.into();
-        u.s_valid.next = word.is_some();
-        u.s_data.next = u64::from(value).into();
-        u.s_arrival_ns.next = arrival.into();
-        u.s_signature_ok.next = ok;
+        u.s_valid.next = beat.is_some();
+        let beat = beat.unwrap_or(Beat {
+            lanes: [0; IN_LANES],
+            arrival_ns: 0,
+            signature_ok: false,
+            not_before: 0,
+        });
+        set_lanes(u, &beat.lanes);
+        u.s_arrival_ns.next = beat.arrival_ns.into();
+        u.s_signature_ok.next = beat.signature_ok;
         u.m_ready.next = true;
         h.settle();
-        let event_word = h
-            .uut
-            .m_valid
-            .val()
-            .then(|| h.uut.m_data.val().to_u64() as u32);
+        let event = h.uut.m_valid.val().then(|| event_record(&h.uut));
         let accepted = h.uut.s_ready.val();
         h.tick();
-        (accepted, event_word)
+        (accepted, event)
     };
     for &write in &writes {
         step(&mut h, Some(write), None);
     }
     let (mut next, mut quiet) = (0usize, 0u64);
     let start = h.cycle();
-    while next < words.len() || quiet < QUIET_CYCLES {
+    while next < beats.len() || quiet < QUIET_CYCLES {
         let cycle = h.cycle();
-        let word = words
+        let beat = beats
             .get(next)
             .copied()
-            .filter(|w| cycle - start >= w.not_before);
-        let (accepted, event_word) = step(&mut h, None, word);
-        if accepted && word.is_some() {
-            if next % WORDS_PER_MESSAGE == 0 {
+            .filter(|b| cycle - start >= b.not_before);
+        let (accepted, event) = step(&mut h, None, beat);
+        if accepted && beat.is_some() {
+            if next % BEATS_PER_MESSAGE == 0 {
                 accepted_at.push(cycle);
             }
             next += 1;
         }
-        match event_word {
-            Some(w) => {
-                if events.len() % abi::EVENT_BYTES == 0 {
-                    emitted_at.push(cycle);
-                }
-                events.extend_from_slice(&w.to_le_bytes());
+        match event {
+            Some(record) => {
+                emitted_at.push(cycle);
+                events.extend_from_slice(&record);
                 quiet = 0;
             }
-            None => quiet += u64::from(next == words.len()),
+            None => quiet += u64::from(next == beats.len()),
         }
     }
     if std::env::var_os("ORDO_SIM_ITERATIONS").is_some() {
@@ -241,10 +291,18 @@ pub fn run_verilator(
     pacing: Pacing,
 ) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
+    let set_lanes: String = (0..IN_LANES)
+        .map(|l| format!("top->s_data{l} = in[b + {l}]; "))
+        .collect();
+    let get_lanes: String = (0..OUT_LANES)
+        .map(|l| format!("event_words.push_back(top->m_data{l}); "))
+        .collect();
     let cpp = DRIVER
-        .replace("@WORDS_PER_MESSAGE@", &WORDS_PER_MESSAGE.to_string())
-        .replace("@WORDS_PER_EVENT@", &WORDS_PER_EVENT.to_string())
-        .replace("@QUIET_CYCLES@", &QUIET_CYCLES.to_string());
+        .replace("@IN_LANES@", &IN_LANES.to_string())
+        .replace("@BEATS_PER_MESSAGE@", &BEATS_PER_MESSAGE.to_string())
+        .replace("@QUIET_CYCLES@", &QUIET_CYCLES.to_string())
+        .replace("@SET_LANES@", &set_lanes)
+        .replace("@GET_LANES@", &get_lanes);
     let driver = VerilatedDriver::build("card-driver", &verilog(), &cpp)?;
     let mut input = Vec::new();
     input.extend_from_slice(&(writes.len() as u64).to_le_bytes());
@@ -252,13 +310,15 @@ pub fn run_verilator(
         input.extend_from_slice(&address.to_le_bytes());
         input.extend_from_slice(&data.to_le_bytes());
     }
-    let words = words(messages, pacing);
-    input.extend_from_slice(&(words.len() as u64).to_le_bytes());
-    for w in words {
-        input.extend_from_slice(&u64::from(w.value).to_le_bytes());
-        input.extend_from_slice(&w.arrival_ns.to_le_bytes());
-        input.extend_from_slice(&u64::from(w.signature_ok).to_le_bytes());
-        input.extend_from_slice(&w.not_before.to_le_bytes());
+    let beats = beats(messages, pacing);
+    input.extend_from_slice(&(beats.len() as u64).to_le_bytes());
+    for b in beats {
+        for lane in b.lanes {
+            input.extend_from_slice(&u64::from(lane).to_le_bytes());
+        }
+        input.extend_from_slice(&b.arrival_ns.to_le_bytes());
+        input.extend_from_slice(&u64::from(b.signature_ok).to_le_bytes());
+        input.extend_from_slice(&b.not_before.to_le_bytes());
     }
     let (raw, printed) = driver.run(&input)?;
     let malformed = || Error::ToolFailed {
@@ -268,7 +328,7 @@ pub fn run_verilator(
             raw.len()
         ),
     };
-    // Output: cycles, then three length-prefixed arrays of u64 (event words, accept cycles,
+    // Output: cycles, then three length-prefixed arrays of u64 (event lanes, accept cycles,
     // emit cycles).
     let mut values = raw
         .chunks_exact(8)
@@ -311,8 +371,9 @@ const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
 #include <cstdio>
 #include <vector>
 
-static const uint64_t WORDS_PER_MESSAGE = @WORDS_PER_MESSAGE@;
-static const uint64_t WORDS_PER_EVENT = @WORDS_PER_EVENT@;
+static const uint64_t IN_LANES = @IN_LANES@;
+static const uint64_t BEAT_VALUES = IN_LANES + 3;  // lanes, arrival, verdict, not-before
+static const uint64_t BEATS_PER_MESSAGE = @BEATS_PER_MESSAGE@;
 static const uint64_t QUIET_CYCLES = @QUIET_CYCLES@;
 
 int main(int argc, char** argv) {
@@ -334,8 +395,8 @@ int main(int argc, char** argv) {
     std::vector<uint64_t> event_words, accepted_at, emitted_at;
     auto collect = [&]() {
         if (!top->m_valid) return false;
-        if (event_words.size() % WORDS_PER_EVENT == 0) emitted_at.push_back(cycles);
-        event_words.push_back(top->m_data);
+        emitted_at.push_back(cycles);
+        @GET_LANES@
         return true;
     };
     uint64_t writes = in[p++];
@@ -347,23 +408,24 @@ int main(int argc, char** argv) {
         tick();
     }
     top->cfg_valid = 0;
-    uint64_t words = in[p++];
+    uint64_t beats = in[p++];
     uint64_t next = 0, quiet = 0, start = cycles;
-    while (next < words || quiet < QUIET_CYCLES) {
-        bool offer = next < words && cycles - start >= in[p + 4 * next + 3];
+    while (next < beats || quiet < QUIET_CYCLES) {
+        size_t b = p + BEAT_VALUES * next;
+        bool offer = next < beats && cycles - start >= in[b + IN_LANES + 2];
         top->s_valid = offer;
         if (offer) {
-            top->s_data = in[p + 4 * next];
-            top->s_arrival_ns = in[p + 4 * next + 1];
-            top->s_signature_ok = in[p + 4 * next + 2];
+            @SET_LANES@
+            top->s_arrival_ns = in[b + IN_LANES];
+            top->s_signature_ok = in[b + IN_LANES + 1];
         }
         top->eval();
         bool event = collect();
         bool accepted = offer && top->s_ready;
-        if (accepted && next % WORDS_PER_MESSAGE == 0) accepted_at.push_back(cycles);
+        if (accepted && next % BEATS_PER_MESSAGE == 0) accepted_at.push_back(cycles);
         tick();
         if (accepted) next++;
-        if (event) quiet = 0; else if (next == words) quiet++;
+        if (event) quiet = 0; else if (next == beats) quiet++;
     }
     top->final();
     delete top;

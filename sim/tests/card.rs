@@ -11,58 +11,43 @@ use sim::card::Pacing::Saturated;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
 
-const INPUTS: [Port; 8] = [
-    Port {
-        name: "cfg_valid",
-        bits: 1,
-    },
-    Port {
-        name: "cfg_address",
-        bits: 16,
-    },
-    Port {
-        name: "cfg_data",
-        bits: 32,
-    },
-    Port {
-        name: "s_valid",
-        bits: 1,
-    },
-    Port {
-        name: "s_data",
-        bits: 32,
-    },
-    Port {
-        name: "s_arrival_ns",
-        bits: 64,
-    },
-    Port {
-        name: "s_signature_ok",
-        bits: 1,
-    },
-    Port {
-        name: "m_ready",
-        bits: 1,
-    },
+/// Per-cycle ports for the Verilator diff: (name, bits).
+fn inputs() -> Vec<Port> {
+    let mut ports = vec![
+        port("cfg_valid", 1),
+        port("cfg_address", 16),
+        port("cfg_data", 32),
+        port("s_valid", 1),
+    ];
+    ports.extend(IN_DATA.iter().map(|&name| port(name, 32)));
+    ports.extend([
+        port("s_arrival_ns", 64),
+        port("s_signature_ok", 1),
+        port("m_ready", 1),
+    ]);
+    ports
+}
+
+fn outputs() -> Vec<Port> {
+    let mut ports = vec![port("s_ready", 1), port("m_valid", 1)];
+    ports.extend(OUT_DATA.iter().map(|&name| port(name, 32)));
+    ports
+}
+
+fn port(name: &'static str, bits: u32) -> Port {
+    Port { name, bits }
+}
+
+const IN_DATA: [&str; 8] = [
+    "s_data0", "s_data1", "s_data2", "s_data3", "s_data4", "s_data5", "s_data6", "s_data7",
 ];
-const OUTPUTS: [Port; 4] = [
-    Port {
-        name: "s_ready",
-        bits: 1,
-    },
-    Port {
-        name: "m_valid",
-        bits: 1,
-    },
-    Port {
-        name: "m_data",
-        bits: 32,
-    },
-    Port {
-        name: "m_last",
-        bits: 1,
-    },
+const OUT_DATA: [&str; 16] = [
+    "m_data0", "m_data1", "m_data2", "m_data3", "m_data4", "m_data5", "m_data6", "m_data7",
+    "m_data8", "m_data9", "m_data10", "m_data11", "m_data12", "m_data13", "m_data14", "m_data15",
 ];
+
+/// One input beat: 8 lanes, arrival time, verdict.
+type Beat = ([u32; 8], u64, bool);
 
 struct Bench {
     h: Harness<Card>,
@@ -74,51 +59,64 @@ struct Bench {
 }
 
 impl Bench {
-    fn cycle(
-        &mut self,
-        cfg: (bool, u64, u64),
-        word: Option<(u32, u64, bool)>,
-        m_ready: bool,
-    ) -> bool {
-        let (data, arrival, ok) = word.unwrap_or((0, 0, false));
+    fn cycle(&mut self, cfg: (bool, u64, u64), beat: Option<Beat>, m_ready: bool) -> bool {
+        let (lanes, arrival, ok) = beat.unwrap_or(([0; 8], 0, false));
         let u = &mut self.h.uut;
         u.cfg_valid.next = cfg.0;
         u.cfg_address.next = cfg.1.into();
         u.cfg_data.next = cfg.2.into();
-        u.s_valid.next = word.is_some();
-        u.s_data.next = u64::from(data).into();
+        u.s_valid.next = beat.is_some();
+        let inputs = [
+            &mut u.s_data0,
+            &mut u.s_data1,
+            &mut u.s_data2,
+            &mut u.s_data3,
+            &mut u.s_data4,
+            &mut u.s_data5,
+            &mut u.s_data6,
+            &mut u.s_data7,
+        ];
+        for (input, &lane) in inputs.into_iter().zip(&lanes) {
+            input.next = u64::from(lane).into();
+        }
         u.s_arrival_ns.next = arrival.into();
         u.s_signature_ok.next = ok;
         u.m_ready.next = m_ready;
         self.h.settle();
         let u = &self.h.uut;
-        let (s_ready, m_valid, m_data, m_last) = (
-            u.s_ready.val(),
-            u.m_valid.val(),
-            u.m_data.val().to_u64(),
-            u.m_last.val(),
-        );
+        let out = [
+            &u.m_data0,
+            &u.m_data1,
+            &u.m_data2,
+            &u.m_data3,
+            &u.m_data4,
+            &u.m_data5,
+            &u.m_data6,
+            &u.m_data7,
+            &u.m_data8,
+            &u.m_data9,
+            &u.m_data10,
+            &u.m_data11,
+            &u.m_data12,
+            &u.m_data13,
+            &u.m_data14,
+            &u.m_data15,
+        ]
+        .map(|o| o.val().to_u64());
+        let (s_ready, m_valid) = (u.s_ready.val(), u.m_valid.val());
         if self.record {
-            self.inputs.push(vec![
-                u64::from(cfg.0),
-                cfg.1,
-                cfg.2,
-                u64::from(word.is_some()),
-                u64::from(data),
-                arrival,
-                u64::from(ok),
-                u64::from(m_ready),
-            ]);
-            self.outputs.push(vec![
-                u64::from(s_ready),
-                u64::from(m_valid),
-                m_data,
-                u64::from(m_last),
-            ]);
+            let mut vector = vec![u64::from(cfg.0), cfg.1, cfg.2, u64::from(beat.is_some())];
+            vector.extend(lanes.iter().map(|&l| u64::from(l)));
+            vector.extend([arrival, u64::from(ok), u64::from(m_ready)]);
+            self.inputs.push(vector);
+            let mut vector = vec![u64::from(s_ready), u64::from(m_valid)];
+            vector.extend(out);
+            self.outputs.push(vector);
         }
         if m_valid && m_ready {
-            self.events
-                .extend_from_slice(&(m_data as u32).to_le_bytes());
+            for lane in out {
+                self.events.extend_from_slice(&(lane as u32).to_le_bytes());
+            }
         }
         self.h.tick();
         s_ready
@@ -132,14 +130,14 @@ impl Bench {
 
     /// Send every message (idle gaps, backpressure) and drain the events.
     fn run(&mut self, w: &Workload, expected_bytes: usize, idle_percent: u64, ready_percent: u64) {
-        let mut words = Vec::new();
+        let mut words: Vec<Beat> = Vec::new();
         for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-            for chunk in s.message.encode().chunks(4) {
-                words.push((
-                    u32::from_le_bytes(chunk.try_into().unwrap()),
-                    s.arrival_ns,
-                    ok,
-                ));
+            for chunk in s.message.encode().chunks(32) {
+                let mut lanes = [0u32; 8];
+                for (lane, bytes) in lanes.iter_mut().zip(chunk.chunks(4)) {
+                    *lane = u32::from_le_bytes(bytes.try_into().unwrap());
+                }
+                words.push((lanes, s.arrival_ns, ok));
             }
         }
         let (mut next, mut offering) = (0usize, false);
@@ -256,7 +254,14 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     b.configure(&config);
     b.run(&w, want.len(), 20, 60);
     assert_same_card_stream(&b.events, &want);
-    let difference = first_difference("card", &verilog(), &INPUTS, &OUTPUTS, &b.inputs, &b.outputs);
+    let difference = first_difference(
+        "card",
+        &verilog(),
+        &inputs(),
+        &outputs(),
+        &b.inputs,
+        &b.outputs,
+    );
     assert_eq!(difference.expect("verilator"), None);
 }
 

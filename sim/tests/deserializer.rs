@@ -2,7 +2,7 @@
 //! Verilator and yosys.
 
 use abi::OrderMessage;
-use hdl::deserializer::{verilog, Deserializer, WORDS};
+use hdl::deserializer::{verilog, Deserializer, BEATS, LANES};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
@@ -93,11 +93,17 @@ struct Run {
 }
 
 fn drive(messages: &[[u8; 128]], seed: u64, idle_percent: u64, ready_percent: u64) -> Run {
-    let words: Vec<u32> = messages
+    let beats: Vec<[u32; LANES]> = messages
         .iter()
         .flat_map(|m| {
-            m.chunks(4)
-                .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+            m.chunks(4 * LANES)
+                .map(|chunk| {
+                    let mut lanes = [0u32; LANES];
+                    for (lane, bytes) in lanes.iter_mut().zip(chunk.chunks(4)) {
+                        *lane = u32::from_le_bytes(bytes.try_into().unwrap());
+                    }
+                    lanes
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -106,21 +112,33 @@ fn drive(messages: &[[u8; 128]], seed: u64, idle_percent: u64, ready_percent: u6
     let (mut next, mut offering) = (0usize, false);
     let (mut parsed, mut inputs, mut outputs) = (Vec::new(), Vec::new(), Vec::new());
     while parsed.len() < messages.len() {
-        assert!(h.cycle() < 100 + 40 * words.len() as u64, "no progress");
-        offering = offering || (next < words.len() && !rng.chance(idle_percent));
+        assert!(h.cycle() < 100 + 40 * beats.len() as u64, "no progress");
+        offering = offering || (next < beats.len() && !rng.chance(idle_percent));
         let m_ready = rng.chance(ready_percent);
-        let data = words.get(next).copied().unwrap_or(0);
-        h.uut.s_valid.next = offering;
-        h.uut.s_data.next = u64::from(data).into();
-        h.uut.m_ready.next = m_ready;
+        let lanes = beats.get(next).copied().unwrap_or([0; LANES]);
+        let u = &mut h.uut;
+        u.s_valid.next = offering;
+        let data = [
+            &mut u.s_data0,
+            &mut u.s_data1,
+            &mut u.s_data2,
+            &mut u.s_data3,
+            &mut u.s_data4,
+            &mut u.s_data5,
+            &mut u.s_data6,
+            &mut u.s_data7,
+        ];
+        for (input, &lane) in data.into_iter().zip(&lanes) {
+            input.next = u64::from(lane).into();
+        }
+        u.m_ready.next = m_ready;
         h.settle();
         let (s_ready, m_valid) = (h.uut.s_ready.val(), h.uut.m_valid.val());
         let f = fields(&h.uut);
-        inputs.push(vec![
-            u64::from(offering),
-            u64::from(data),
-            u64::from(m_ready),
-        ]);
+        let mut vector = vec![u64::from(offering)];
+        vector.extend(lanes.iter().map(|&l| u64::from(l)));
+        vector.push(u64::from(m_ready));
+        inputs.push(vector);
         let mut out = vec![u64::from(s_ready), u64::from(m_valid)];
         out.extend(&f);
         outputs.push(out);
@@ -155,12 +173,12 @@ fn fields_match_the_contract_decoder() {
 }
 
 #[test]
-fn full_throughput_is_one_word_per_cycle() {
-    // Proves back-to-back messages stream at one word per cycle: n messages take 32n + 1
+fn full_throughput_is_one_beat_per_cycle() {
+    // Proves back-to-back messages stream at one beat per cycle: n messages take 4n + 1
     // cycles with an always-ready sink.
     let messages = messages(4, 50);
     let run = drive(&messages, 4, 0, 100);
-    assert_eq!(run.cycles, (WORDS * messages.len()) as u64 + 1);
+    assert_eq!(run.cycles, (BEATS * messages.len()) as u64 + 1);
 }
 
 #[test]
@@ -168,20 +186,20 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // Proves the Verilator build matches the rust-hdl simulation on every cycle.
     let messages = messages(5, 200);
     let run = drive(&messages, 5, 20, 60);
-    let inputs = [
-        Port {
-            name: "s_valid",
-            bits: 1,
-        },
-        Port {
-            name: "s_data",
-            bits: 32,
-        },
-        Port {
-            name: "m_ready",
-            bits: 1,
-        },
-    ];
+    let mut inputs = vec![Port {
+        name: "s_valid",
+        bits: 1,
+    }];
+    inputs.extend(
+        [
+            "s_data0", "s_data1", "s_data2", "s_data3", "s_data4", "s_data5", "s_data6", "s_data7",
+        ]
+        .map(|name| Port { name, bits: 32 }),
+    );
+    inputs.push(Port {
+        name: "m_ready",
+        bits: 1,
+    });
     let outputs: Vec<Port> = OUTPUT_NAMES
         .iter()
         .map(|&(name, bits)| Port { name, bits })

@@ -1,8 +1,8 @@
 //! The EventSerializer block against abi::Event::encode (the contract's own encoder) and the
 //! software path's event stream, Verilator and yosys.
 
-use abi::{Event, EVENT_BYTES};
-use hdl::event_serializer::{verilog, EventSerializer, WORDS};
+use abi::Event;
+use hdl::event_serializer::{verilog, EventSerializer, LANES};
 use host::rng::SplitMix64;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
@@ -83,8 +83,7 @@ fn drive(events: &[Event], seed: u64, idle_percent: u64, ready_percent: u64) -> 
     let mut h = Harness::new(EventSerializer::default());
     let mut rng = SplitMix64::new(seed);
     let (mut next, mut offering) = (0usize, false);
-    let (mut records, mut current, mut inputs, mut outputs) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut records, mut inputs, mut outputs) = (Vec::new(), Vec::new(), Vec::new());
     while records.len() < events.len() {
         assert!(h.cycle() < 1_000 + 100 * events.len() as u64, "no progress");
         offering = offering || (next < events.len() && !rng.chance(idle_percent));
@@ -111,28 +110,40 @@ fn drive(events: &[Event], seed: u64, idle_percent: u64, ready_percent: u64) -> 
         u.m_ready.next = m_ready;
         h.settle();
         let u = &h.uut;
-        let (s_ready, m_valid, data, last) = (
-            u.s_ready.val(),
-            u.m_valid.val(),
-            u.m_data.val().to_u64(),
-            u.m_last.val(),
-        );
+        let (s_ready, m_valid) = (u.s_ready.val(), u.m_valid.val());
+        let lanes = [
+            &u.m_data0,
+            &u.m_data1,
+            &u.m_data2,
+            &u.m_data3,
+            &u.m_data4,
+            &u.m_data5,
+            &u.m_data6,
+            &u.m_data7,
+            &u.m_data8,
+            &u.m_data9,
+            &u.m_data10,
+            &u.m_data11,
+            &u.m_data12,
+            &u.m_data13,
+            &u.m_data14,
+            &u.m_data15,
+        ]
+        .map(|lane| lane.val().to_u64());
         let mut vector = vec![u64::from(offering)];
         vector.extend(&f);
         vector.push(u64::from(m_ready));
         inputs.push(vector);
-        outputs.push(vec![
-            u64::from(s_ready),
-            u64::from(m_valid),
-            data,
-            u64::from(last),
-        ]);
+        let mut out = vec![u64::from(s_ready), u64::from(m_valid)];
+        out.extend(lanes);
+        outputs.push(out);
         if m_valid && m_ready {
-            current.extend_from_slice(&(data as u32).to_le_bytes());
-            if last {
-                assert_eq!(current.len(), EVENT_BYTES, "m_last on the 16th word");
-                records.push(std::mem::take(&mut current));
-            }
+            records.push(
+                lanes
+                    .iter()
+                    .flat_map(|&lane| (lane as u32).to_le_bytes())
+                    .collect::<Vec<u8>>(),
+            );
         }
         if offering && s_ready {
             next += 1;
@@ -167,11 +178,11 @@ fn records_equal_the_software_paths_encoded_events() {
 }
 
 #[test]
-fn full_throughput_is_one_word_per_cycle() {
-    // Proves 16 cycles per event back to back: n events take 16n + 1 cycles.
+fn full_throughput_is_one_event_per_cycle() {
+    // Proves one event per cycle back to back: n events take n + 1 cycles.
     let events = software_events(50);
     let run = drive(&events, 3, 0, 100);
-    assert_eq!(run.cycles, (WORDS * events.len()) as u64 + 1);
+    assert_eq!(run.cycles, events.len() as u64 + 1);
 }
 
 #[test]
@@ -183,7 +194,7 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
         .iter()
         .map(|&(name, bits)| Port { name, bits })
         .collect();
-    let outputs = [
+    let mut outputs = vec![
         Port {
             name: "s_ready",
             bits: 1,
@@ -192,15 +203,16 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
             name: "m_valid",
             bits: 1,
         },
-        Port {
-            name: "m_data",
-            bits: 32,
-        },
-        Port {
-            name: "m_last",
-            bits: 1,
-        },
     ];
+    outputs.extend(
+        [
+            "m_data0", "m_data1", "m_data2", "m_data3", "m_data4", "m_data5", "m_data6", "m_data7",
+            "m_data8", "m_data9", "m_data10", "m_data11", "m_data12", "m_data13", "m_data14",
+            "m_data15",
+        ]
+        .map(|name| Port { name, bits: 32 }),
+    );
+    assert_eq!(outputs.len(), 2 + LANES);
     let difference = first_difference(
         "event_serializer",
         &verilog(),
@@ -214,9 +226,9 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
 
 #[test]
 fn synthesizes_for_ecp5() {
-    // Proves the Verilog is latch-free and synthesizes. Registers: 16 record words less the
-    // 24 always-zero reserved bits, the 4-bit index and busy flag; yosys merges the 64-bit
-    // sequence counter with words 0–1, which hold the same value once loaded.
+    // Proves the Verilog is latch-free and synthesizes. Registers: 16 record lanes less the
+    // 24 always-zero reserved bits, and the busy flag; yosys merges the 64-bit sequence
+    // counter with lanes 0–1, which hold the same value once loaded.
     let utilization = sim::yosys::check("event_serializer", &verilog()).expect("yosys");
     assert!(utilization.flip_flops >= 16 * 32 - 24, "{utilization:?}");
     println!("event_serializer ECP5: {utilization:?}");
