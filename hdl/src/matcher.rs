@@ -32,9 +32,10 @@ pub enum MatcherState {
     MatchFind,
     MatchLevel,
     MatchHead,
+    MatchNext,
     MatchMaker,
     MatchDecide,
-    UnlinkStart,
+    EmitUnlink,
     UnlinkLevel,
     Release,
     Finish,
@@ -702,6 +703,16 @@ impl Logic for Matcher {
                 self.slot_next.read_address.next = self.level_head.val();
                 self.state.d.next = MatcherState::MatchMaker;
             }
+            MatcherState::MatchNext => {
+                self.maker_slot.d.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_qty.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_account.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_generation.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_meta.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_prev.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_next.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.state.d.next = MatcherState::MatchMaker;
+            }
             MatcherState::MatchMaker => {
                 self.maker_qty.d.next = self.slot_qty.read_data.val();
                 self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
@@ -736,8 +747,7 @@ impl Logic for Matcher {
                         self.ev_maker_account.d.next = self.maker_account.q.val();
                         self.ev_maker_remaining.d.next =
                             self.maker_qty.q.val() - self.fill_qty.val();
-                        self.emit_return.d.next = MatcherState::UnlinkStart;
-                        self.state.d.next = MatcherState::Emit;
+                        self.state.d.next = MatcherState::EmitUnlink;
                     } else {
                         self.ev_kind.d.next = 3.into();
                         self.ev_reason.d.next = 0.into();
@@ -754,7 +764,8 @@ impl Logic for Matcher {
                         self.ev_maker_account.d.next = self.maker_account.q.val();
                         self.ev_maker_remaining.d.next =
                             self.maker_qty.q.val() - self.fill_qty.val();
-                        self.emit_return.d.next = MatcherState::MatchFind;
+                        // The maker keeps the rest: the taker is exhausted.
+                        self.emit_return.d.next = MatcherState::Finish;
                         self.state.d.next = MatcherState::Emit;
                     }
                 } else if self.stp.q.val() == 2 {
@@ -783,11 +794,13 @@ impl Logic for Matcher {
                     self.ev_ref.d.next = 0.into();
                     self.ev_maker_account.d.next = 0.into();
                     self.ev_maker_remaining.d.next = 0.into();
-                    self.emit_return.d.next = MatcherState::UnlinkStart;
-                    self.state.d.next = MatcherState::Emit;
+                    self.state.d.next = MatcherState::EmitUnlink;
                 }
             }
-            MatcherState::UnlinkStart => {
+            MatcherState::EmitUnlink => {
+                // Present the event that reports the order leaving while unlinking it (the
+                // writes are idempotent, so a stalled sink only repeats them).
+                self.m_valid.next = true;
                 self.slot_next.write_address.next = self.maker_prev.q.val().get_bits::<14>(0);
                 self.slot_next.write_data.next = self.maker_next.q.val();
                 self.slot_next.write_enable.next = self.maker_prev.q.val().get_bit(14);
@@ -801,7 +814,9 @@ impl Logic for Matcher {
                         | 0x1000
                         | bit_cast::<16, 12>(self.level_key.q.val());
                 }
-                self.state.d.next = MatcherState::UnlinkLevel;
+                if self.m_ready.val() {
+                    self.state.d.next = MatcherState::UnlinkLevel;
+                }
             }
             MatcherState::UnlinkLevel => {
                 self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
@@ -832,7 +847,28 @@ impl Logic for Matcher {
                     self.bit_return.d.next = MatcherState::Release;
                     self.state.d.next = MatcherState::BitStart;
                 } else {
-                    self.state.d.next = MatcherState::Release;
+                    // Release the slot now (its writes touch neither the level table nor
+                    // slot_prev), and if the taker goes on matching, its next maker is the
+                    // successor at this same level: no search needed.
+                    self.slot_next.write_address.next = self.maker_slot.q.val();
+                    self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
+                    if self.stacked.q.val() {
+                        self.slot_next.write_data.next =
+                            bit_cast::<15, 14>(self.free_head.q.val()) | 0x4000;
+                    }
+                    self.slot_next.write_enable.next = true;
+                    self.slot_meta.write_address.next = self.maker_slot.q.val();
+                    self.slot_meta.write_data.next = 0.into();
+                    self.slot_meta.write_enable.next = true;
+                    self.free_head.d.next = self.maker_slot.q.val();
+                    self.stacked.d.next = true;
+                    self.state.d.next = self.unlink_return.q.val();
+                    if (self.unlink_return.q.val() == MatcherState::MatchFind)
+                        & self.maker_next.q.val().get_bit(14)
+                        & self.remaining.q.val().any()
+                    {
+                        self.state.d.next = MatcherState::MatchNext;
+                    }
                 }
             }
             MatcherState::Release => {
@@ -1078,8 +1114,7 @@ impl Logic for Matcher {
                     self.ev_ref.d.next = 0.into();
                     self.ev_maker_account.d.next = 0.into();
                     self.ev_maker_remaining.d.next = 0.into();
-                    self.emit_return.d.next = MatcherState::UnlinkStart;
-                    self.state.d.next = MatcherState::Emit;
+                    self.state.d.next = MatcherState::EmitUnlink;
                 }
             }
             MatcherState::FindStart => {
