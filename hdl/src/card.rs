@@ -16,7 +16,8 @@
 //! - events: `m_valid`, `m_ready`, `m_data0` … `m_data15` (32 each): one 64-byte record per
 //!   beat (event_serializer.rs).
 //!
-//! One message is processed at a time (the matcher's FSM bounds throughput today).
+//! Two messages are in flight: the front end validates the next one while the back end emits
+//! the current one's events (its reject, or the matcher's), so events keep message order.
 
 use rust_hdl::prelude::*;
 
@@ -30,10 +31,19 @@ pub const CFG_PRICE_BOUNDS: u64 = 0x0800;
 /// Configuration address of the default STP mode.
 pub const CFG_DEFAULT_STP: u64 = 0x0810;
 
+/// The front end: a message from the deserializer through the validator, then held until
+/// the back end takes it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
-pub enum CardState {
+pub enum FrontState {
     Idle,
     Verdict,
+    Hold,
+}
+
+/// The back end: one validated message's events, in order — its reject, or the matcher's.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
+pub enum BackState {
+    Idle,
     Reject,
     Match,
     MatchRun,
@@ -79,7 +89,24 @@ pub struct Card {
     validator: Validator,
     matcher: Matcher,
     serializer: EventSerializer,
-    state: DFF<CardState>,
+    front: DFF<FrontState>,
+    back: DFF<BackState>,
+    /// The message between validation and the back end.
+    f_type: DFF<Bits<8>>,
+    f_side: DFF<Bits<8>>,
+    f_tif: DFF<Bits<8>>,
+    f_stp: DFF<Bits<8>>,
+    f_instrument: DFF<Bits<16>>,
+    f_account: DFF<Bits<32>>,
+    f_price: DFF<Bits<32>>,
+    f_qty: DFF<Bits<32>>,
+    f_client_ref: DFF<Bits<64>>,
+    f_target: DFF<Bits<64>>,
+    f_stamp: DFF<Bits<64>>,
+    f_reason: DFF<Bits<8>>,
+    f_book: DFF<Bits<3>>,
+    /// The back end can take the held message this cycle.
+    back_free: Signal<Local, Bit>,
     /// Beats of the current message accepted so far (sideband is taken with beat 0).
     beat: DFF<Bits<2>>,
     pending_arrival: DFF<Bits<64>>,
@@ -130,7 +157,21 @@ impl Logic for Card {
         dff_setup!(
             self,
             clock,
-            state,
+            front,
+            back,
+            f_type,
+            f_side,
+            f_tif,
+            f_stp,
+            f_instrument,
+            f_account,
+            f_price,
+            f_qty,
+            f_client_ref,
+            f_target,
+            f_stamp,
+            f_reason,
+            f_book,
             beat,
             pending_arrival,
             pending_signature_ok,
@@ -358,43 +399,48 @@ impl Logic for Card {
         self.serializer.s_maker_account.next = self.matcher.m_maker_account.val();
         self.serializer.s_maker_remaining.next = self.matcher.m_maker_remaining.val();
         self.arrival.next = self.pending_arrival.q.val();
-        match self.state.q.val() {
-            CardState::Idle => {
+        // Front end: validate the next message while the back end works on this one.
+        match self.front.q.val() {
+            FrontState::Idle => {
                 self.validator.s_valid.next = self.deserializer.m_valid.val();
                 self.deserializer.m_ready.next = self.validator.s_ready.val();
                 if self.deserializer.m_valid.val() & self.validator.s_ready.val() {
-                    self.message_type.d.next = self.deserializer.m_type.val();
-                    self.side.d.next = self.deserializer.m_side.val();
-                    self.tif.d.next = self.deserializer.m_tif.val();
-                    self.stp.d.next = self.deserializer.m_stp.val();
-                    self.instrument.d.next = self.deserializer.m_instrument.val();
-                    self.account.d.next = self.deserializer.m_account.val();
-                    self.price.d.next = self.deserializer.m_price.val();
-                    self.qty.d.next = self.deserializer.m_qty.val();
-                    self.client_ref.d.next = self.deserializer.m_client_ref.val();
-                    self.target.d.next = self.deserializer.m_target.val();
+                    self.f_type.d.next = self.deserializer.m_type.val();
+                    self.f_side.d.next = self.deserializer.m_side.val();
+                    self.f_tif.d.next = self.deserializer.m_tif.val();
+                    self.f_stp.d.next = self.deserializer.m_stp.val();
+                    self.f_instrument.d.next = self.deserializer.m_instrument.val();
+                    self.f_account.d.next = self.deserializer.m_account.val();
+                    self.f_price.d.next = self.deserializer.m_price.val();
+                    self.f_qty.d.next = self.deserializer.m_qty.val();
+                    self.f_client_ref.d.next = self.deserializer.m_client_ref.val();
+                    self.f_target.d.next = self.deserializer.m_target.val();
                     // The stamp rule: max(arrival, previous stamp).
-                    self.stamp.d.next = self.last_stamp.q.val();
+                    self.f_stamp.d.next = self.last_stamp.q.val();
                     if self.arrival.val() > self.last_stamp.q.val() {
-                        self.stamp.d.next = self.arrival.val();
+                        self.f_stamp.d.next = self.arrival.val();
                         self.last_stamp.d.next = self.arrival.val();
                     }
-                    self.state.d.next = CardState::Verdict;
+                    self.front.d.next = FrontState::Verdict;
                 }
             }
-            CardState::Verdict => {
+            FrontState::Verdict => {
                 self.validator.m_ready.next = true;
                 if self.validator.m_valid.val() {
-                    self.reason.d.next = self.validator.m_reason.val();
-                    self.book.d.next = self.validator.m_book.val();
-                    if self.validator.m_reason.val().any() {
-                        self.state.d.next = CardState::Reject;
-                    } else {
-                        self.state.d.next = CardState::Match;
-                    }
+                    self.f_reason.d.next = self.validator.m_reason.val();
+                    self.f_book.d.next = self.validator.m_book.val();
+                    self.front.d.next = FrontState::Hold;
                 }
             }
-            CardState::Reject => {
+            FrontState::Hold => {}
+        }
+        // Back end: the held message's events, strictly after the previous message's.
+        self.back_free.next = false;
+        match self.back.q.val() {
+            BackState::Idle => {
+                self.back_free.next = true;
+            }
+            BackState::Reject => {
                 self.serializer.s_valid.next = true;
                 self.serializer.s_kind.next = 2.into();
                 self.serializer.s_reason.next = self.reason.q.val();
@@ -409,22 +455,45 @@ impl Logic for Card {
                 self.serializer.s_maker_account.next = 0.into();
                 self.serializer.s_maker_remaining.next = 0.into();
                 if self.serializer.s_ready.val() {
-                    self.state.d.next = CardState::Idle;
+                    self.back_free.next = true;
+                    self.back.d.next = BackState::Idle;
                 }
             }
-            CardState::Match => {
+            BackState::Match => {
                 self.matcher.s_valid.next = true;
                 if self.matcher.s_ready.val() {
-                    self.state.d.next = CardState::MatchRun;
+                    self.back.d.next = BackState::MatchRun;
                 }
             }
-            CardState::MatchRun => {
+            BackState::MatchRun => {
                 self.serializer.s_valid.next = self.matcher.m_valid.val();
                 self.matcher.m_ready.next = self.serializer.s_ready.val();
                 if self.matcher.s_ready.val() {
-                    self.state.d.next = CardState::Idle;
+                    self.back_free.next = true;
+                    self.back.d.next = BackState::Idle;
                 }
             }
+        }
+        // Hand the held message over as the back end frees up.
+        if (self.front.q.val() == FrontState::Hold) & self.back_free.val() {
+            self.message_type.d.next = self.f_type.q.val();
+            self.side.d.next = self.f_side.q.val();
+            self.tif.d.next = self.f_tif.q.val();
+            self.stp.d.next = self.f_stp.q.val();
+            self.instrument.d.next = self.f_instrument.q.val();
+            self.account.d.next = self.f_account.q.val();
+            self.price.d.next = self.f_price.q.val();
+            self.qty.d.next = self.f_qty.q.val();
+            self.client_ref.d.next = self.f_client_ref.q.val();
+            self.target.d.next = self.f_target.q.val();
+            self.stamp.d.next = self.f_stamp.q.val();
+            self.reason.d.next = self.f_reason.q.val();
+            self.book.d.next = self.f_book.q.val();
+            self.back.d.next = BackState::Match;
+            if self.f_reason.q.val().any() {
+                self.back.d.next = BackState::Reject;
+            }
+            self.front.d.next = FrontState::Idle;
         }
     }
 }
