@@ -29,6 +29,7 @@ pub enum MatcherState {
     FokNextLevel,
     Alloc,
     AllocRead,
+    EmitAccepted,
     MatchFind,
     MatchLevel,
     MatchHead,
@@ -40,10 +41,8 @@ pub enum MatcherState {
     Release,
     Finish,
     ReleaseTaker,
-    LinkStart,
     LinkLevel,
     LinkTail,
-    LinkHead,
     CancelRead,
     CancelCheck,
     FindStart,
@@ -396,6 +395,18 @@ impl Logic for Matcher {
                         self.find_key.d.next = 0.into();
                         self.find_return.d.next = MatcherState::PreCheck;
                         self.state.d.next = MatcherState::FindStart;
+                    } else if self.stacked.q.val() {
+                        // Allocate at once (Alloc's work): a slot from the free stack.
+                        self.taker_slot.d.next = self.free_head.q.val();
+                        self.from_fresh.d.next = false;
+                        self.slot_next.read_address.next = self.free_head.q.val();
+                        self.slot_generation.read_address.next = self.free_head.q.val();
+                        self.state.d.next = MatcherState::AllocRead;
+                    } else if !self.fresh_exhausted.q.val() {
+                        self.taker_slot.d.next = self.fresh.q.val();
+                        self.from_fresh.d.next = true;
+                        self.slot_generation.read_address.next = self.fresh.q.val();
+                        self.state.d.next = MatcherState::AllocRead;
                     } else {
                         self.state.d.next = MatcherState::Alloc;
                     }
@@ -665,8 +676,24 @@ impl Logic for Matcher {
                 self.ev_ref.d.next = self.client_ref.q.val();
                 self.ev_maker_account.d.next = 0.into();
                 self.ev_maker_remaining.d.next = 0.into();
-                self.emit_return.d.next = MatcherState::MatchFind;
-                self.state.d.next = MatcherState::Emit;
+                self.state.d.next = MatcherState::EmitAccepted;
+            }
+            MatcherState::EmitAccepted => {
+                // Present `accepted` while starting the search for the best opposite level
+                // (MatchFind and FindStart's work; the taker has qty ≥ 1 left). A stalled sink
+                // only repeats the read.
+                self.m_valid.next = true;
+                self.find_side.d.next = self.opposite.val();
+                self.find_key.d.next = 0.into();
+                self.find_return.d.next = MatcherState::MatchLevel;
+                self.bitmap_word.read_address.next = bit_cast::<11, 3>(self.book.q.val()) << 8;
+                if self.opposite.val() {
+                    self.bitmap_word.read_address.next =
+                        (bit_cast::<11, 3>(self.book.q.val()) << 8) | 0x80;
+                }
+                if self.m_ready.val() {
+                    self.state.d.next = MatcherState::FindWord;
+                }
             }
             MatcherState::MatchFind => {
                 if !self.remaining.q.val().any() {
@@ -681,6 +708,22 @@ impl Logic for Matcher {
             MatcherState::MatchLevel => {
                 if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
                     self.state.d.next = MatcherState::Finish;
+                    if !self.stopped.q.val()
+                        & self.remaining.q.val().any()
+                        & ((self.tif.q.val() == 0) | (self.tif.q.val() == 3))
+                    {
+                        // Nothing (more) to match and the order rests: Finish and LinkStart's
+                        // work in this cycle.
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | bit_cast::<16, 12>(self.own_key.q.val());
+                        if self.side.q.val() {
+                            self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                                << 13)
+                                | 0x1000
+                                | bit_cast::<16, 12>(self.own_key.q.val());
+                        }
+                        self.state.d.next = MatcherState::LinkLevel;
+                    }
                 } else {
                     self.level_key.d.next = self.found_key.q.val();
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
@@ -907,7 +950,14 @@ impl Logic for Matcher {
                 } else if !self.remaining.q.val().any() {
                     self.state.d.next = MatcherState::ReleaseTaker;
                 } else if (self.tif.q.val() == 0) | (self.tif.q.val() == 3) {
-                    self.state.d.next = MatcherState::LinkStart;
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | bit_cast::<16, 12>(self.own_key.q.val());
+                    if self.side.q.val() {
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | 0x1000
+                            | bit_cast::<16, 12>(self.own_key.q.val());
+                    }
+                    self.state.d.next = MatcherState::LinkLevel;
                 } else {
                     self.ev_kind.d.next = 5.into();
                     self.ev_reason.d.next = 0.into();
@@ -938,16 +988,6 @@ impl Logic for Matcher {
                 self.free_head.d.next = self.taker_slot.q.val();
                 self.stacked.d.next = true;
                 self.state.d.next = MatcherState::Idle;
-            }
-            MatcherState::LinkStart => {
-                self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                    | bit_cast::<16, 12>(self.own_key.q.val());
-                if self.side.q.val() {
-                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
-                        | 0x1000
-                        | bit_cast::<16, 12>(self.own_key.q.val());
-                }
-                self.state.d.next = MatcherState::LinkLevel;
             }
             MatcherState::LinkLevel => {
                 self.slot_qty.write_address.next = self.taker_slot.q.val();
@@ -982,8 +1022,11 @@ impl Logic for Matcher {
                 self.level.write_enable.next = true;
                 if self.level_occupied.val() {
                     // Append after the tail, which the head's prev holds: read it.
+                    // ...and write the head's new tail pointer (the taker) in the same cycle:
+                    // a RAM read returns the value before a same-cycle write.
                     self.maker_slot.d.next = self.level_head.val();
-                    self.slot_prev.write_enable.next = false;
+                    self.slot_prev.write_address.next = self.level_head.val();
+                    self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                     self.slot_prev.read_address.next = self.level_head.val();
                     self.level.write_enable.next = false;
                     self.state.d.next = MatcherState::LinkTail;
@@ -1009,13 +1052,6 @@ impl Logic for Matcher {
                 self.slot_prev.write_address.next = self.taker_slot.q.val();
                 self.slot_prev.write_data.next =
                     bit_cast::<15, 14>(self.slot_prev.read_data.val().get_bits::<14>(0)) | 0x4000;
-                self.slot_prev.write_enable.next = true;
-                self.state.d.next = MatcherState::LinkHead;
-            }
-            MatcherState::LinkHead => {
-                // The head's tail pointer: the taker.
-                self.slot_prev.write_address.next = self.maker_slot.q.val();
-                self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                 self.slot_prev.write_enable.next = true;
                 self.state.d.next = MatcherState::Idle;
             }
