@@ -45,7 +45,6 @@ pub enum FrontState {
 pub enum BackState {
     Idle,
     Reject,
-    Match,
     MatchRun,
 }
 
@@ -299,68 +298,68 @@ impl Logic for Card {
         self.validator.s_qty.next = self.deserializer.m_qty.val();
         self.validator.s_target_nonzero.next = self.deserializer.m_target.val().any();
         self.validator.m_ready.next = false;
-        // Book bounds of the current message, and its priority keys.
+        // The matcher takes the held message (front registers): book bounds, priority keys.
         self.price_min.next = self.price_min0.q.val();
         self.price_max.next = self.price_max0.q.val();
-        if self.book.q.val() == 0 {
+        if self.f_book.q.val() == 0 {
             self.price_min.next = self.price_min0.q.val();
             self.price_max.next = self.price_max0.q.val();
         }
-        if self.book.q.val() == 1 {
+        if self.f_book.q.val() == 1 {
             self.price_min.next = self.price_min1.q.val();
             self.price_max.next = self.price_max1.q.val();
         }
-        if self.book.q.val() == 2 {
+        if self.f_book.q.val() == 2 {
             self.price_min.next = self.price_min2.q.val();
             self.price_max.next = self.price_max2.q.val();
         }
-        if self.book.q.val() == 3 {
+        if self.f_book.q.val() == 3 {
             self.price_min.next = self.price_min3.q.val();
             self.price_max.next = self.price_max3.q.val();
         }
-        if self.book.q.val() == 4 {
+        if self.f_book.q.val() == 4 {
             self.price_min.next = self.price_min4.q.val();
             self.price_max.next = self.price_max4.q.val();
         }
-        if self.book.q.val() == 5 {
+        if self.f_book.q.val() == 5 {
             self.price_min.next = self.price_min5.q.val();
             self.price_max.next = self.price_max5.q.val();
         }
-        if self.book.q.val() == 6 {
+        if self.f_book.q.val() == 6 {
             self.price_min.next = self.price_min6.q.val();
             self.price_max.next = self.price_max6.q.val();
         }
-        if self.book.q.val() == 7 {
+        if self.f_book.q.val() == 7 {
             self.price_min.next = self.price_min7.q.val();
             self.price_max.next = self.price_max7.q.val();
         }
         self.matcher.s_valid.next = false;
-        self.matcher.s_cancel.next = self.message_type.q.val() == 2;
-        self.matcher.s_book.next = self.book.q.val();
-        self.matcher.s_instrument.next = self.instrument.q.val();
-        self.matcher.s_account.next = self.account.q.val();
-        self.matcher.s_side.next = self.side.q.val().get_bit(0);
-        self.matcher.s_price.next = self.price.q.val();
-        self.matcher.s_qty.next = self.qty.q.val();
-        self.matcher.s_tif.next = self.tif.q.val().get_bits::<2>(0);
-        self.matcher.s_stp.next = self.stp.q.val().get_bits::<3>(0);
-        if self.stp.q.val() == 0 {
+        self.matcher.s_cancel.next = self.f_type.q.val() == 2;
+        self.matcher.s_book.next = self.f_book.q.val();
+        self.matcher.s_instrument.next = self.f_instrument.q.val();
+        self.matcher.s_account.next = self.f_account.q.val();
+        self.matcher.s_side.next = self.f_side.q.val().get_bit(0);
+        self.matcher.s_price.next = self.f_price.q.val();
+        self.matcher.s_qty.next = self.f_qty.q.val();
+        self.matcher.s_tif.next = self.f_tif.q.val().get_bits::<2>(0);
+        self.matcher.s_stp.next = self.f_stp.q.val().get_bits::<3>(0);
+        if self.f_stp.q.val() == 0 {
             self.matcher.s_stp.next = self.default_stp.q.val();
         }
-        self.matcher.s_client_ref.next = self.client_ref.q.val();
-        self.matcher.s_target.next = self.target.q.val();
+        self.matcher.s_client_ref.next = self.f_client_ref.q.val();
+        self.matcher.s_target.next = self.f_target.q.val();
         // Buy: own key on the bid ladder, cross key on the ask ladder; sell: the reverse.
-        self.bid_key.next = bit_cast::<12, 32>(self.price_max.val() - self.price.q.val());
-        self.ask_key.next = bit_cast::<12, 32>(self.price.q.val() - self.price_min.val());
+        self.bid_key.next = bit_cast::<12, 32>(self.price_max.val() - self.f_price.q.val());
+        self.ask_key.next = bit_cast::<12, 32>(self.f_price.q.val() - self.price_min.val());
         self.matcher.s_price_min.next = self.price_min.val();
         self.matcher.s_price_max.next = self.price_max.val();
         self.matcher.s_own_key.next = self.bid_key.val();
         self.matcher.s_cross_key.next = self.ask_key.val();
-        if self.side.q.val().get_bit(0) {
+        if self.f_side.q.val().get_bit(0) {
             self.matcher.s_own_key.next = self.ask_key.val();
             self.matcher.s_cross_key.next = self.bid_key.val();
         }
-        if self.message_type.q.val() == 2 {
+        if self.f_type.q.val() == 2 {
             self.matcher.s_own_key.next = 0.into();
             self.matcher.s_cross_key.next = 0.into();
         }
@@ -459,12 +458,6 @@ impl Logic for Card {
                     self.back.d.next = BackState::Idle;
                 }
             }
-            BackState::Match => {
-                self.matcher.s_valid.next = true;
-                if self.matcher.s_ready.val() {
-                    self.back.d.next = BackState::MatchRun;
-                }
-            }
             BackState::MatchRun => {
                 self.serializer.s_valid.next = self.matcher.m_valid.val();
                 self.matcher.m_ready.next = self.serializer.s_ready.val();
@@ -474,26 +467,31 @@ impl Logic for Card {
                 }
             }
         }
-        // Hand the held message over as the back end frees up.
+        // Hand the held message over as the back end frees up: a reject to the back end's
+        // registers, anything else to the matcher directly (it is idle whenever the back end
+        // is free) with the back end keeping the stamp and fields for its events.
         if (self.front.q.val() == FrontState::Hold) & self.back_free.val() {
-            self.message_type.d.next = self.f_type.q.val();
-            self.side.d.next = self.f_side.q.val();
-            self.tif.d.next = self.f_tif.q.val();
-            self.stp.d.next = self.f_stp.q.val();
-            self.instrument.d.next = self.f_instrument.q.val();
-            self.account.d.next = self.f_account.q.val();
-            self.price.d.next = self.f_price.q.val();
-            self.qty.d.next = self.f_qty.q.val();
-            self.client_ref.d.next = self.f_client_ref.q.val();
-            self.target.d.next = self.f_target.q.val();
-            self.stamp.d.next = self.f_stamp.q.val();
-            self.reason.d.next = self.f_reason.q.val();
-            self.book.d.next = self.f_book.q.val();
-            self.back.d.next = BackState::Match;
-            if self.f_reason.q.val().any() {
-                self.back.d.next = BackState::Reject;
+            self.matcher.s_valid.next = !self.f_reason.q.val().any();
+            if self.f_reason.q.val().any() | self.matcher.s_ready.val() {
+                self.message_type.d.next = self.f_type.q.val();
+                self.side.d.next = self.f_side.q.val();
+                self.tif.d.next = self.f_tif.q.val();
+                self.stp.d.next = self.f_stp.q.val();
+                self.instrument.d.next = self.f_instrument.q.val();
+                self.account.d.next = self.f_account.q.val();
+                self.price.d.next = self.f_price.q.val();
+                self.qty.d.next = self.f_qty.q.val();
+                self.client_ref.d.next = self.f_client_ref.q.val();
+                self.target.d.next = self.f_target.q.val();
+                self.stamp.d.next = self.f_stamp.q.val();
+                self.reason.d.next = self.f_reason.q.val();
+                self.book.d.next = self.f_book.q.val();
+                self.back.d.next = BackState::MatchRun;
+                if self.f_reason.q.val().any() {
+                    self.back.d.next = BackState::Reject;
+                }
+                self.front.d.next = FrontState::Idle;
             }
-            self.front.d.next = FrontState::Idle;
         }
     }
 }

@@ -43,7 +43,6 @@ pub enum MatcherState {
     ReleaseTaker,
     LinkLevel,
     LinkTail,
-    CancelRead,
     CancelCheck,
     FindStart,
     FindWord,
@@ -389,7 +388,16 @@ impl Logic for Matcher {
                     self.stopped.d.next = false;
                     self.fok_sum.d.next = 0.into();
                     if self.s_cancel.val() {
-                        self.state.d.next = MatcherState::CancelRead;
+                        // CancelRead's work: read the target's slot.
+                        self.maker_slot.d.next = self.s_target.val().get_bits::<14>(0);
+                        self.slot_qty.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.slot_account.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.slot_generation.read_address.next =
+                            self.s_target.val().get_bits::<14>(0);
+                        self.slot_meta.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.slot_prev.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.slot_next.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.state.d.next = MatcherState::CancelCheck;
                     } else if (self.s_tif.val() == 2) | (self.s_tif.val() == 3) {
                         self.find_side.d.next = !self.s_side.val();
                         self.find_key.d.next = 0.into();
@@ -1055,35 +1063,6 @@ impl Logic for Matcher {
                 self.slot_prev.write_enable.next = true;
                 self.state.d.next = MatcherState::Idle;
             }
-            MatcherState::CancelRead => {
-                self.maker_slot.d.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_qty.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_account.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_generation.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_meta.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_prev.read_address.next = self.target.q.val().get_bits::<14>(0);
-                self.slot_next.read_address.next = self.target.q.val().get_bits::<14>(0);
-                if self.target.q.val().get_bits::<18>(14).any() {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 13.into();
-                    self.ev_side.d.next = 0.into();
-                    if self.side.q.val() {
-                        self.ev_side.d.next = 1.into();
-                    }
-                    self.ev_account.d.next = self.account.q.val();
-                    self.ev_price.d.next = self.price.q.val();
-                    self.ev_order_id.d.next = self.target.q.val();
-                    self.ev_qty.d.next = self.qty.q.val();
-                    self.ev_remaining.d.next = 0.into();
-                    self.ev_ref.d.next = self.client_ref.q.val();
-                    self.ev_maker_account.d.next = 0.into();
-                    self.ev_maker_remaining.d.next = 0.into();
-                    self.emit_return.d.next = MatcherState::Idle;
-                    self.state.d.next = MatcherState::Emit;
-                } else {
-                    self.state.d.next = MatcherState::CancelCheck;
-                }
-            }
             MatcherState::CancelCheck => {
                 self.maker_qty.d.next = self.slot_qty.read_data.val();
                 self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
@@ -1093,7 +1072,10 @@ impl Logic for Matcher {
                 self.maker_next.d.next = self.slot_next.read_data.val();
                 self.level_key.d.next = self.slot_meta.read_data.val().get_bits::<12>(0);
                 self.unlink_side.d.next = self.slot_meta.read_data.val().get_bit(12);
-                if !self.slot_meta.read_data.val().get_bit(16)
+                // A slot beyond the pool, a free slot, another generation or another book:
+                // not a live order of this book.
+                if self.target.q.val().get_bits::<18>(14).any()
+                    | !self.slot_meta.read_data.val().get_bit(16)
                     | (self.slot_generation.read_data.val()
                         != self.target.q.val().get_bits::<32>(32))
                     | (self.slot_meta.read_data.val().get_bits::<3>(13) != self.book.q.val())

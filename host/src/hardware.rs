@@ -307,6 +307,8 @@ mod script {
 
     /// Idle time before each latency probe: far longer than any message takes.
     const PROBE_GAP_NS: u64 = 20_000;
+    /// Messages at the start of a phase left out of its figure (more than the card buffers).
+    const WARM_UP: usize = 8;
 
     pub struct Script {
         pub messages: Vec<CardMessage>,
@@ -428,7 +430,7 @@ mod script {
         let sweep = (orders / 4)
             .min(levels as usize)
             .min(instrument.qty_lots_max as usize);
-        if levels < 8 || sweep < 8 || orders < 8 {
+        if levels < 8 || sweep < 8 || orders < 2 * WARM_UP {
             return Err(unexpected(format!(
                 "band {lo}..={hi} or {orders} orders too small to measure"
             )));
@@ -544,10 +546,13 @@ mod script {
         pub fn measure(&self, out: &CardOutput) -> (Vec<KindFigure>, Vec<LatencyFigure>) {
             let mut kinds = Vec::new();
             for (kind, range, goal) in &self.phases {
-                // Acceptance of the phase's first message to that of the next phase's first:
-                // with the input saturated, the card takes a message as fast as it retires one.
-                let cycles = out.accepted_at[range.end] - out.accepted_at[range.start];
-                kinds.push(figure(kind, range.len(), cycles, *goal));
+                // From the acceptance of the phase's WARM_UP-th message to that of the next
+                // phase's first: with the input saturated, the card takes a message as fast
+                // as it retires one. The first few are skipped: the card holds up to three
+                // messages, so they were taken while the previous phase still ran.
+                let start = range.start + WARM_UP;
+                let cycles = out.accepted_at[range.end] - out.accepted_at[start];
+                kinds.push(figure(kind, range.end - start, cycles, *goal));
             }
             for (kind, taker) in &self.sweeps {
                 let fills: Vec<usize> = self.events_of[*taker]
