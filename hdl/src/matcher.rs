@@ -38,7 +38,6 @@ pub enum MatcherState {
     MatchDecide,
     EmitUnlink,
     UnlinkLevel,
-    Release,
     Finish,
     ReleaseTaker,
     LinkLevel,
@@ -865,6 +864,15 @@ impl Logic for Matcher {
                         | 0x1000
                         | bit_cast::<16, 12>(self.level_key.q.val());
                 }
+                // The level's bitmap word, in case the level empties.
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                if self.unlink_side.q.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                }
                 if self.m_ready.val() {
                     self.state.d.next = MatcherState::UnlinkLevel;
                 }
@@ -891,38 +899,8 @@ impl Logic for Matcher {
                 self.slot_prev.write_enable.next =
                     self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14);
                 self.level.write_enable.next = !self.maker_prev.q.val().get_bit(14);
-                if !self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14) {
-                    self.bit_side.d.next = self.unlink_side.q.val();
-                    self.bit_key.d.next = self.level_key.q.val();
-                    self.bit_set.d.next = false;
-                    self.bit_return.d.next = MatcherState::Release;
-                    self.state.d.next = MatcherState::BitStart;
-                } else {
-                    // Release the slot now (its writes touch neither the level table nor
-                    // slot_prev), and if the taker goes on matching, its next maker is the
-                    // successor at this same level: no search needed.
-                    self.slot_next.write_address.next = self.maker_slot.q.val();
-                    self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
-                    if self.stacked.q.val() {
-                        self.slot_next.write_data.next =
-                            bit_cast::<15, 14>(self.free_head.q.val()) | 0x4000;
-                    }
-                    self.slot_next.write_enable.next = true;
-                    self.slot_meta.write_address.next = self.maker_slot.q.val();
-                    self.slot_meta.write_data.next = 0.into();
-                    self.slot_meta.write_enable.next = true;
-                    self.free_head.d.next = self.maker_slot.q.val();
-                    self.stacked.d.next = true;
-                    self.state.d.next = self.unlink_return.q.val();
-                    if (self.unlink_return.q.val() == MatcherState::MatchFind)
-                        & self.maker_next.q.val().get_bit(14)
-                        & self.remaining.q.val().any()
-                    {
-                        self.state.d.next = MatcherState::MatchNext;
-                    }
-                }
-            }
-            MatcherState::Release => {
+                // Release the slot now (its writes touch neither the level table nor
+                // slot_prev).
                 self.slot_next.write_address.next = self.maker_slot.q.val();
                 self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
                 if self.stacked.q.val() {
@@ -935,7 +913,61 @@ impl Logic for Matcher {
                 self.slot_meta.write_enable.next = true;
                 self.free_head.d.next = self.maker_slot.q.val();
                 self.stacked.d.next = true;
-                self.state.d.next = self.unlink_return.q.val();
+                if !self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14) {
+                    // The level empties: clear its bit (BitWord's work on the word read in
+                    // EmitUnlink), then the summary bit (BitSum).
+                    self.new_word.next = self.bitmap_word.read_data.val()
+                        & !(bits::<32>(1) << self.level_key.q.val().get_bits::<5>(0));
+                    self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                    if self.unlink_side.q.val() {
+                        self.bitmap_word.write_address.next =
+                            (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                                | 0x80
+                                | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                    }
+                    self.bitmap_word.write_data.next = self.new_word.val();
+                    self.bitmap_word.write_enable.next = true;
+                    self.bit_word_empty.d.next = !self.new_word.val().any();
+                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | bit_cast::<6, 2>(self.level_key.q.val().get_bits::<2>(10));
+                    if self.unlink_side.q.val() {
+                        self.bitmap_summary.read_address.next =
+                            (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                                | 0x4
+                                | bit_cast::<6, 2>(self.level_key.q.val().get_bits::<2>(10));
+                    }
+                    self.bit_side.d.next = self.unlink_side.q.val();
+                    self.bit_key.d.next = self.level_key.q.val();
+                    self.bit_set.d.next = false;
+                    self.bit_return.d.next = self.unlink_return.q.val();
+                    // Sweeping: the emptied level was the best, so the next best is the next
+                    // marked key of this word, if any — no search.
+                    self.ctz_a.word.next = self.new_word.val();
+                    if (self.unlink_return.q.val() == MatcherState::MatchFind)
+                        & self.remaining.q.val().any()
+                        & self.ctz_a.found.val()
+                    {
+                        self.found.d.next = true;
+                        self.found_key.d.next =
+                            (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
+                                | bit_cast::<12, 5>(self.ctz_a.index.val());
+                        self.bit_return.d.next = MatcherState::MatchLevel;
+                    }
+                    self.state.d.next = MatcherState::BitSum;
+                } else {
+                    // If the taker goes on matching, its next maker is the successor at this
+                    // same level: no search needed.
+                    self.state.d.next = self.unlink_return.q.val();
+                    if (self.unlink_return.q.val() == MatcherState::MatchFind)
+                        & self.maker_next.q.val().get_bit(14)
+                        & self.remaining.q.val().any()
+                    {
+                        self.state.d.next = MatcherState::MatchNext;
+                    }
+                }
             }
             MatcherState::Finish => {
                 if self.stopped.q.val() {
