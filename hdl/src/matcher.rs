@@ -47,8 +47,6 @@ pub enum MatcherState {
     FindWord,
     FindSum,
     FindWord2,
-    BitStart,
-    BitWord,
     BitSum,
     Emit,
 }
@@ -152,6 +150,9 @@ pub struct Matcher {
     bit_key: DFF<Bits<12>>,
     bit_set: DFF<Bit>,
     bit_word_empty: DFF<Bit>,
+    /// BitSum's summary write is due in the next cycle (done by Idle, so that an add or a
+    /// cancel does not wait for it; the summary is next read two cycles later at the earliest).
+    sum_pending: DFF<Bit>,
     // The order being walked, matched or unlinked.
     level_key: DFF<Bits<12>>,
     unlink_side: DFF<Bit>,
@@ -238,6 +239,7 @@ impl Logic for Matcher {
             bit_key,
             bit_set,
             bit_word_empty,
+            sum_pending,
             level_key,
             unlink_side,
             maker_slot,
@@ -367,6 +369,27 @@ impl Logic for Matcher {
         self.m_maker_remaining.next = self.ev_maker_remaining.q.val();
         match self.state.q.val() {
             MatcherState::Idle => {
+                if self.sum_pending.q.val() {
+                    self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                    if self.bit_side.q.val() {
+                        self.bitmap_summary.write_address.next =
+                            (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                                | 0x4
+                                | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
+                    }
+                    if self.bit_set.q.val() {
+                        self.bitmap_summary.write_data.next = self.bitmap_summary.read_data.val()
+                            | (bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(5));
+                        self.bitmap_summary.write_enable.next = true;
+                    } else if self.bit_word_empty.q.val() {
+                        self.bitmap_summary.write_data.next = self.bitmap_summary.read_data.val()
+                            & !(bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(5));
+                        self.bitmap_summary.write_enable.next = true;
+                    }
+                    self.sum_pending.d.next = false;
+                }
                 self.s_ready.next = true;
                 if self.s_valid.val() {
                     self.cancel.d.next = self.s_cancel.val();
@@ -729,6 +752,15 @@ impl Logic for Matcher {
                                 | 0x1000
                                 | bit_cast::<16, 12>(self.own_key.q.val());
                         }
+                        self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                            << 8)
+                            | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
+                        if self.side.q.val() {
+                            self.bitmap_word.read_address.next =
+                                (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                                    | 0x80
+                                    | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
+                        }
                         self.state.d.next = MatcherState::LinkLevel;
                     }
                 } else {
@@ -914,8 +946,8 @@ impl Logic for Matcher {
                 self.free_head.d.next = self.maker_slot.q.val();
                 self.stacked.d.next = true;
                 if !self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14) {
-                    // The level empties: clear its bit (BitWord's work on the word read in
-                    // EmitUnlink), then the summary bit (BitSum).
+                    // The level empties: clear its bit in the word read in
+                    // EmitUnlink, then the summary bit (BitSum, or Idle when the message is done).
                     self.new_word.next = self.bitmap_word.read_data.val()
                         & !(bits::<32>(1) << self.level_key.q.val().get_bits::<5>(0));
                     self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
@@ -957,6 +989,10 @@ impl Logic for Matcher {
                         self.bit_return.d.next = MatcherState::MatchLevel;
                     }
                     self.state.d.next = MatcherState::BitSum;
+                    if self.unlink_return.q.val() == MatcherState::Idle {
+                        self.sum_pending.d.next = true;
+                        self.state.d.next = MatcherState::Idle;
+                    }
                 } else {
                     // If the taker goes on matching, its next maker is the successor at this
                     // same level: no search needed.
@@ -996,6 +1032,15 @@ impl Logic for Matcher {
                         self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                             | 0x1000
                             | bit_cast::<16, 12>(self.own_key.q.val());
+                    }
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
+                    if self.side.q.val() {
+                        self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                            << 8)
+                            | 0x80
+                            | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
                     }
                     self.state.d.next = MatcherState::LinkLevel;
                 } else {
@@ -1075,11 +1120,35 @@ impl Logic for Matcher {
                     self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                     self.level.write_data.next =
                         0x4000 | bit_cast::<15, 14>(self.taker_slot.q.val());
+                    // Mark the level: set its bit in the word read with the level; the
+                    // summary bit in the next cycle, by Idle (sum_pending).
+                    self.new_word.next = self.bitmap_word.read_data.val()
+                        | (bits::<32>(1) << self.own_key.q.val().get_bits::<5>(0));
+                    self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
+                    if self.side.q.val() {
+                        self.bitmap_word.write_address.next =
+                            (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                                | 0x80
+                                | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
+                    }
+                    self.bitmap_word.write_data.next = self.new_word.val();
+                    self.bitmap_word.write_enable.next = true;
+                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
+                        << 3)
+                        | bit_cast::<6, 2>(self.own_key.q.val().get_bits::<2>(10));
+                    if self.side.q.val() {
+                        self.bitmap_summary.read_address.next =
+                            (bit_cast::<6, 3>(self.book.q.val()) << 3)
+                                | 0x4
+                                | bit_cast::<6, 2>(self.own_key.q.val().get_bits::<2>(10));
+                    }
                     self.bit_side.d.next = self.side.q.val();
                     self.bit_key.d.next = self.own_key.q.val();
                     self.bit_set.d.next = true;
-                    self.bit_return.d.next = MatcherState::Idle;
-                    self.state.d.next = MatcherState::BitStart;
+                    self.sum_pending.d.next = true;
+                    self.state.d.next = MatcherState::Idle;
                 }
             }
             MatcherState::LinkTail => {
@@ -1250,45 +1319,6 @@ impl Logic for Matcher {
                 self.found_key.d.next = (bit_cast::<12, 7>(self.find_word.q.val()) << 5)
                     | bit_cast::<12, 5>(self.ctz_a.index.val());
                 self.state.d.next = self.find_return.q.val();
-            }
-            MatcherState::BitStart => {
-                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
-                    | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
-                if self.bit_side.q.val() {
-                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
-                        << 8)
-                        | 0x80
-                        | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
-                }
-                self.state.d.next = MatcherState::BitWord;
-            }
-            MatcherState::BitWord => {
-                self.new_word.next = self.bitmap_word.read_data.val()
-                    & !(bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(0));
-                if self.bit_set.q.val() {
-                    self.new_word.next = self.bitmap_word.read_data.val()
-                        | (bits::<32>(1) << self.bit_key.q.val().get_bits::<5>(0));
-                }
-                self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
-                    | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
-                if self.bit_side.q.val() {
-                    self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
-                        << 8)
-                        | 0x80
-                        | bit_cast::<11, 7>(self.bit_key.q.val().get_bits::<7>(5));
-                }
-                self.bitmap_word.write_data.next = self.new_word.val();
-                self.bitmap_word.write_enable.next = true;
-                self.bit_word_empty.d.next = !self.new_word.val().any();
-                self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val()) << 3)
-                    | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
-                if self.bit_side.q.val() {
-                    self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
-                        << 3)
-                        | 0x4
-                        | bit_cast::<6, 2>(self.bit_key.q.val().get_bits::<2>(10));
-                }
-                self.state.d.next = MatcherState::BitSum;
             }
             MatcherState::BitSum => {
                 self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val()) << 3)
