@@ -150,6 +150,33 @@ pub struct Matcher {
     bit_key: DFF<Bits<12>>,
     bit_set: DFF<Bit>,
     bit_word_empty: DFF<Bit>,
+    /// Best level per book side (index book ‖ side): bit 13 stale (unknown: search), bit 12
+    /// the side has a level, bits 0..12 its key. Reset is "known, empty": books start empty.
+    best0: DFF<Bits<14>>,
+    best1: DFF<Bits<14>>,
+    best2: DFF<Bits<14>>,
+    best3: DFF<Bits<14>>,
+    best4: DFF<Bits<14>>,
+    best5: DFF<Bits<14>>,
+    best6: DFF<Bits<14>>,
+    best7: DFF<Bits<14>>,
+    best8: DFF<Bits<14>>,
+    best9: DFF<Bits<14>>,
+    best10: DFF<Bits<14>>,
+    best11: DFF<Bits<14>>,
+    best12: DFF<Bits<14>>,
+    best13: DFF<Bits<14>>,
+    best14: DFF<Bits<14>>,
+    best15: DFF<Bits<14>>,
+    best_opposite: Signal<Local, Bits<14>>,
+    best_own: Signal<Local, Bits<14>>,
+    best_unlink: Signal<Local, Bits<14>>,
+    best_opposite_index: Signal<Local, Bits<4>>,
+    best_own_index: Signal<Local, Bits<4>>,
+    best_unlink_index: Signal<Local, Bits<4>>,
+    best_write: Signal<Local, Bit>,
+    best_write_index: Signal<Local, Bits<4>>,
+    best_write_value: Signal<Local, Bits<14>>,
     /// BitSum's summary write is due in the next cycle (done by Idle, so that an add or a
     /// cancel does not wait for it; the summary is next read two cycles later at the earliest).
     sum_pending: DFF<Bit>,
@@ -240,6 +267,22 @@ impl Logic for Matcher {
             bit_set,
             bit_word_empty,
             sum_pending,
+            best0,
+            best1,
+            best2,
+            best3,
+            best4,
+            best5,
+            best6,
+            best7,
+            best8,
+            best9,
+            best10,
+            best11,
+            best12,
+            best13,
+            best14,
+            best15,
             level_key,
             unlink_side,
             maker_slot,
@@ -367,6 +410,160 @@ impl Logic for Matcher {
         self.m_ref.next = self.ev_ref.q.val();
         self.m_maker_account.next = self.ev_maker_account.q.val();
         self.m_maker_remaining.next = self.ev_maker_remaining.q.val();
+        // The best-level cache: three read ports, one write port (one state writes it).
+        self.best_opposite_index.next = bit_cast::<4, 3>(self.book.q.val()) << 1;
+        if self.opposite.val() {
+            self.best_opposite_index.next = (bit_cast::<4, 3>(self.book.q.val()) << 1) | 1;
+        }
+        self.best_own_index.next = bit_cast::<4, 3>(self.book.q.val()) << 1;
+        if self.side.q.val() {
+            self.best_own_index.next = (bit_cast::<4, 3>(self.book.q.val()) << 1) | 1;
+        }
+        self.best_unlink_index.next = bit_cast::<4, 3>(self.book.q.val()) << 1;
+        if self.unlink_side.q.val() {
+            self.best_unlink_index.next = (bit_cast::<4, 3>(self.book.q.val()) << 1) | 1;
+        }
+        self.best_opposite.next = self.best0.q.val();
+        if self.best_opposite_index.val() == 1 {
+            self.best_opposite.next = self.best1.q.val();
+        }
+        if self.best_opposite_index.val() == 2 {
+            self.best_opposite.next = self.best2.q.val();
+        }
+        if self.best_opposite_index.val() == 3 {
+            self.best_opposite.next = self.best3.q.val();
+        }
+        if self.best_opposite_index.val() == 4 {
+            self.best_opposite.next = self.best4.q.val();
+        }
+        if self.best_opposite_index.val() == 5 {
+            self.best_opposite.next = self.best5.q.val();
+        }
+        if self.best_opposite_index.val() == 6 {
+            self.best_opposite.next = self.best6.q.val();
+        }
+        if self.best_opposite_index.val() == 7 {
+            self.best_opposite.next = self.best7.q.val();
+        }
+        if self.best_opposite_index.val() == 8 {
+            self.best_opposite.next = self.best8.q.val();
+        }
+        if self.best_opposite_index.val() == 9 {
+            self.best_opposite.next = self.best9.q.val();
+        }
+        if self.best_opposite_index.val() == 10 {
+            self.best_opposite.next = self.best10.q.val();
+        }
+        if self.best_opposite_index.val() == 11 {
+            self.best_opposite.next = self.best11.q.val();
+        }
+        if self.best_opposite_index.val() == 12 {
+            self.best_opposite.next = self.best12.q.val();
+        }
+        if self.best_opposite_index.val() == 13 {
+            self.best_opposite.next = self.best13.q.val();
+        }
+        if self.best_opposite_index.val() == 14 {
+            self.best_opposite.next = self.best14.q.val();
+        }
+        if self.best_opposite_index.val() == 15 {
+            self.best_opposite.next = self.best15.q.val();
+        }
+        self.best_own.next = self.best0.q.val();
+        if self.best_own_index.val() == 1 {
+            self.best_own.next = self.best1.q.val();
+        }
+        if self.best_own_index.val() == 2 {
+            self.best_own.next = self.best2.q.val();
+        }
+        if self.best_own_index.val() == 3 {
+            self.best_own.next = self.best3.q.val();
+        }
+        if self.best_own_index.val() == 4 {
+            self.best_own.next = self.best4.q.val();
+        }
+        if self.best_own_index.val() == 5 {
+            self.best_own.next = self.best5.q.val();
+        }
+        if self.best_own_index.val() == 6 {
+            self.best_own.next = self.best6.q.val();
+        }
+        if self.best_own_index.val() == 7 {
+            self.best_own.next = self.best7.q.val();
+        }
+        if self.best_own_index.val() == 8 {
+            self.best_own.next = self.best8.q.val();
+        }
+        if self.best_own_index.val() == 9 {
+            self.best_own.next = self.best9.q.val();
+        }
+        if self.best_own_index.val() == 10 {
+            self.best_own.next = self.best10.q.val();
+        }
+        if self.best_own_index.val() == 11 {
+            self.best_own.next = self.best11.q.val();
+        }
+        if self.best_own_index.val() == 12 {
+            self.best_own.next = self.best12.q.val();
+        }
+        if self.best_own_index.val() == 13 {
+            self.best_own.next = self.best13.q.val();
+        }
+        if self.best_own_index.val() == 14 {
+            self.best_own.next = self.best14.q.val();
+        }
+        if self.best_own_index.val() == 15 {
+            self.best_own.next = self.best15.q.val();
+        }
+        self.best_unlink.next = self.best0.q.val();
+        if self.best_unlink_index.val() == 1 {
+            self.best_unlink.next = self.best1.q.val();
+        }
+        if self.best_unlink_index.val() == 2 {
+            self.best_unlink.next = self.best2.q.val();
+        }
+        if self.best_unlink_index.val() == 3 {
+            self.best_unlink.next = self.best3.q.val();
+        }
+        if self.best_unlink_index.val() == 4 {
+            self.best_unlink.next = self.best4.q.val();
+        }
+        if self.best_unlink_index.val() == 5 {
+            self.best_unlink.next = self.best5.q.val();
+        }
+        if self.best_unlink_index.val() == 6 {
+            self.best_unlink.next = self.best6.q.val();
+        }
+        if self.best_unlink_index.val() == 7 {
+            self.best_unlink.next = self.best7.q.val();
+        }
+        if self.best_unlink_index.val() == 8 {
+            self.best_unlink.next = self.best8.q.val();
+        }
+        if self.best_unlink_index.val() == 9 {
+            self.best_unlink.next = self.best9.q.val();
+        }
+        if self.best_unlink_index.val() == 10 {
+            self.best_unlink.next = self.best10.q.val();
+        }
+        if self.best_unlink_index.val() == 11 {
+            self.best_unlink.next = self.best11.q.val();
+        }
+        if self.best_unlink_index.val() == 12 {
+            self.best_unlink.next = self.best12.q.val();
+        }
+        if self.best_unlink_index.val() == 13 {
+            self.best_unlink.next = self.best13.q.val();
+        }
+        if self.best_unlink_index.val() == 14 {
+            self.best_unlink.next = self.best14.q.val();
+        }
+        if self.best_unlink_index.val() == 15 {
+            self.best_unlink.next = self.best15.q.val();
+        }
+        self.best_write.next = false;
+        self.best_write_index.next = 0.into();
+        self.best_write_value.next = 0.into();
         match self.state.q.val() {
             MatcherState::Idle => {
                 if self.sum_pending.q.val() {
@@ -723,6 +920,12 @@ impl Logic for Matcher {
                 }
                 if self.m_ready.val() {
                     self.state.d.next = MatcherState::FindWord;
+                    if !self.best_opposite.val().get_bit(13) {
+                        // The cache knows the best opposite level: no search.
+                        self.found.d.next = self.best_opposite.val().get_bit(12);
+                        self.found_key.d.next = self.best_opposite.val().get_bits::<12>(0);
+                        self.state.d.next = MatcherState::MatchLevel;
+                    }
                 }
             }
             MatcherState::MatchFind => {
@@ -736,6 +939,15 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::MatchLevel => {
+                // found / found_key: the best opposite level (a search from key 0, the cache,
+                // or the next marked key after the emptied best): cache it.
+                self.best_write.next = true;
+                self.best_write_index.next = self.best_opposite_index.val();
+                self.best_write_value.next = bit_cast::<14, 12>(self.found_key.q.val());
+                if self.found.q.val() {
+                    self.best_write_value.next =
+                        0x1000 | bit_cast::<14, 12>(self.found_key.q.val());
+                }
                 if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
                     self.state.d.next = MatcherState::Finish;
                     if !self.stopped.q.val()
@@ -974,6 +1186,15 @@ impl Logic for Matcher {
                     self.bit_side.d.next = self.unlink_side.q.val();
                     self.bit_key.d.next = self.level_key.q.val();
                     self.bit_set.d.next = false;
+                    // The best level emptied: the cache no longer knows the best.
+                    if !self.best_unlink.val().get_bit(13)
+                        & self.best_unlink.val().get_bit(12)
+                        & (self.best_unlink.val().get_bits::<12>(0) == self.level_key.q.val())
+                    {
+                        self.best_write.next = true;
+                        self.best_write_index.next = self.best_unlink_index.val();
+                        self.best_write_value.next = 0x2000.into();
+                    }
                     self.bit_return.d.next = self.unlink_return.q.val();
                     // Sweeping: the emptied level was the best, so the next best is the next
                     // marked key of this word, if any — no search.
@@ -1148,6 +1369,16 @@ impl Logic for Matcher {
                     self.bit_key.d.next = self.own_key.q.val();
                     self.bit_set.d.next = true;
                     self.sum_pending.d.next = true;
+                    // A known best moves to this level if it is better (or the side was empty).
+                    if !self.best_own.val().get_bit(13)
+                        & (!self.best_own.val().get_bit(12)
+                            | (self.own_key.q.val() < self.best_own.val().get_bits::<12>(0)))
+                    {
+                        self.best_write.next = true;
+                        self.best_write_index.next = self.best_own_index.val();
+                        self.best_write_value.next =
+                            0x1000 | bit_cast::<14, 12>(self.own_key.q.val());
+                    }
                     self.state.d.next = MatcherState::Idle;
                 }
             }
@@ -1346,6 +1577,54 @@ impl Logic for Matcher {
                     self.state.d.next = self.emit_return.q.val();
                 }
             }
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 0) {
+            self.best0.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 1) {
+            self.best1.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 2) {
+            self.best2.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 3) {
+            self.best3.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 4) {
+            self.best4.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 5) {
+            self.best5.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 6) {
+            self.best6.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 7) {
+            self.best7.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 8) {
+            self.best8.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 9) {
+            self.best9.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 10) {
+            self.best10.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 11) {
+            self.best11.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 12) {
+            self.best12.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 13) {
+            self.best13.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 14) {
+            self.best14.d.next = self.best_write_value.val();
+        }
+        if self.best_write.val() & (self.best_write_index.val() == 15) {
+            self.best15.d.next = self.best_write_value.val();
         }
     }
 }

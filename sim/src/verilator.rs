@@ -150,10 +150,20 @@ fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
     if binary.exists() {
         return Ok(binary);
     }
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let top = dir.join("top.v");
+    // Build in a directory of this thread's own, then move it into place: tests running in
+    // parallel may build the same model, and none may see another's half-built one.
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let staging = build_root().join(format!(
+        "{name}-{:016x}.building-{}-{}",
+        hasher.finish(),
+        std::process::id(),
+        BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let top = staging.join("top.v");
     std::fs::write(&top, verilog).map_err(io(&top))?;
-    let main = dir.join("main.cpp");
+    let main = staging.join("main.cpp");
     std::fs::write(&main, cpp).map_err(io(&main))?;
     lint(&top)?;
     run_tool(
@@ -169,11 +179,21 @@ fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
                 "-Wno-style",
             ])
             .args(["--top-module", "top", "-Mdir"])
-            .arg(dir.join("obj"))
+            .arg(staging.join("obj"))
             .args(["-o", "model", "-CFLAGS", "-O2"])
             .arg(&top)
             .arg(&main), // absolute: relative paths resolve inside -Mdir
     )?;
+    if std::fs::rename(&staging, &dir).is_err() {
+        if binary.exists() {
+            // Another thread finished the same build first.
+            let _ = std::fs::remove_dir_all(&staging);
+        } else {
+            // A leftover without a model (an interrupted build of an older version).
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::rename(&staging, &dir).map_err(io(&dir))?;
+        }
+    }
     Ok(binary)
 }
 
