@@ -903,7 +903,42 @@ impl Logic for Matcher {
                 self.ev_ref.d.next = self.client_ref.q.val();
                 self.ev_maker_account.d.next = 0.into();
                 self.ev_maker_remaining.d.next = 0.into();
+                // Present `accepted` now, straight from the values above; if the sink stalls,
+                // EmitAccepted presents the registered copy.
+                self.m_valid.next = true;
+                self.m_kind.next = 1.into();
+                self.m_reason.next = 0.into();
+                self.m_side.next = 0.into();
+                if self.side.q.val() {
+                    self.m_side.next = 1.into();
+                }
+                self.m_account.next = self.account.q.val();
+                self.m_price.next = self.price.q.val();
+                self.m_order_id.next = (bit_cast::<64, 32>(self.next_generation.val()) << 32)
+                    | bit_cast::<64, 14>(self.taker_slot.q.val());
+                self.m_qty.next = self.qty.q.val();
+                self.m_remaining.next = self.qty.q.val();
+                self.m_ref.next = self.client_ref.q.val();
+                self.m_maker_account.next = 0.into();
+                self.m_maker_remaining.next = 0.into();
+                // EmitAccepted's work: the best opposite level, from the cache or a search.
+                self.find_side.d.next = self.opposite.val();
+                self.find_key.d.next = 0.into();
+                self.find_return.d.next = MatcherState::MatchLevel;
+                self.bitmap_word.read_address.next = bit_cast::<11, 3>(self.book.q.val()) << 8;
+                if self.opposite.val() {
+                    self.bitmap_word.read_address.next =
+                        (bit_cast::<11, 3>(self.book.q.val()) << 8) | 0x80;
+                }
                 self.state.d.next = MatcherState::EmitAccepted;
+                if self.m_ready.val() {
+                    self.state.d.next = MatcherState::FindWord;
+                    if !self.best_opposite.val().get_bit(13) {
+                        self.found.d.next = self.best_opposite.val().get_bit(12);
+                        self.found_key.d.next = self.best_opposite.val().get_bits::<12>(0);
+                        self.state.d.next = MatcherState::MatchLevel;
+                    }
+                }
             }
             MatcherState::EmitAccepted => {
                 // Present `accepted` while starting the search for the best opposite level

@@ -430,6 +430,13 @@ mod script {
         let sweep = (orders / 4)
             .min(levels as usize)
             .min(instrument.qty_lots_max as usize);
+        if 2 * orders + 2 * sweep > config.venue.orders_resting_max as usize {
+            return Err(unexpected(format!(
+                "{orders} orders per phase: the script rests {} at once, beyond the pool of {}",
+                2 * orders + 2 * sweep,
+                config.venue.orders_resting_max
+            )));
+        }
         if levels < 8 || sweep < 8 || orders < 2 * WARM_UP {
             return Err(unexpected(format!(
                 "band {lo}..={hi} or {orders} orders too small to measure"
@@ -489,10 +496,24 @@ mod script {
             );
         }
         let adds = start..s.next_index();
+        // The same prices again: every level already holds an order.
+        for i in 0..orders {
+            let offset = 1 + (i as u32 / 2) % levels;
+            let (side, price) = if i % 2 == 0 {
+                (Side::Buy, mid - offset)
+            } else {
+                (Side::Sell, mid + offset)
+            };
+            ids.push(
+                s.order(0, a, id, side, price, 1 + i as u32 % 5, gtc)
+                    .ok_or_else(missing)?,
+            );
+        }
+        let adds_occupied = adds.end..s.next_index();
         for &order in &ids {
             s.cancel(0, a, id, order);
         }
-        let cancels = adds.end..s.next_index();
+        let cancels = adds_occupied.end..s.next_index();
         // A sweep through one level, then through `sweep` levels of one order each.
         for _ in 0..sweep {
             s.order(0, a, id, Side::Sell, mid + 1, 1, gtc)
@@ -530,7 +551,16 @@ mod script {
             }
         }
         script.phases = vec![
-            ("add (resting)", adds, Some(GOAL_CYCLES_PER_ADD_OR_CANCEL)),
+            (
+                "add (resting, new level)",
+                adds,
+                Some(GOAL_CYCLES_PER_ADD_OR_CANCEL),
+            ),
+            (
+                "add (resting, level occupied)",
+                adds_occupied,
+                Some(GOAL_CYCLES_PER_ADD_OR_CANCEL),
+            ),
             ("cancel", cancels, Some(GOAL_CYCLES_PER_ADD_OR_CANCEL)),
             ("reject (bad signature)", rejects, None),
         ];

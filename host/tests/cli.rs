@@ -1117,7 +1117,8 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
     assert_eq!(
         kinds,
         [
-            "add (resting)",
+            "add (resting, new level)",
+            "add (resting, level occupied)",
             "cancel",
             "reject (bad signature)",
             "fill (one level)",
