@@ -1132,7 +1132,7 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
     }
     assert_eq!(f["kinds"][0]["count"], json!(32), "40 less 8 of warm-up");
     assert_eq!(
-        f["kinds"][3]["count"],
+        f["kinds"][4]["count"],
         json!(9),
         "a sweep of 10 makers: 9 gaps"
     );
