@@ -291,11 +291,24 @@ pub fn run_verilator(
     pacing: Pacing,
 ) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
+    // Lanes travel two per u64 (low lane first), halving the files the driver reads and writes.
     let set_lanes: String = (0..IN_LANES)
-        .map(|l| format!("top->s_data{l} = in[b + {l}]; "))
+        .map(|l| {
+            format!(
+                "top->s_data{l} = (uint32_t)(in[b + {}] >> {}); ",
+                l / 2,
+                32 * (l % 2)
+            )
+        })
         .collect();
-    let get_lanes: String = (0..OUT_LANES)
-        .map(|l| format!("event_words.push_back(top->m_data{l}); "))
+    let get_lanes: String = (0..OUT_LANES / 2)
+        .map(|k| {
+            format!(
+                "event_words.push_back((uint64_t)top->m_data{} | ((uint64_t)top->m_data{} << 32)); ",
+                2 * k,
+                2 * k + 1
+            )
+        })
         .collect();
     let cpp = DRIVER
         .replace("@IN_LANES@", &IN_LANES.to_string())
@@ -313,8 +326,9 @@ pub fn run_verilator(
     let beats = beats(messages, pacing);
     input.extend_from_slice(&(beats.len() as u64).to_le_bytes());
     for b in beats {
-        for lane in b.lanes {
-            input.extend_from_slice(&u64::from(lane).to_le_bytes());
+        for pair in b.lanes.chunks(2) {
+            let packed = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+            input.extend_from_slice(&packed.to_le_bytes());
         }
         input.extend_from_slice(&b.arrival_ns.to_le_bytes());
         input.extend_from_slice(&u64::from(b.signature_ok).to_le_bytes());
@@ -328,8 +342,8 @@ pub fn run_verilator(
             raw.len()
         ),
     };
-    // Output: cycles, then three length-prefixed arrays of u64 (event lanes, accept cycles,
-    // emit cycles).
+    // Output: cycles, then three length-prefixed arrays of u64 (event lane pairs, accept
+    // cycles, emit cycles).
     let mut values = raw
         .chunks_exact(8)
         .map(|c| u64::from_le_bytes(c.try_into().unwrap()));
@@ -349,10 +363,8 @@ pub fn run_verilator(
     if raw.len() % 8 != 0 || values.next().is_some() {
         return Err(malformed());
     }
-    let mut events: Vec<u8> = words
-        .iter()
-        .flat_map(|&w| (w as u32).to_le_bytes())
-        .collect();
+    // Two lanes per value, low lane first: little-endian bytes are the record's bytes.
+    let mut events: Vec<u8> = words.iter().flat_map(|&w| w.to_le_bytes()).collect();
     abi::ClientRefs::new(hdl::matcher::SLOTS).restore_all(&mut events)?;
     Ok(CardOutput {
         events,
@@ -372,7 +384,8 @@ const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
 #include <vector>
 
 static const uint64_t IN_LANES = @IN_LANES@;
-static const uint64_t BEAT_VALUES = IN_LANES + 3;  // lanes, arrival, verdict, not-before
+static_assert(IN_LANES % 2 == 0, "lanes travel in pairs");
+static const uint64_t BEAT_VALUES = IN_LANES / 2 + 3;  // lane pairs, arrival, verdict, not-before
 static const uint64_t BEATS_PER_MESSAGE = @BEATS_PER_MESSAGE@;
 static const uint64_t QUIET_CYCLES = @QUIET_CYCLES@;
 
@@ -382,9 +395,11 @@ int main(int argc, char** argv) {
     std::FILE* fin = std::fopen(argv[1], "rb");
     std::FILE* fout = std::fopen(argv[2], "wb");
     if (!fin || !fout) { std::perror("open"); return 2; }
-    std::vector<uint64_t> in;
-    uint64_t v;
-    while (std::fread(&v, sizeof v, 1, fin) == 1) in.push_back(v);
+    std::fseek(fin, 0, SEEK_END);
+    long bytes = std::ftell(fin);
+    std::fseek(fin, 0, SEEK_SET);
+    std::vector<uint64_t> in(bytes / sizeof(uint64_t));
+    if (std::fread(in.data(), sizeof(uint64_t), in.size(), fin) != in.size()) { std::perror("read"); return 2; }
     size_t p = 0;
     Vtop* top = new Vtop;
     uint64_t cycles = 0;
@@ -412,12 +427,12 @@ int main(int argc, char** argv) {
     uint64_t next = 0, quiet = 0, start = cycles;
     while (next < beats || quiet < QUIET_CYCLES) {
         size_t b = p + BEAT_VALUES * next;
-        bool offer = next < beats && cycles - start >= in[b + IN_LANES + 2];
+        bool offer = next < beats && cycles - start >= in[b + IN_LANES / 2 + 2];
         top->s_valid = offer;
         if (offer) {
             @SET_LANES@
-            top->s_arrival_ns = in[b + IN_LANES];
-            top->s_signature_ok = in[b + IN_LANES + 1];
+            top->s_arrival_ns = in[b + IN_LANES / 2];
+            top->s_signature_ok = in[b + IN_LANES / 2 + 1];
         }
         top->eval();
         bool event = collect();
