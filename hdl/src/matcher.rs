@@ -41,7 +41,6 @@ pub enum MatcherState {
     Finish,
     ReleaseTaker,
     LinkLevel,
-    LinkTail,
     CancelCheck,
     FindStart,
     FindWord,
@@ -180,6 +179,16 @@ pub struct Matcher {
     /// BitSum's summary write is due in the next cycle (done by Idle, so that an add or a
     /// cancel does not wait for it; the summary is next read two cycles later at the earliest).
     sum_pending: DFF<Bit>,
+    /// The tail link is due in the next cycle (done by Idle with the tail read in
+    /// LinkLevel: tail.next = taker_slot, taker_slot.prev = tail).
+    link_pending: DFF<Bit>,
+    /// The previous cycle did those writes: a cancel reading either slot in that cycle got
+    /// the old links, and CancelCheck forwards the new ones.
+    link_forward: DFF<Bit>,
+    link_slot: DFF<Bits<14>>,
+    link_tail: DFF<Bits<14>>,
+    cancel_prev: Signal<Local, Bits<15>>,
+    cancel_next: Signal<Local, Bits<15>>,
     // The order being walked, matched or unlinked.
     level_key: DFF<Bits<12>>,
     unlink_side: DFF<Bit>,
@@ -267,6 +276,10 @@ impl Logic for Matcher {
             bit_set,
             bit_word_empty,
             sum_pending,
+            link_pending,
+            link_forward,
+            link_slot,
+            link_tail,
             best0,
             best1,
             best2,
@@ -564,8 +577,34 @@ impl Logic for Matcher {
         self.best_write.next = false;
         self.best_write_index.next = 0.into();
         self.best_write_value.next = 0.into();
+        self.link_forward.d.next = false;
+        // A cancel's links, with the writes of the cycle that read them forwarded.
+        self.cancel_prev.next = self.slot_prev.read_data.val();
+        self.cancel_next.next = self.slot_next.read_data.val();
+        if self.link_forward.q.val() & (self.maker_slot.q.val() == self.link_slot.q.val()) {
+            self.cancel_prev.next = bit_cast::<15, 14>(self.link_tail.q.val()) | 0x4000;
+        }
+        if self.link_forward.q.val() & (self.maker_slot.q.val() == self.link_tail.q.val()) {
+            self.cancel_next.next = bit_cast::<15, 14>(self.link_slot.q.val()) | 0x4000;
+        }
         match self.state.q.val() {
             MatcherState::Idle => {
+                if self.link_pending.q.val() {
+                    self.slot_next.write_address.next =
+                        self.slot_prev.read_data.val().get_bits::<14>(0);
+                    self.slot_next.write_data.next =
+                        bit_cast::<15, 14>(self.taker_slot.q.val()) | 0x4000;
+                    self.slot_next.write_enable.next = true;
+                    self.slot_prev.write_address.next = self.taker_slot.q.val();
+                    self.slot_prev.write_data.next =
+                        bit_cast::<15, 14>(self.slot_prev.read_data.val().get_bits::<14>(0))
+                            | 0x4000;
+                    self.slot_prev.write_enable.next = true;
+                    self.link_pending.d.next = false;
+                    self.link_forward.d.next = true;
+                    self.link_slot.d.next = self.taker_slot.q.val();
+                    self.link_tail.d.next = self.slot_prev.read_data.val().get_bits::<14>(0);
+                }
                 if self.sum_pending.q.val() {
                     self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val())
                         << 3)
@@ -1370,7 +1409,8 @@ impl Logic for Matcher {
                     self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                     self.slot_prev.read_address.next = self.level_head.val();
                     self.level.write_enable.next = false;
-                    self.state.d.next = MatcherState::LinkTail;
+                    self.link_pending.d.next = true;
+                    self.state.d.next = MatcherState::Idle;
                 } else {
                     // The only order: head, and its own tail.
                     self.slot_prev.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
@@ -1417,26 +1457,13 @@ impl Logic for Matcher {
                     self.state.d.next = MatcherState::Idle;
                 }
             }
-            MatcherState::LinkTail => {
-                // tail.next = taker, taker.prev = tail.
-                self.slot_next.write_address.next =
-                    self.slot_prev.read_data.val().get_bits::<14>(0);
-                self.slot_next.write_data.next =
-                    bit_cast::<15, 14>(self.taker_slot.q.val()) | 0x4000;
-                self.slot_next.write_enable.next = true;
-                self.slot_prev.write_address.next = self.taker_slot.q.val();
-                self.slot_prev.write_data.next =
-                    bit_cast::<15, 14>(self.slot_prev.read_data.val().get_bits::<14>(0)) | 0x4000;
-                self.slot_prev.write_enable.next = true;
-                self.state.d.next = MatcherState::Idle;
-            }
             MatcherState::CancelCheck => {
                 self.maker_qty.d.next = self.slot_qty.read_data.val();
                 self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
                 self.maker_price.d.next = self.meta_price.val();
                 self.maker_generation.d.next = self.slot_generation.read_data.val();
-                self.maker_prev.d.next = self.slot_prev.read_data.val();
-                self.maker_next.d.next = self.slot_next.read_data.val();
+                self.maker_prev.d.next = self.cancel_prev.val();
+                self.maker_next.d.next = self.cancel_next.val();
                 self.level_key.d.next = self.slot_meta.read_data.val().get_bits::<12>(0);
                 self.unlink_side.d.next = self.slot_meta.read_data.val().get_bit(12);
                 // A slot beyond the pool, a free slot, another generation or another book:
