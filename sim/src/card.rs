@@ -163,7 +163,7 @@ fn beats(messages: &[CardMessage], pacing: Pacing) -> Vec<Beat> {
 }
 
 /// Drive the card's input lanes.
-fn set_lanes(u: &mut Card, lanes: &[u32; IN_LANES]) {
+pub fn set_lanes(u: &mut Card, lanes: &[u32; IN_LANES]) {
     let inputs = [
         &mut u.s_data0,
         &mut u.s_data1,
@@ -179,9 +179,9 @@ fn set_lanes(u: &mut Card, lanes: &[u32; IN_LANES]) {
     }
 }
 
-/// The card's output beat: one event record.
-fn event_record(u: &Card) -> [u8; abi::EVENT_BYTES] {
-    let outputs = [
+/// The card's output lanes this cycle.
+pub fn output_lanes(u: &Card) -> [u64; OUT_LANES] {
+    [
         &u.m_data0,
         &u.m_data1,
         &u.m_data2,
@@ -198,10 +198,15 @@ fn event_record(u: &Card) -> [u8; abi::EVENT_BYTES] {
         &u.m_data13,
         &u.m_data14,
         &u.m_data15,
-    ];
+    ]
+    .map(|lane| lane.val().to_u64())
+}
+
+/// The card's output beat: one event record.
+fn event_record(u: &Card) -> [u8; abi::EVENT_BYTES] {
     let mut record = [0u8; abi::EVENT_BYTES];
-    for (bytes, output) in record.chunks_mut(4).zip(outputs) {
-        bytes.copy_from_slice(&(output.val().to_u64() as u32).to_le_bytes());
+    for (bytes, lane) in record.chunks_mut(4).zip(output_lanes(u)) {
+        bytes.copy_from_slice(&(lane as u32).to_le_bytes());
     }
     record
 }

@@ -66,43 +66,13 @@ impl Bench {
         u.cfg_address.next = cfg.1.into();
         u.cfg_data.next = cfg.2.into();
         u.s_valid.next = beat.is_some();
-        let inputs = [
-            &mut u.s_data0,
-            &mut u.s_data1,
-            &mut u.s_data2,
-            &mut u.s_data3,
-            &mut u.s_data4,
-            &mut u.s_data5,
-            &mut u.s_data6,
-            &mut u.s_data7,
-        ];
-        for (input, &lane) in inputs.into_iter().zip(&lanes) {
-            input.next = u64::from(lane).into();
-        }
+        sim::card::set_lanes(u, &lanes);
         u.s_arrival_ns.next = arrival.into();
         u.s_signature_ok.next = ok;
         u.m_ready.next = m_ready;
         self.h.settle();
         let u = &self.h.uut;
-        let out = [
-            &u.m_data0,
-            &u.m_data1,
-            &u.m_data2,
-            &u.m_data3,
-            &u.m_data4,
-            &u.m_data5,
-            &u.m_data6,
-            &u.m_data7,
-            &u.m_data8,
-            &u.m_data9,
-            &u.m_data10,
-            &u.m_data11,
-            &u.m_data12,
-            &u.m_data13,
-            &u.m_data14,
-            &u.m_data15,
-        ]
-        .map(|o| o.val().to_u64());
+        let out = sim::card::output_lanes(u);
         let (s_ready, m_valid) = (u.s_ready.val(), u.m_valid.val());
         if self.record {
             let mut vector = vec![u64::from(cfg.0), cfg.1, cfg.2, u64::from(beat.is_some())];
