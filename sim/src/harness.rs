@@ -2,7 +2,7 @@
 //!
 //! A cycle is: the caller sets inputs; [`Harness::settle`] propagates combinational logic;
 //! the caller samples outputs; [`Harness::tick`] applies a rising then a falling clock edge
-//! (the falling edge settles with the next cycle's inputs).
+//! (settled together: see there).
 //! The Verilator runner uses exactly the same order, so per-cycle samples are comparable.
 
 use std::io::Write;
@@ -15,6 +15,13 @@ use crate::Error;
 /// A block with one clock input.
 pub trait Clocked: Block {
     fn clock_signal(&mut self) -> &mut Signal<In, Clock>;
+
+    /// Take the values just written to the block's own input signals (`update_all` on each).
+    /// rust-hdl's derived `update_all` runs a block's `update` before it latches the block's
+    /// own signals, so without this the first evaluation after new inputs (or a clock edge)
+    /// only latches them. Purely a speed-up: an input left out is latched one evaluation
+    /// later, as before, with the same result.
+    fn latch_inputs(&mut self) {}
 }
 
 /// Combinational settling bound: more iterations than this means the logic oscillates.
@@ -59,9 +66,22 @@ impl<B: Clocked> Harness<B> {
     /// Propagate combinational logic after inputs changed. Panics if it does not converge
     /// (a combinational loop is a design bug).
     pub fn settle(&mut self) {
-        for _ in 0..SETTLE_ITERATIONS_MAX {
+        self.settle_edge(false);
+    }
+
+    /// Settle; with `pulse`, the clock input is lowered again after the first evaluation, so
+    /// that the falling edge travels down the hierarchy one evaluation behind the rising one
+    /// and settles together with the logic that the rising edge set off (see [`Harness::tick`]).
+    fn settle_edge(&mut self, pulse: bool) {
+        self.uut.latch_inputs();
+        for i in 0..SETTLE_ITERATIONS_MAX {
             self.iterations += 1;
             self.uut.update_all();
+            if pulse && i == 0 {
+                self.uut.clock_signal().next = Clock { clk: false };
+                self.uut.latch_inputs();
+                continue;
+            }
             if !self.uut.has_changed() {
                 return;
             }
@@ -74,18 +94,26 @@ impl<B: Clocked> Harness<B> {
         self.iterations
     }
 
-    /// One full clock: the rising edge, settled; then the falling edge, which is settled by
-    /// the next [`Harness::settle`] together with that cycle's inputs (no block acts on a
-    /// falling edge, so this saves an evaluation of the whole design per cycle and changes
-    /// no value). With a VCD being recorded, the falling edge is settled and dumped on its own.
+    /// One full clock: a rising then a falling edge.
+    ///
+    /// rust-hdl hands a clock down the hierarchy one evaluation per block boundary, and every
+    /// register and RAM acts in the evaluation after its own clock input changed. So the
+    /// falling edge can follow the rising one by a single evaluation: each clock signal still
+    /// sees the high level for exactly one evaluation, in order, and every edge-triggered
+    /// element fires exactly once, on the values its inputs held before the edge. No block
+    /// uses the clock's level. This saves settling the falling edge on its own (several
+    /// evaluations of the whole design per cycle). With a VCD being recorded, the two edges
+    /// are settled and dumped separately, as a waveform viewer expects.
     pub fn tick(&mut self) {
         self.uut.clock_signal().next = Clock { clk: true };
-        self.settle();
-        self.dump(true);
-        self.uut.clock_signal().next = Clock { clk: false };
         if self.vcd.is_some() {
             self.settle();
+            self.dump(true);
+            self.uut.clock_signal().next = Clock { clk: false };
+            self.settle();
             self.dump(false);
+        } else {
+            self.settle_edge(true);
         }
         self.cycle += 1;
     }
@@ -162,5 +190,24 @@ impl Clocked for hdl::Matcher {
 impl Clocked for hdl::Card {
     fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
         &mut self.clock
+    }
+    fn latch_inputs(&mut self) {
+        let u = self;
+        u.clock.update_all();
+        u.cfg_valid.update_all();
+        u.cfg_address.update_all();
+        u.cfg_data.update_all();
+        u.s_valid.update_all();
+        u.s_data0.update_all();
+        u.s_data1.update_all();
+        u.s_data2.update_all();
+        u.s_data3.update_all();
+        u.s_data4.update_all();
+        u.s_data5.update_all();
+        u.s_data6.update_all();
+        u.s_data7.update_all();
+        u.s_arrival_ns.update_all();
+        u.s_signature_ok.update_all();
+        u.m_ready.update_all();
     }
 }
