@@ -23,6 +23,7 @@ use rust_hdl::prelude::*;
 
 use crate::deserializer::Deserializer;
 use crate::event_serializer::EventSerializer;
+use crate::gated::Gated;
 use crate::matcher::Matcher;
 use crate::validator::Validator;
 
@@ -84,10 +85,10 @@ pub struct Card {
     pub m_data13: Signal<Out, Bits<32>>,
     pub m_data14: Signal<Out, Bits<32>>,
     pub m_data15: Signal<Out, Bits<32>>,
-    deserializer: Deserializer,
-    validator: Validator,
-    matcher: Matcher,
-    serializer: EventSerializer,
+    deserializer: Gated<Deserializer>,
+    validator: Gated<Validator>,
+    matcher: Gated<Matcher>,
+    serializer: Gated<EventSerializer>,
     front: DFF<FrontState>,
     back: DFF<BackState>,
     /// The message between validation and the back end.
@@ -212,7 +213,7 @@ impl Logic for Card {
         self.validator.cfg_address.next = self.cfg_address.val();
         self.validator.cfg_data.next = self.cfg_data.val();
         if self.cfg_valid.val() & (self.cfg_address.val() == 2064) {
-            self.default_stp.d.next = self.cfg_data.val().get_bits::<3>(0);
+            self.default_stp.d.next = bit_cast::<3, _>(self.cfg_data.val());
         }
         if self.cfg_valid.val() & (self.cfg_address.val() == 2048) {
             self.price_min0.d.next = self.cfg_data.val();
@@ -341,8 +342,8 @@ impl Logic for Card {
         self.matcher.s_side.next = self.f_side.q.val().get_bit(0);
         self.matcher.s_price.next = self.f_price.q.val();
         self.matcher.s_qty.next = self.f_qty.q.val();
-        self.matcher.s_tif.next = self.f_tif.q.val().get_bits::<2>(0);
-        self.matcher.s_stp.next = self.f_stp.q.val().get_bits::<3>(0);
+        self.matcher.s_tif.next = bit_cast::<2, _>(self.f_tif.q.val());
+        self.matcher.s_stp.next = bit_cast::<3, _>(self.f_stp.q.val());
         if self.f_stp.q.val() == 0 {
             self.matcher.s_stp.next = self.default_stp.q.val();
         }

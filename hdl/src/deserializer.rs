@@ -71,6 +71,8 @@ pub struct Deserializer {
     reserved_nonzero: DFF<Bit>,
 }
 
+crate::inputs!(Deserializer: clock, s_valid, s_data0, s_data1, s_data2, s_data3, s_data4, s_data5, s_data6, s_data7, m_ready);
+
 impl Logic for Deserializer {
     #[hdl_gen]
     fn update(&mut self) {
@@ -122,11 +124,11 @@ impl Logic for Deserializer {
         if self.s_valid.val() & (!self.done.q.val() | self.m_ready.val()) {
             self.beat.d.next = self.beat.q.val() + 1;
             if self.beat.q.val() == 0 {
-                self.version.d.next = self.s_data0.val().get_bits::<8>(0);
+                self.version.d.next = bit_cast::<8, _>(self.s_data0.val());
                 self.message_type.d.next = self.s_data0.val().get_bits::<8>(8);
                 self.side.d.next = self.s_data0.val().get_bits::<8>(16);
                 self.tif.d.next = self.s_data0.val().get_bits::<8>(24);
-                self.stp.d.next = self.s_data1.val().get_bits::<8>(0);
+                self.stp.d.next = bit_cast::<8, _>(self.s_data1.val());
                 self.flags.d.next = self.s_data1.val().get_bits::<8>(8);
                 self.instrument.d.next = self.s_data1.val().get_bits::<16>(16);
                 self.account.d.next = self.s_data2.val();

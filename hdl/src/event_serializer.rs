@@ -80,6 +80,8 @@ pub struct EventSerializer {
     seq_next_hi: Signal<Local, Bits<32>>,
 }
 
+crate::inputs!(EventSerializer: clock, s_valid, s_stamp_ns, s_kind, s_reason, s_side, s_instrument, s_account, s_price, s_order_id, s_qty, s_remaining, s_ref, s_maker_account, s_maker_remaining, m_ready);
+
 impl Logic for EventSerializer {
     #[hdl_gen]
     fn update(&mut self) {
@@ -119,7 +121,7 @@ impl Logic for EventSerializer {
             self.seq_hi.d.next = self.seq_next_hi.val();
             self.w0.d.next = self.seq_next_lo.val();
             self.w1.d.next = self.seq_next_hi.val();
-            self.w2.d.next = self.s_stamp_ns.val().get_bits::<32>(0);
+            self.w2.d.next = bit_cast::<32, _>(self.s_stamp_ns.val());
             self.w3.d.next = self.s_stamp_ns.val().get_bits::<32>(32);
             self.w4.d.next = bit_cast::<32, 8>(self.s_kind.val())
                 | (bit_cast::<32, 8>(self.s_reason.val()) << 8)
@@ -127,11 +129,11 @@ impl Logic for EventSerializer {
             self.w5.d.next = bit_cast::<32, 16>(self.s_instrument.val());
             self.w6.d.next = self.s_account.val();
             self.w7.d.next = self.s_price.val();
-            self.w8.d.next = self.s_order_id.val().get_bits::<32>(0);
+            self.w8.d.next = bit_cast::<32, _>(self.s_order_id.val());
             self.w9.d.next = self.s_order_id.val().get_bits::<32>(32);
             self.w10.d.next = self.s_qty.val();
             self.w11.d.next = self.s_remaining.val();
-            self.w12.d.next = self.s_ref.val().get_bits::<32>(0);
+            self.w12.d.next = bit_cast::<32, _>(self.s_ref.val());
             self.w13.d.next = self.s_ref.val().get_bits::<32>(32);
             self.w14.d.next = self.s_maker_account.val();
             self.w15.d.next = self.s_maker_remaining.val();

@@ -134,19 +134,19 @@ impl Logic for LevelQueues {
                 }
             }
             QueueState::Read => {
-                self.head.d.next = self.levels.read_data.val().get_bits::<14>(0);
+                self.head.d.next = bit_cast::<14, _>(self.levels.read_data.val());
                 self.tail.d.next = self.levels.read_data.val().get_bits::<14>(14);
                 self.was_occupied.d.next = self.occupied.read_data.val();
                 self.slot_prev.d.next = self.prev.read_data.val();
                 self.slot_next.d.next = self.next.read_data.val();
                 self.state.d.next = QueueState::Write;
                 if self.op.q.val() == 2 {
-                    self.out_slot.d.next = self.levels.read_data.val().get_bits::<14>(0);
+                    self.out_slot.d.next = bit_cast::<14, _>(self.levels.read_data.val());
                     self.out_flag.d.next = self.occupied.read_data.val();
                     self.state.d.next = QueueState::Respond;
                 }
                 if self.op.q.val() == 3 {
-                    self.out_slot.d.next = self.next.read_data.val().get_bits::<14>(0);
+                    self.out_slot.d.next = bit_cast::<14, _>(self.next.read_data.val());
                     self.out_flag.d.next = self.next.read_data.val().get_bit(14);
                     self.state.d.next = QueueState::Respond;
                 }
@@ -175,10 +175,10 @@ impl Logic for LevelQueues {
                 if self.op.q.val() == 1 {
                     // Remove: neighbours' links in this cycle (prev.next and next.prev use
                     // the two RAMs' write ports), the level's head/tail too.
-                    self.next.write_address.next = self.slot_prev.q.val().get_bits::<14>(0);
+                    self.next.write_address.next = bit_cast::<14, _>(self.slot_prev.q.val());
                     self.next.write_data.next = self.slot_next.q.val();
                     self.next.write_enable.next = self.slot_prev.q.val().get_bit(14);
-                    self.prev.write_address.next = self.slot_next.q.val().get_bits::<14>(0);
+                    self.prev.write_address.next = bit_cast::<14, _>(self.slot_next.q.val());
                     self.prev.write_data.next = self.slot_prev.q.val();
                     self.prev.write_enable.next = self.slot_next.q.val().get_bit(14);
                     self.levels.write_enable.next = true;
@@ -186,11 +186,11 @@ impl Logic for LevelQueues {
                         | bit_cast::<28, 14>(self.head.q.val());
                     if self.head.q.val() == self.slot.q.val() {
                         self.levels.write_data.next = (bit_cast::<28, 14>(self.tail.q.val()) << 14)
-                            | bit_cast::<28, 14>(self.slot_next.q.val().get_bits::<14>(0));
+                            | bit_cast::<28, 14>(bit_cast::<14, _>(self.slot_next.q.val()));
                     }
                     if self.tail.q.val() == self.slot.q.val() {
                         self.levels.write_data.next =
-                            (bit_cast::<28, 14>(self.slot_prev.q.val().get_bits::<14>(0)) << 14)
+                            (bit_cast::<28, 14>(bit_cast::<14, _>(self.slot_prev.q.val())) << 14)
                                 | bit_cast::<28, 14>(self.head.q.val());
                     }
                     self.out_flag.d.next =

@@ -16,6 +16,7 @@ pub mod card;
 pub mod ctz32;
 pub mod deserializer;
 pub mod event_serializer;
+pub mod gated;
 pub mod level_queues;
 pub mod matcher;
 pub mod order_pool;

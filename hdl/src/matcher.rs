@@ -230,6 +230,8 @@ pub struct Matcher {
     meta_price: Signal<Local, Bits<32>>,
 }
 
+crate::inputs!(Matcher: clock, s_valid, s_cancel, s_book, s_instrument, s_account, s_side, s_price, s_qty, s_tif, s_stp, s_client_ref, s_target, s_own_key, s_cross_key, s_price_min, s_price_max, m_ready);
+
 impl Logic for Matcher {
     #[hdl_gen]
     fn update(&mut self) {
@@ -356,7 +358,7 @@ impl Logic for Matcher {
         self.word_next.next = bit_cast::<8, 7>(self.find_key.q.val().get_bits::<7>(5)) + 1;
         self.summary_next.next = bit_cast::<3, 2>(self.find_word.q.val().get_bits::<2>(5)) + 1;
         self.new_word.next = self.bitmap_word.read_data.val();
-        self.level_head.next = self.level.read_data.val().get_bits::<14>(0);
+        self.level_head.next = bit_cast::<14, 15>(self.level.read_data.val());
         self.level_occupied.next = self.level.read_data.val().get_bit(14);
         // A key is the distance in ticks from the side's best end of the band (abi §11).
         self.level_price.next = self.price_max.q.val() - bit_cast::<32, 12>(self.level_key.q.val());
@@ -364,11 +366,11 @@ impl Logic for Matcher {
             self.level_price.next =
                 self.price_min.q.val() + bit_cast::<32, 12>(self.level_key.q.val());
         }
-        self.meta_price.next = self.price_max.q.val()
-            - bit_cast::<32, 12>(self.slot_meta.read_data.val().get_bits::<12>(0));
+        self.meta_price.next =
+            self.price_max.q.val() - bit_cast::<32, 17>(self.slot_meta.read_data.val() & 0xFFF);
         if self.slot_meta.read_data.val().get_bit(12) {
-            self.meta_price.next = self.price_min.q.val()
-                + bit_cast::<32, 12>(self.slot_meta.read_data.val().get_bits::<12>(0));
+            self.meta_price.next =
+                self.price_min.q.val() + bit_cast::<32, 17>(self.slot_meta.read_data.val() & 0xFFF);
         }
         self.ctz_a.word.next = self.bitmap_word.read_data.val();
         self.ctz_b.word.next = self.bitmap_summary.read_data.val();
@@ -591,19 +593,19 @@ impl Logic for Matcher {
             MatcherState::Idle => {
                 if self.link_pending.q.val() {
                     self.slot_next.write_address.next =
-                        self.slot_prev.read_data.val().get_bits::<14>(0);
+                        bit_cast::<14, _>(self.slot_prev.read_data.val());
                     self.slot_next.write_data.next =
                         bit_cast::<15, 14>(self.taker_slot.q.val()) | 0x4000;
                     self.slot_next.write_enable.next = true;
                     self.slot_prev.write_address.next = self.taker_slot.q.val();
                     self.slot_prev.write_data.next =
-                        bit_cast::<15, 14>(self.slot_prev.read_data.val().get_bits::<14>(0))
+                        bit_cast::<15, 14>(bit_cast::<14, _>(self.slot_prev.read_data.val()))
                             | 0x4000;
                     self.slot_prev.write_enable.next = true;
                     self.link_pending.d.next = false;
                     self.link_forward.d.next = true;
                     self.link_slot.d.next = self.taker_slot.q.val();
-                    self.link_tail.d.next = self.slot_prev.read_data.val().get_bits::<14>(0);
+                    self.link_tail.d.next = bit_cast::<14, _>(self.slot_prev.read_data.val());
                 }
                 if self.sum_pending.q.val() {
                     self.bitmap_summary.write_address.next = (bit_cast::<6, 3>(self.book.q.val())
@@ -647,14 +649,15 @@ impl Logic for Matcher {
                     self.fok_sum.d.next = 0.into();
                     if self.s_cancel.val() {
                         // CancelRead's work: read the target's slot.
-                        self.maker_slot.d.next = self.s_target.val().get_bits::<14>(0);
-                        self.slot_qty.read_address.next = self.s_target.val().get_bits::<14>(0);
-                        self.slot_account.read_address.next = self.s_target.val().get_bits::<14>(0);
+                        self.maker_slot.d.next = bit_cast::<14, _>(self.s_target.val());
+                        self.slot_qty.read_address.next = bit_cast::<14, _>(self.s_target.val());
+                        self.slot_account.read_address.next =
+                            bit_cast::<14, _>(self.s_target.val());
                         self.slot_generation.read_address.next =
-                            self.s_target.val().get_bits::<14>(0);
-                        self.slot_meta.read_address.next = self.s_target.val().get_bits::<14>(0);
-                        self.slot_prev.read_address.next = self.s_target.val().get_bits::<14>(0);
-                        self.slot_next.read_address.next = self.s_target.val().get_bits::<14>(0);
+                            bit_cast::<14, _>(self.s_target.val());
+                        self.slot_meta.read_address.next = bit_cast::<14, _>(self.s_target.val());
+                        self.slot_prev.read_address.next = bit_cast::<14, _>(self.s_target.val());
+                        self.slot_next.read_address.next = bit_cast::<14, _>(self.s_target.val());
                         self.state.d.next = MatcherState::CancelCheck;
                     } else if (self.s_tif.val() == 2) | (self.s_tif.val() == 3) {
                         self.find_side.d.next = !self.s_side.val();
@@ -766,17 +769,17 @@ impl Logic for Matcher {
                     } else {
                         if self.slot_next.read_data.val().get_bit(14) {
                             self.slot_qty.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_account.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_generation.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_meta.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_prev.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_next.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.state.d.next = MatcherState::FokOrder;
                         } else {
                             if self.level_key.q.val().all() {
@@ -811,17 +814,17 @@ impl Logic for Matcher {
                     } else {
                         if self.slot_next.read_data.val().get_bit(14) {
                             self.slot_qty.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_account.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_generation.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_meta.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_prev.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_next.read_address.next =
-                                self.slot_next.read_data.val().get_bits::<14>(0);
+                                bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.state.d.next = MatcherState::FokOrder;
                         } else {
                             if self.level_key.q.val().all() {
@@ -923,7 +926,7 @@ impl Logic for Matcher {
                         self.fresh_exhausted.d.next = true;
                     }
                 } else {
-                    self.free_head.d.next = self.slot_next.read_data.val().get_bits::<14>(0);
+                    self.free_head.d.next = bit_cast::<14, _>(self.slot_next.read_data.val());
                     self.stacked.d.next = self.slot_next.read_data.val().get_bit(14);
                 }
                 self.remaining.d.next = self.qty.q.val();
@@ -974,7 +977,7 @@ impl Logic for Matcher {
                     self.state.d.next = MatcherState::FindWord;
                     if !self.best_opposite.val().get_bit(13) {
                         self.found.d.next = self.best_opposite.val().get_bit(12);
-                        self.found_key.d.next = self.best_opposite.val().get_bits::<12>(0);
+                        self.found_key.d.next = bit_cast::<12, _>(self.best_opposite.val());
                         self.state.d.next = MatcherState::MatchLevel;
                     }
                 }
@@ -997,7 +1000,7 @@ impl Logic for Matcher {
                     if !self.best_opposite.val().get_bit(13) {
                         // The cache knows the best opposite level: no search.
                         self.found.d.next = self.best_opposite.val().get_bit(12);
-                        self.found_key.d.next = self.best_opposite.val().get_bits::<12>(0);
+                        self.found_key.d.next = bit_cast::<12, _>(self.best_opposite.val());
                         self.state.d.next = MatcherState::MatchLevel;
                     }
                 }
@@ -1072,13 +1075,13 @@ impl Logic for Matcher {
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchNext => {
-                self.maker_slot.d.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_qty.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_account.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_generation.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_meta.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_prev.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
-                self.slot_next.read_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.maker_slot.d.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_qty.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_account.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_generation.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_meta.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_prev.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.slot_next.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchMaker => {
@@ -1169,10 +1172,10 @@ impl Logic for Matcher {
                 // Present the event that reports the order leaving while unlinking it (the
                 // writes are idempotent, so a stalled sink only repeats them).
                 self.m_valid.next = true;
-                self.slot_next.write_address.next = self.maker_prev.q.val().get_bits::<14>(0);
+                self.slot_next.write_address.next = bit_cast::<14, _>(self.maker_prev.q.val());
                 self.slot_next.write_data.next = self.maker_next.q.val();
                 self.slot_next.write_enable.next = self.maker_prev.q.val().get_bit(14);
-                self.slot_prev.write_address.next = self.maker_next.q.val().get_bits::<14>(0);
+                self.slot_prev.write_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.slot_prev.write_data.next = self.maker_prev.q.val();
                 self.slot_prev.write_enable.next = self.maker_next.q.val().get_bit(14);
                 self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
@@ -1208,12 +1211,12 @@ impl Logic for Matcher {
                 self.level.write_data.next = 0.into();
                 if self.maker_next.q.val().get_bit(14) {
                     self.level.write_data.next =
-                        0x4000 | bit_cast::<15, 14>(self.maker_next.q.val().get_bits::<14>(0));
+                        0x4000 | bit_cast::<15, 14>(bit_cast::<14, _>(self.maker_next.q.val()));
                 }
                 // The tail leaves and a predecessor stays: the head's tail pointer moves back.
                 self.slot_prev.write_address.next = self.level_head.val();
                 self.slot_prev.write_data.next =
-                    bit_cast::<15, 14>(self.maker_prev.q.val().get_bits::<14>(0));
+                    bit_cast::<15, 14>(bit_cast::<14, _>(self.maker_prev.q.val()));
                 self.slot_prev.write_enable.next =
                     self.maker_prev.q.val().get_bit(14) & !self.maker_next.q.val().get_bit(14);
                 self.level.write_enable.next = !self.maker_prev.q.val().get_bit(14);
@@ -1235,7 +1238,7 @@ impl Logic for Matcher {
                     // The level empties: clear its bit in the word read in
                     // EmitUnlink, then the summary bit (BitSum, or Idle when the message is done).
                     self.new_word.next = self.bitmap_word.read_data.val()
-                        & !(bits::<32>(1) << self.level_key.q.val().get_bits::<5>(0));
+                        & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
                     self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
                         << 8)
                         | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
@@ -1263,7 +1266,7 @@ impl Logic for Matcher {
                     // The best level emptied: the cache no longer knows the best.
                     if !self.best_unlink.val().get_bit(13)
                         & self.best_unlink.val().get_bit(12)
-                        & (self.best_unlink.val().get_bits::<12>(0) == self.level_key.q.val())
+                        & (bit_cast::<12, _>(self.best_unlink.val()) == self.level_key.q.val())
                     {
                         self.best_write.next = true;
                         self.best_write_index.next = self.best_unlink_index.val();
@@ -1374,7 +1377,7 @@ impl Logic for Matcher {
                 self.slot_qty.write_data.next = self.remaining.q.val();
                 self.slot_qty.write_enable.next = true;
                 self.slot_account.write_address.next = self.taker_slot.q.val();
-                self.slot_account.write_data.next = self.account.q.val().get_bits::<16>(0);
+                self.slot_account.write_data.next = bit_cast::<16, _>(self.account.q.val());
                 self.slot_account.write_enable.next = true;
                 self.slot_meta.write_address.next = self.taker_slot.q.val();
                 self.slot_meta.write_data.next = 0x10000
@@ -1419,7 +1422,7 @@ impl Logic for Matcher {
                     // Mark the level: set its bit in the word read with the level; the
                     // summary bit in the next cycle, by Idle (sum_pending).
                     self.new_word.next = self.bitmap_word.read_data.val()
-                        | (bits::<32>(1) << self.own_key.q.val().get_bits::<5>(0));
+                        | (bits::<32>(1) << bit_cast::<5, _>(self.own_key.q.val()));
                     self.bitmap_word.write_address.next = (bit_cast::<11, 3>(self.book.q.val())
                         << 8)
                         | bit_cast::<11, 7>(self.own_key.q.val().get_bits::<7>(5));
@@ -1447,7 +1450,7 @@ impl Logic for Matcher {
                     // A known best moves to this level if it is better (or the side was empty).
                     if !self.best_own.val().get_bit(13)
                         & (!self.best_own.val().get_bit(12)
-                            | (self.own_key.q.val() < self.best_own.val().get_bits::<12>(0)))
+                            | (self.own_key.q.val() < bit_cast::<12, _>(self.best_own.val())))
                     {
                         self.best_write.next = true;
                         self.best_write_index.next = self.best_own_index.val();
@@ -1464,7 +1467,7 @@ impl Logic for Matcher {
                 self.maker_generation.d.next = self.slot_generation.read_data.val();
                 self.maker_prev.d.next = self.cancel_prev.val();
                 self.maker_next.d.next = self.cancel_next.val();
-                self.level_key.d.next = self.slot_meta.read_data.val().get_bits::<12>(0);
+                self.level_key.d.next = bit_cast::<12, _>(self.slot_meta.read_data.val());
                 self.unlink_side.d.next = self.slot_meta.read_data.val().get_bit(12);
                 // A slot beyond the pool, a free slot, another generation or another book:
                 // not a live order of this book.
@@ -1542,7 +1545,7 @@ impl Logic for Matcher {
             }
             MatcherState::FindWord => {
                 self.ctz_a.word.next = self.bitmap_word.read_data.val()
-                    & (!bits::<32>(0) << self.find_key.q.val().get_bits::<5>(0));
+                    & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
                 if self.ctz_a.found.val() {
                     self.found.d.next = true;
                     self.found_key.d.next =
@@ -1553,7 +1556,7 @@ impl Logic for Matcher {
                     self.found.d.next = false;
                     self.state.d.next = self.find_return.q.val();
                 } else {
-                    self.find_word.d.next = self.word_next.val().get_bits::<7>(0);
+                    self.find_word.d.next = bit_cast::<7, _>(self.word_next.val());
                     self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
                         << 3)
                         | bit_cast::<6, 2>(self.word_next.val().get_bits::<2>(5));
@@ -1568,7 +1571,7 @@ impl Logic for Matcher {
             }
             MatcherState::FindSum => {
                 self.ctz_b.word.next = self.bitmap_summary.read_data.val()
-                    & (!bits::<32>(0) << self.find_word.q.val().get_bits::<5>(0));
+                    & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
                 if self.ctz_b.found.val() {
                     self.find_word.d.next =
                         (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
@@ -1594,15 +1597,15 @@ impl Logic for Matcher {
                     self.state.d.next = self.find_return.q.val();
                 } else {
                     self.find_word.d.next =
-                        bit_cast::<7, 2>(self.summary_next.val().get_bits::<2>(0)) << 5;
+                        bit_cast::<7, 2>(bit_cast::<2, _>(self.summary_next.val())) << 5;
                     self.bitmap_summary.read_address.next = (bit_cast::<6, 3>(self.book.q.val())
                         << 3)
-                        | bit_cast::<6, 2>(self.summary_next.val().get_bits::<2>(0));
+                        | bit_cast::<6, 2>(bit_cast::<2, _>(self.summary_next.val()));
                     if self.find_side.q.val() {
                         self.bitmap_summary.read_address.next =
                             (bit_cast::<6, 3>(self.book.q.val()) << 3)
                                 | 0x4
-                                | bit_cast::<6, 2>(self.summary_next.val().get_bits::<2>(0));
+                                | bit_cast::<6, 2>(bit_cast::<2, _>(self.summary_next.val()));
                     }
                     self.state.d.next = MatcherState::FindSum;
                 }

@@ -136,7 +136,7 @@ impl Logic for OrderPool {
                     if self.stacked.q.val() {
                         self.generations.write_enable.next = true;
                         self.generation.d.next = self.next_generation.val();
-                        self.head.d.next = self.links.read_data.val().get_bits::<14>(0);
+                        self.head.d.next = bit_cast::<14, _>(self.links.read_data.val());
                         self.stacked.d.next = self.links.read_data.val().get_bit(14);
                     } else {
                         if self.fresh_exhausted.q.val() {

@@ -88,8 +88,8 @@ impl Logic for PriorityBitmap {
         self.words.write_clock.next = self.clock.val();
         // Defaults.
         self.word_index.next = self.key.q.val().get_bits::<7>(5);
-        self.bit_mask.next = bits::<32>(1) << self.key.q.val().get_bits::<5>(0);
-        self.summary_mask.next = bits::<32>(1) << self.word_index.val().get_bits::<5>(0);
+        self.bit_mask.next = bits::<32>(1) << bit_cast::<5, _>(self.key.q.val());
+        self.summary_mask.next = bits::<32>(1) << bit_cast::<5, _>(self.word_index.val());
         self.updated.next = self.words.read_data.val();
         self.words.read_address.next = self.word_index.val();
         self.words.write_address.next = self.word_index.val();
@@ -108,25 +108,25 @@ impl Logic for PriorityBitmap {
         self.after3.next = 0.into();
         if self.next_word.val().get_bits::<3>(5) == 0 {
             self.after0.next =
-                self.summary0.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+                self.summary0.q.val() & (!bits::<32>(0) << bit_cast::<5, _>(self.next_word.val()));
             self.after1.next = self.summary1.q.val();
             self.after2.next = self.summary2.q.val();
             self.after3.next = self.summary3.q.val();
         }
         if self.next_word.val().get_bits::<3>(5) == 1 {
             self.after1.next =
-                self.summary1.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+                self.summary1.q.val() & (!bits::<32>(0) << bit_cast::<5, _>(self.next_word.val()));
             self.after2.next = self.summary2.q.val();
             self.after3.next = self.summary3.q.val();
         }
         if self.next_word.val().get_bits::<3>(5) == 2 {
             self.after2.next =
-                self.summary2.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+                self.summary2.q.val() & (!bits::<32>(0) << bit_cast::<5, _>(self.next_word.val()));
             self.after3.next = self.summary3.q.val();
         }
         if self.next_word.val().get_bits::<3>(5) == 3 {
             self.after3.next =
-                self.summary3.q.val() & (!bits::<32>(0) << self.next_word.val().get_bits::<5>(0));
+                self.summary3.q.val() & (!bits::<32>(0) << bit_cast::<5, _>(self.next_word.val()));
         }
         // The lowest non-empty register wins (assigned last).
         self.chosen.next = 3.into();
@@ -195,7 +195,7 @@ impl Logic for PriorityBitmap {
                 }
                 if self.op.q.val() == 2 {
                     self.ctz_word.word.next = self.words.read_data.val()
-                        & (!bits::<32>(0) << self.key.q.val().get_bits::<5>(0));
+                        & (!bits::<32>(0) << bit_cast::<5, _>(self.key.q.val()));
                     if self.ctz_word.found.val() {
                         self.result.d.next = (bit_cast::<12, 7>(self.word_index.val()) << 5)
                             | bit_cast::<12, 5>(self.ctz_word.index.val());

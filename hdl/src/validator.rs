@@ -20,6 +20,8 @@
 
 use rust_hdl::prelude::*;
 
+use crate::gated::Gated;
+
 /// Account ids the block holds (the ECP5 configuration's `accounts_max`).
 pub const ACCOUNTS: usize = 1024;
 /// Books the block holds (`instruments_max`).
@@ -48,13 +50,15 @@ pub struct InstrumentEntry {
     qty_max: DFF<Bits<32>>,
 }
 
+crate::inputs!(InstrumentEntry: clock, cfg_write, cfg_field, cfg_data, instrument, price, qty);
+
 impl Logic for InstrumentEntry {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, id, price_min, price_max, qty_max);
         if self.cfg_write.val() {
             if self.cfg_field.val() == 0 {
-                self.id.d.next = self.cfg_data.val().get_bits::<17>(0);
+                self.id.d.next = bit_cast::<17, 32>(self.cfg_data.val());
             }
             if self.cfg_field.val() == 1 {
                 self.price_min.d.next = self.cfg_data.val();
@@ -67,7 +71,7 @@ impl Logic for InstrumentEntry {
             }
         }
         self.hit.next = self.id.q.val().get_bit(16)
-            & (self.id.q.val().get_bits::<16>(0) == self.instrument.val());
+            & (bit_cast::<16, 17>(self.id.q.val()) == self.instrument.val());
         self.price_ok.next = (self.price.val() >= self.price_min.q.val())
             & (self.price.val() <= self.price_max.q.val());
         self.qty_ok.next = self.qty.val().any() & (self.qty.val() <= self.qty_max.q.val());
@@ -110,14 +114,14 @@ pub struct Validator {
     known: RAM<Bit, 10>,
     nonce_lo: RAM<Bits<32>, 10>,
     nonce_hi: RAM<Bits<32>, 10>,
-    entry0: InstrumentEntry,
-    entry1: InstrumentEntry,
-    entry2: InstrumentEntry,
-    entry3: InstrumentEntry,
-    entry4: InstrumentEntry,
-    entry5: InstrumentEntry,
-    entry6: InstrumentEntry,
-    entry7: InstrumentEntry,
+    entry0: Gated<InstrumentEntry>,
+    entry1: Gated<InstrumentEntry>,
+    entry2: Gated<InstrumentEntry>,
+    entry3: Gated<InstrumentEntry>,
+    entry4: Gated<InstrumentEntry>,
+    entry5: Gated<InstrumentEntry>,
+    entry6: Gated<InstrumentEntry>,
+    entry7: Gated<InstrumentEntry>,
     state: DFF<ValidatorState>,
     account: DFF<Bits<10>>,
     account_in_range: DFF<Bit>,
@@ -133,6 +137,8 @@ pub struct Validator {
     reason: DFF<Bits<8>>,
     last_nonce: Signal<Local, Bits<64>>,
 }
+
+crate::inputs!(Validator: clock, cfg_valid, cfg_address, cfg_data, s_valid, s_account, s_signature_ok, s_nonce, s_version, s_type, s_side, s_tif, s_stp, s_flags, s_reserved_nonzero, s_instrument, s_price, s_qty, s_target_nonzero, m_ready);
 
 impl Logic for Validator {
     #[hdl_gen]
@@ -162,80 +168,80 @@ impl Logic for Validator {
         self.nonce_hi.write_clock.next = self.clock.val();
         self.entry0.clock.next = self.clock.val();
         self.entry0.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 256);
-        self.entry0.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1024);
+        self.entry0.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry0.cfg_data.next = self.cfg_data.val();
         self.entry0.instrument.next = self.s_instrument.val();
         self.entry0.price.next = self.s_price.val();
         self.entry0.qty.next = self.s_qty.val();
         self.entry1.clock.next = self.clock.val();
         self.entry1.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 257);
-        self.entry1.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1028);
+        self.entry1.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry1.cfg_data.next = self.cfg_data.val();
         self.entry1.instrument.next = self.s_instrument.val();
         self.entry1.price.next = self.s_price.val();
         self.entry1.qty.next = self.s_qty.val();
         self.entry2.clock.next = self.clock.val();
         self.entry2.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 258);
-        self.entry2.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1032);
+        self.entry2.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry2.cfg_data.next = self.cfg_data.val();
         self.entry2.instrument.next = self.s_instrument.val();
         self.entry2.price.next = self.s_price.val();
         self.entry2.qty.next = self.s_qty.val();
         self.entry3.clock.next = self.clock.val();
         self.entry3.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 259);
-        self.entry3.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1036);
+        self.entry3.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry3.cfg_data.next = self.cfg_data.val();
         self.entry3.instrument.next = self.s_instrument.val();
         self.entry3.price.next = self.s_price.val();
         self.entry3.qty.next = self.s_qty.val();
         self.entry4.clock.next = self.clock.val();
         self.entry4.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 260);
-        self.entry4.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1040);
+        self.entry4.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry4.cfg_data.next = self.cfg_data.val();
         self.entry4.instrument.next = self.s_instrument.val();
         self.entry4.price.next = self.s_price.val();
         self.entry4.qty.next = self.s_qty.val();
         self.entry5.clock.next = self.clock.val();
         self.entry5.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 261);
-        self.entry5.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1044);
+        self.entry5.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry5.cfg_data.next = self.cfg_data.val();
         self.entry5.instrument.next = self.s_instrument.val();
         self.entry5.price.next = self.s_price.val();
         self.entry5.qty.next = self.s_qty.val();
         self.entry6.clock.next = self.clock.val();
         self.entry6.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 262);
-        self.entry6.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1048);
+        self.entry6.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry6.cfg_data.next = self.cfg_data.val();
         self.entry6.instrument.next = self.s_instrument.val();
         self.entry6.price.next = self.s_price.val();
         self.entry6.qty.next = self.s_qty.val();
         self.entry7.clock.next = self.clock.val();
         self.entry7.cfg_write.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<14>(2) == 263);
-        self.entry7.cfg_field.next = self.cfg_address.val().get_bits::<2>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1052);
+        self.entry7.cfg_field.next = bit_cast::<2, 16>(self.cfg_address.val());
         self.entry7.cfg_data.next = self.cfg_data.val();
         self.entry7.instrument.next = self.s_instrument.val();
         self.entry7.price.next = self.s_price.val();
         self.entry7.qty.next = self.s_qty.val();
         // Configuration: account known bits.
         self.known.write_enable.next =
-            self.cfg_valid.val() & (self.cfg_address.val().get_bits::<6>(10) == 0);
-        self.known.write_address.next = self.cfg_address.val().get_bits::<10>(0);
+            self.cfg_valid.val() & ((self.cfg_address.val() & 0xFC00) == 0);
+        self.known.write_address.next = bit_cast::<10, 16>(self.cfg_address.val());
         self.known.write_data.next = self.cfg_data.val().get_bit(0);
         // Nonce table: read at accept, written in Check when the nonce is consumed.
-        self.known.read_address.next = self.s_account.val().get_bits::<10>(0);
-        self.nonce_lo.read_address.next = self.s_account.val().get_bits::<10>(0);
-        self.nonce_hi.read_address.next = self.s_account.val().get_bits::<10>(0);
+        self.known.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        self.nonce_lo.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        self.nonce_hi.read_address.next = bit_cast::<10, 32>(self.s_account.val());
         self.nonce_lo.write_address.next = self.account.q.val();
         self.nonce_hi.write_address.next = self.account.q.val();
-        self.nonce_lo.write_data.next = self.nonce.q.val().get_bits::<32>(0);
+        self.nonce_lo.write_data.next = bit_cast::<32, 64>(self.nonce.q.val());
         self.nonce_hi.write_data.next = self.nonce.q.val().get_bits::<32>(32);
         self.nonce_lo.write_enable.next = false;
         self.nonce_hi.write_enable.next = false;
@@ -253,8 +259,8 @@ impl Logic for Validator {
                 self.s_ready.next = true;
                 if self.s_valid.val() {
                     self.state.d.next = ValidatorState::Check;
-                    self.account.d.next = self.s_account.val().get_bits::<10>(0);
-                    self.account_in_range.d.next = !self.s_account.val().get_bits::<22>(10).any();
+                    self.account.d.next = bit_cast::<10, 32>(self.s_account.val());
+                    self.account_in_range.d.next = self.s_account.val() < 1024;
                     self.signature_ok.d.next = self.s_signature_ok.val();
                     self.nonce.d.next = self.s_nonce.val();
                     self.malformed.d.next = (self.s_version.val() != 1)
