@@ -372,8 +372,25 @@ impl Logic for Matcher {
             self.meta_price.next =
                 self.price_min.q.val() + bit_cast::<32, 17>(self.slot_meta.read_data.val() & 0xFFF);
         }
+        // The two find-first-set units, their inputs chosen here, outside the state machine's
+        // case statement: assigned inside it, Verilator sees a combinational loop through the
+        // unit (UNOPTFLAT) and evaluates the whole case statement repeatedly until it settles.
+        // FindWord: the word at or above the search key; UnlinkLevel: the word with the
+        // emptied level's bit cleared (the sweep); FindSum: the summary at or above the word.
         self.ctz_a.word.next = self.bitmap_word.read_data.val();
+        if self.state.q.val() == MatcherState::FindWord {
+            self.ctz_a.word.next = self.bitmap_word.read_data.val()
+                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
+        }
+        if self.state.q.val() == MatcherState::UnlinkLevel {
+            self.ctz_a.word.next = self.bitmap_word.read_data.val()
+                & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
+        }
         self.ctz_b.word.next = self.bitmap_summary.read_data.val();
+        if self.state.q.val() == MatcherState::FindSum {
+            self.ctz_b.word.next = self.bitmap_summary.read_data.val()
+                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
+        }
         // RAM defaults: no writes; reads at address 0.
         self.slot_qty.read_address.next = 0.into();
         self.slot_qty.write_address.next = 0.into();
@@ -1275,7 +1292,6 @@ impl Logic for Matcher {
                     self.bit_return.d.next = self.unlink_return.q.val();
                     // Sweeping: the emptied level was the best, so the next best is the next
                     // marked key of this word, if any — no search.
-                    self.ctz_a.word.next = self.new_word.val();
                     if (self.unlink_return.q.val() == MatcherState::MatchFind)
                         & self.remaining.q.val().any()
                         & self.ctz_a.found.val()
@@ -1544,8 +1560,6 @@ impl Logic for Matcher {
                 self.state.d.next = MatcherState::FindWord;
             }
             MatcherState::FindWord => {
-                self.ctz_a.word.next = self.bitmap_word.read_data.val()
-                    & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
                 if self.ctz_a.found.val() {
                     self.found.d.next = true;
                     self.found_key.d.next =
@@ -1570,8 +1584,6 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::FindSum => {
-                self.ctz_b.word.next = self.bitmap_summary.read_data.val()
-                    & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
                 if self.ctz_b.found.val() {
                     self.find_word.d.next =
                         (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)

@@ -411,7 +411,9 @@ int main(int argc, char** argv) {
     top->clock = 0;
     top->m_ready = 1;
     top->eval();
-    auto tick = [&]() { top->clock = 1; top->eval(); top->clock = 0; top->eval(); cycles++; };
+    // The falling edge is evaluated together with the next cycle's inputs (nothing in the
+    // card acts on it): two evaluations per cycle.
+    auto tick = [&]() { top->clock = 1; top->eval(); top->clock = 0; cycles++; };
     std::vector<uint64_t> event_words, accepted_at, emitted_at;
     auto collect = [&]() {
         if (!top->m_valid) return false;

@@ -137,6 +137,18 @@ impl Verilated {
     }
 }
 
+/// Verilator's own optimisations at their highest, and the model's C++ compiled with `-O2`:
+/// Verilator's makefile compiles the model with `OPT_FAST` (`-Os` by default), placed after
+/// the user's `-CFLAGS`, so the optimisation level is set there.
+const BUILD_FLAGS: &[&str] = &[
+    "-O3",
+    "-Wno-fatal",
+    "-Wno-lint",
+    "-Wno-style",
+    "-MAKEFLAGS",
+    "OPT_FAST=-O2",
+];
+
 /// Lint and build `verilog` (top module `top`) with the C++ driver `cpp`, cached by hash;
 /// returns the binary.
 fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
@@ -144,7 +156,7 @@ fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
         return Err(Error::ToolMissing { tool: "verilator" });
     }
     let mut hasher = DefaultHasher::new();
-    (verilog, cpp, LINT_WAIVERS).hash(&mut hasher);
+    (verilog, cpp, LINT_WAIVERS, BUILD_FLAGS).hash(&mut hasher);
     let dir = build_root().join(format!("{name}-{:016x}", hasher.finish()));
     let binary = dir.join("obj").join("model");
     if binary.exists() {
@@ -169,18 +181,11 @@ fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
     run_tool(
         "verilator",
         Command::new("verilator")
-            .args([
-                "--cc",
-                "--exe",
-                "--build",
-                "-O3",
-                "-Wno-fatal",
-                "-Wno-lint",
-                "-Wno-style",
-            ])
+            .args(["--cc", "--exe", "--build"])
+            .args(BUILD_FLAGS)
             .args(["--top-module", "top", "-Mdir"])
             .arg(staging.join("obj"))
-            .args(["-o", "model", "-CFLAGS", "-O2"])
+            .args(["-o", "model"])
             .arg(&top)
             .arg(&main), // absolute: relative paths resolve inside -Mdir
     )?;
