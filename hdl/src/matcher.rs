@@ -136,6 +136,10 @@ pub struct Matcher {
     // Free slots: a LIFO stack through slot_next, then never-used slots from `fresh`.
     free_head: DFF<Bits<14>>,
     stacked: DFF<Bit>,
+    /// The sweep (MatchMaker's fast path) has taken makers off the level's head: the level's
+    /// tail pointer, which the head's `prev` holds, travels here until the sweep stops.
+    swept: DFF<Bit>,
+    sweep_tail: DFF<Bits<15>>,
     fresh: DFF<Bits<14>>,
     fresh_exhausted: DFF<Bit>,
     // Find: first marked key >= find_key on side find_side.
@@ -218,6 +222,8 @@ pub struct Matcher {
     fill_qty: Signal<Local, Bits<32>>,
     fok_next: Signal<Local, Bits<64>>,
     same_account: Signal<Local, Bit>,
+    /// MatchMaker: the head on the RAM outputs can be swept (see there).
+    sweep_fill: Signal<Local, Bit>,
     next_generation: Signal<Local, Bits<32>>,
     word_next: Signal<Local, Bits<8>>,
     summary_next: Signal<Local, Bits<3>>,
@@ -266,6 +272,8 @@ impl Logic for Matcher {
             from_fresh,
             free_head,
             stacked,
+            swept,
+            sweep_tail,
             fresh,
             fresh_exhausted,
             find_side,
@@ -343,6 +351,14 @@ impl Logic for Matcher {
             | bit_cast::<64, 14>(self.taker_slot.q.val());
         self.maker_id.next = (bit_cast::<64, 32>(self.maker_generation.q.val()) << 32)
             | bit_cast::<64, 14>(self.maker_slot.q.val());
+        // MatchMaker's sweep: the maker on the slot RAMs' outputs trades with the taker (no
+        // self-trade), is filled completely with the taker left wanting more, and has a
+        // successor at its level.
+        self.sweep_fill.next = ((bit_cast::<32, 16>(self.slot_account.read_data.val())
+            != self.account.q.val())
+            | (self.stp.q.val() == 1))
+            & (self.slot_qty.read_data.val() < self.remaining.q.val())
+            & self.slot_next.read_data.val().get_bit(14);
         self.same_account.next =
             (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != 1);
         self.fill_qty.next = self.remaining.q.val();
@@ -1089,6 +1105,7 @@ impl Logic for Matcher {
                 self.slot_meta.read_address.next = self.level_head.val();
                 self.slot_prev.read_address.next = self.level_head.val();
                 self.slot_next.read_address.next = self.level_head.val();
+                self.swept.d.next = false;
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchNext => {
@@ -1099,16 +1116,112 @@ impl Logic for Matcher {
                 self.slot_meta.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.slot_prev.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.slot_next.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
+                self.swept.d.next = false;
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchMaker => {
-                self.maker_qty.d.next = self.slot_qty.read_data.val();
-                self.maker_account.d.next = bit_cast::<32, 16>(self.slot_account.read_data.val());
-                self.maker_price.d.next = self.level_price.val();
-                self.maker_generation.d.next = self.slot_generation.read_data.val();
-                self.maker_prev.d.next = self.slot_prev.read_data.val();
-                self.maker_next.d.next = self.slot_next.read_data.val();
-                self.state.d.next = MatcherState::MatchDecide;
+                // The level's head maker is on the slot RAMs' outputs. The sweep: a head
+                // that the taker fills completely, with a successor and the taker left with
+                // more, is filled, reported, unlinked and released in this one cycle, while
+                // its successor is read — one cycle per fill. The successor's `prev` is not
+                // rewritten per fill: the tail pointer rides in `sweep_tail` and is written
+                // once, where the sweep stops. Anything else goes the general way
+                // (MatchDecide), with the registers as if the sweep had unlinked step by step.
+                if self.sweep_fill.val() {
+                    self.m_valid.next = true;
+                    self.m_kind.next = 3.into();
+                    self.m_reason.next = 0.into();
+                    self.m_side.next = 0.into();
+                    if self.side.q.val() {
+                        self.m_side.next = 1.into();
+                    }
+                    self.m_account.next = self.account.q.val();
+                    self.m_price.next = self.level_price.val();
+                    self.m_order_id.next = self.taker_id.val();
+                    self.m_qty.next = self.slot_qty.read_data.val();
+                    self.m_remaining.next = self.remaining.q.val() - self.slot_qty.read_data.val();
+                    self.m_ref.next = (bit_cast::<64, 32>(self.slot_generation.read_data.val())
+                        << 32)
+                        | bit_cast::<64, 14>(self.maker_slot.q.val());
+                    self.m_maker_account.next =
+                        bit_cast::<32, 16>(self.slot_account.read_data.val());
+                    self.m_maker_remaining.next = 0.into();
+                    // Until the sink takes the event: read the same maker again.
+                    self.slot_qty.read_address.next = self.maker_slot.q.val();
+                    self.slot_account.read_address.next = self.maker_slot.q.val();
+                    self.slot_generation.read_address.next = self.maker_slot.q.val();
+                    self.slot_meta.read_address.next = self.maker_slot.q.val();
+                    self.slot_prev.read_address.next = self.maker_slot.q.val();
+                    self.slot_next.read_address.next = self.maker_slot.q.val();
+                    if self.m_ready.val() {
+                        self.remaining.d.next =
+                            self.remaining.q.val() - self.slot_qty.read_data.val();
+                        if !self.swept.q.val() {
+                            self.sweep_tail.d.next = self.slot_prev.read_data.val();
+                        }
+                        self.swept.d.next = true;
+                        // Its successor heads the level.
+                        self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                            << 13)
+                            | bit_cast::<16, 12>(self.level_key.q.val());
+                        if self.opposite.val() {
+                            self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                                << 13)
+                                | 0x1000
+                                | bit_cast::<16, 12>(self.level_key.q.val());
+                        }
+                        self.level.write_data.next = 0x4000
+                            | bit_cast::<15, 14>(bit_cast::<14, _>(self.slot_next.read_data.val()));
+                        self.level.write_enable.next = true;
+                        // Released as UnlinkLevel does.
+                        self.slot_qty.write_address.next = self.maker_slot.q.val();
+                        self.slot_qty.write_data.next = 0.into();
+                        self.slot_qty.write_enable.next = true;
+                        self.slot_next.write_address.next = self.maker_slot.q.val();
+                        self.slot_next.write_data.next = bit_cast::<15, 14>(self.free_head.q.val());
+                        if self.stacked.q.val() {
+                            self.slot_next.write_data.next =
+                                bit_cast::<15, 14>(self.free_head.q.val()) | 0x4000;
+                        }
+                        self.slot_next.write_enable.next = true;
+                        self.slot_meta.write_address.next = self.maker_slot.q.val();
+                        self.slot_meta.write_data.next = 0.into();
+                        self.slot_meta.write_enable.next = true;
+                        self.free_head.d.next = self.maker_slot.q.val();
+                        self.stacked.d.next = true;
+                        // The successor, read now.
+                        self.maker_slot.d.next = bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_qty.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_account.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_generation.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_meta.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_prev.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                        self.slot_next.read_address.next =
+                            bit_cast::<14, _>(self.slot_next.read_data.val());
+                    }
+                } else {
+                    self.maker_qty.d.next = self.slot_qty.read_data.val();
+                    self.maker_account.d.next =
+                        bit_cast::<32, 16>(self.slot_account.read_data.val());
+                    self.maker_price.d.next = self.level_price.val();
+                    self.maker_generation.d.next = self.slot_generation.read_data.val();
+                    self.maker_prev.d.next = self.slot_prev.read_data.val();
+                    self.maker_next.d.next = self.slot_next.read_data.val();
+                    if self.swept.q.val() {
+                        // The sweep stopped here: this head takes the tail pointer.
+                        self.maker_prev.d.next = self.sweep_tail.q.val();
+                        self.slot_prev.write_address.next = self.maker_slot.q.val();
+                        self.slot_prev.write_data.next = self.sweep_tail.q.val();
+                        self.slot_prev.write_enable.next = true;
+                    }
+                    self.swept.d.next = false;
+                    self.state.d.next = MatcherState::MatchDecide;
+                }
             }
             MatcherState::MatchDecide => {
                 if !self.same_account.val() {
