@@ -224,6 +224,8 @@ pub struct Matcher {
     same_account: Signal<Local, Bit>,
     /// MatchMaker: the head on the RAM outputs can be swept (see there).
     sweep_fill: Signal<Local, Bit>,
+    sweep_cross: Signal<Local, Bit>,
+    sweep_key: Signal<Local, Bits<12>>,
     next_generation: Signal<Local, Bits<32>>,
     word_next: Signal<Local, Bits<8>>,
     summary_next: Signal<Local, Bits<3>>,
@@ -359,6 +361,17 @@ impl Logic for Matcher {
             | (self.stp.q.val() == 1))
             & (self.slot_qty.read_data.val() < self.remaining.q.val())
             & self.slot_next.read_data.val().get_bit(14);
+        // ... or it is its level's only order, and the next marked key of the level's bitmap
+        // word (on the bitmap RAM's output, this level's bit cleared) still crosses.
+        self.sweep_key.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
+            | bit_cast::<12, 5>(self.ctz_a.index.val());
+        self.sweep_cross.next = ((bit_cast::<32, 16>(self.slot_account.read_data.val())
+            != self.account.q.val())
+            | (self.stp.q.val() == 1))
+            & (self.slot_qty.read_data.val() < self.remaining.q.val())
+            & !self.slot_next.read_data.val().get_bit(14)
+            & self.ctz_a.found.val()
+            & (self.sweep_key.val() <= self.cross_key.q.val());
         self.same_account.next =
             (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != 1);
         self.fill_qty.next = self.remaining.q.val();
@@ -398,7 +411,9 @@ impl Logic for Matcher {
             self.ctz_a.word.next = self.bitmap_word.read_data.val()
                 & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
         }
-        if self.state.q.val() == MatcherState::UnlinkLevel {
+        if (self.state.q.val() == MatcherState::UnlinkLevel)
+            | (self.state.q.val() == MatcherState::MatchMaker)
+        {
             self.ctz_a.word.next = self.bitmap_word.read_data.val()
                 & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
         }
@@ -1106,6 +1121,15 @@ impl Logic for Matcher {
                 self.slot_prev.read_address.next = self.level_head.val();
                 self.slot_next.read_address.next = self.level_head.val();
                 self.swept.d.next = false;
+                // The level's bitmap word, for MatchMaker's sweep across levels.
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                if self.opposite.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                }
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchNext => {
@@ -1117,6 +1141,14 @@ impl Logic for Matcher {
                 self.slot_prev.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.slot_next.read_address.next = bit_cast::<14, _>(self.maker_next.q.val());
                 self.swept.d.next = false;
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                if self.opposite.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                }
                 self.state.d.next = MatcherState::MatchMaker;
             }
             MatcherState::MatchMaker => {
@@ -1127,7 +1159,16 @@ impl Logic for Matcher {
                 // rewritten per fill: the tail pointer rides in `sweep_tail` and is written
                 // once, where the sweep stops. Anything else goes the general way
                 // (MatchDecide), with the registers as if the sweep had unlinked step by step.
-                if self.sweep_fill.val() {
+                // The level's bitmap word stays on the RAM's output.
+                self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                    | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                if self.opposite.val() {
+                    self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
+                        << 8)
+                        | 0x80
+                        | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                }
+                if self.sweep_fill.val() | self.sweep_cross.val() {
                     self.m_valid.next = true;
                     self.m_kind.next = 3.into();
                     self.m_reason.next = 0.into();
@@ -1160,7 +1201,7 @@ impl Logic for Matcher {
                             self.sweep_tail.d.next = self.slot_prev.read_data.val();
                         }
                         self.swept.d.next = true;
-                        // Its successor heads the level.
+                        // Its successor heads the level, or the level empties.
                         self.level.write_address.next = (bit_cast::<16, 3>(self.book.q.val())
                             << 13)
                             | bit_cast::<16, 12>(self.level_key.q.val());
@@ -1172,6 +1213,9 @@ impl Logic for Matcher {
                         }
                         self.level.write_data.next = 0x4000
                             | bit_cast::<15, 14>(bit_cast::<14, _>(self.slot_next.read_data.val()));
+                        if self.sweep_cross.val() {
+                            self.level.write_data.next = 0.into();
+                        }
                         self.level.write_enable.next = true;
                         // Released as UnlinkLevel does.
                         self.slot_qty.write_address.next = self.maker_slot.q.val();
@@ -1203,6 +1247,41 @@ impl Logic for Matcher {
                             bit_cast::<14, _>(self.slot_next.read_data.val());
                         self.slot_next.read_address.next =
                             bit_cast::<14, _>(self.slot_next.read_data.val());
+                        if self.sweep_cross.val() {
+                            // The level empties and its word does not: clear its bit; the
+                            // next marked key is the best level now (cache it) and crosses:
+                            // read its head (MatchLevel's work), then the head (MatchHead).
+                            self.bitmap_word.write_address.next =
+                                (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                                    | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
+                            if self.opposite.val() {
+                                self.bitmap_word.write_address.next =
+                                    (bit_cast::<11, 3>(self.book.q.val()) << 8)
+                                        | 0x80
+                                        | bit_cast::<11, 7>(
+                                            self.level_key.q.val().get_bits::<7>(5),
+                                        );
+                            }
+                            self.bitmap_word.write_data.next = self.bitmap_word.read_data.val()
+                                & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
+                            self.bitmap_word.write_enable.next = true;
+                            self.best_write.next = true;
+                            self.best_write_index.next = self.best_opposite_index.val();
+                            self.best_write_value.next =
+                                0x1000 | bit_cast::<14, 12>(self.sweep_key.val());
+                            self.level_key.d.next = self.sweep_key.val();
+                            self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val())
+                                << 13)
+                                | bit_cast::<16, 12>(self.sweep_key.val());
+                            if self.opposite.val() {
+                                self.level.read_address.next =
+                                    (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                        | 0x1000
+                                        | bit_cast::<16, 12>(self.sweep_key.val());
+                            }
+                            self.swept.d.next = false;
+                            self.state.d.next = MatcherState::MatchHead;
+                        }
                     }
                 } else {
                     self.maker_qty.d.next = self.slot_qty.read_data.val();
