@@ -140,6 +140,16 @@ pub struct Matcher {
     /// tail pointer, which the head's `prev` holds, travels here until the sweep stops.
     swept: DFF<Bit>,
     sweep_tail: DFF<Bits<15>>,
+    /// The sweep across levels, one level ahead: `ahead` — the level RAM's output holds the
+    /// level `ahead_key` (read last cycle); `next2_*` — the key after the next, for MatchHead
+    /// to read; `fwd_*` — the bitmap word just written, whose read in the same cycle returns
+    /// the old value.
+    ahead: DFF<Bit>,
+    ahead_key: DFF<Bits<12>>,
+    next2_found: DFF<Bit>,
+    next2_key: DFF<Bits<12>>,
+    fwd_valid: DFF<Bit>,
+    fwd_word: DFF<Bits<32>>,
     fresh: DFF<Bits<14>>,
     fresh_exhausted: DFF<Bit>,
     // Find: first marked key >= find_key on side find_side.
@@ -226,6 +236,9 @@ pub struct Matcher {
     sweep_fill: Signal<Local, Bit>,
     sweep_cross: Signal<Local, Bit>,
     sweep_key: Signal<Local, Bits<12>>,
+    sweep_key2: Signal<Local, Bits<12>>,
+    sweep_word: Signal<Local, Bits<32>>,
+    sweep_cleared: Signal<Local, Bits<32>>,
     next_generation: Signal<Local, Bits<32>>,
     word_next: Signal<Local, Bits<8>>,
     summary_next: Signal<Local, Bits<3>>,
@@ -276,6 +289,12 @@ impl Logic for Matcher {
             stacked,
             swept,
             sweep_tail,
+            ahead,
+            ahead_key,
+            next2_found,
+            next2_key,
+            fwd_valid,
+            fwd_word,
             fresh,
             fresh_exhausted,
             find_side,
@@ -363,8 +382,20 @@ impl Logic for Matcher {
             & self.slot_next.read_data.val().get_bit(14);
         // ... or it is its level's only order, and the next marked key of the level's bitmap
         // word (on the bitmap RAM's output, this level's bit cleared) still crosses.
+        self.sweep_word.next = self.bitmap_word.read_data.val();
+        if self.fwd_valid.q.val() {
+            self.sweep_word.next = self.fwd_word.q.val();
+        }
+        self.sweep_cleared.next =
+            self.sweep_word.val() & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
         self.sweep_key.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
             | bit_cast::<12, 5>(self.ctz_a.index.val());
+        self.sweep_key2.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
+            | bit_cast::<12, 5>(self.ctz_b.index.val());
+        // One-cycle flags (set again by the cycle that keeps them true).
+        self.ahead.d.next = false;
+        self.next2_found.d.next = false;
+        self.fwd_valid.d.next = false;
         self.sweep_cross.next = ((bit_cast::<32, 16>(self.slot_account.read_data.val())
             != self.account.q.val())
             | (self.stp.q.val() == 1))
@@ -411,13 +442,19 @@ impl Logic for Matcher {
             self.ctz_a.word.next = self.bitmap_word.read_data.val()
                 & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
         }
-        if (self.state.q.val() == MatcherState::UnlinkLevel)
-            | (self.state.q.val() == MatcherState::MatchMaker)
-        {
+        if self.state.q.val() == MatcherState::UnlinkLevel {
             self.ctz_a.word.next = self.bitmap_word.read_data.val()
                 & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
         }
+        // MatchMaker: the level's word with its (lowest) bit cleared gives the next level,
+        // with its next lowest cleared too the level after (`x & (x - 1)`).
+        if self.state.q.val() == MatcherState::MatchMaker {
+            self.ctz_a.word.next = self.sweep_cleared.val();
+        }
         self.ctz_b.word.next = self.bitmap_summary.read_data.val();
+        if self.state.q.val() == MatcherState::MatchMaker {
+            self.ctz_b.word.next = self.sweep_cleared.val() & (self.sweep_cleared.val() - 1);
+        }
         if self.state.q.val() == MatcherState::FindSum {
             self.ctz_b.word.next = self.bitmap_summary.read_data.val()
                 & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
@@ -1121,6 +1158,18 @@ impl Logic for Matcher {
                 self.slot_prev.read_address.next = self.level_head.val();
                 self.slot_next.read_address.next = self.level_head.val();
                 self.swept.d.next = false;
+                // After a sweep across levels: the level after this one, read ahead.
+                if self.next2_found.q.val() {
+                    self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                        | bit_cast::<16, 12>(self.next2_key.q.val());
+                    if self.opposite.val() {
+                        self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                            | 0x1000
+                            | bit_cast::<16, 12>(self.next2_key.q.val());
+                    }
+                    self.ahead.d.next = true;
+                    self.ahead_key.d.next = self.next2_key.q.val();
+                }
                 // The level's bitmap word, for MatchMaker's sweep across levels.
                 self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val()) << 8)
                     | bit_cast::<11, 7>(self.level_key.q.val().get_bits::<7>(5));
@@ -1262,8 +1311,9 @@ impl Logic for Matcher {
                                             self.level_key.q.val().get_bits::<7>(5),
                                         );
                             }
-                            self.bitmap_word.write_data.next = self.bitmap_word.read_data.val()
-                                & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
+                            self.bitmap_word.write_data.next = self.sweep_cleared.val();
+                            self.fwd_word.d.next = self.sweep_cleared.val();
+                            self.fwd_valid.d.next = true;
                             self.bitmap_word.write_enable.next = true;
                             self.best_write.next = true;
                             self.best_write_index.next = self.best_opposite_index.val();
@@ -1281,6 +1331,35 @@ impl Logic for Matcher {
                             }
                             self.swept.d.next = false;
                             self.state.d.next = MatcherState::MatchHead;
+                            self.next2_found.d.next = self.ctz_b.found.val();
+                            self.next2_key.d.next = self.sweep_key2.val();
+                            if self.ahead.q.val() & (self.ahead_key.q.val() == self.sweep_key.val())
+                            {
+                                // The next level's head was read last cycle: read that order
+                                // now (MatchHead's work) and the level after that. (The key
+                                // read ahead is this one by construction; the compare keeps a
+                                // future path that reads ahead otherwise from going wrong.)
+                                self.maker_slot.d.next = self.level_head.val();
+                                self.slot_qty.read_address.next = self.level_head.val();
+                                self.slot_account.read_address.next = self.level_head.val();
+                                self.slot_generation.read_address.next = self.level_head.val();
+                                self.slot_meta.read_address.next = self.level_head.val();
+                                self.slot_prev.read_address.next = self.level_head.val();
+                                self.slot_next.read_address.next = self.level_head.val();
+                                self.level.read_address.next =
+                                    (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                        | bit_cast::<16, 12>(self.sweep_key2.val());
+                                if self.opposite.val() {
+                                    self.level.read_address.next =
+                                        (bit_cast::<16, 3>(self.book.q.val()) << 13)
+                                            | 0x1000
+                                            | bit_cast::<16, 12>(self.sweep_key2.val());
+                                }
+                                self.ahead.d.next = self.ctz_b.found.val();
+                                self.ahead_key.d.next = self.sweep_key2.val();
+                                self.next2_found.d.next = false;
+                                self.state.d.next = MatcherState::MatchMaker;
+                            }
                         }
                     }
                 } else {
