@@ -221,9 +221,10 @@ pub fn bench(
     for (run, all, want, pacing, hdl_messages) in runs {
         // Build (or find cached) the Verilator model outside the timed run.
         run_card(Engine::Verilator, config, &all[..1], pacing)?;
-        let (verilated, verilator_s) = timed(|| run_card(Engine::Verilator, config, all, pacing))?;
+        let (verilated, verilator_s) =
+            fastest(|| run_card(Engine::Verilator, config, all, pacing))?;
         let (hdl, rust_hdl_s) =
-            timed(|| run_card(Engine::RustHdl, config, &all[..hdl_messages], pacing))?;
+            fastest(|| run_card(Engine::RustHdl, config, &all[..hdl_messages], pacing))?;
         check_same_events(run, Engine::Verilator, &verilated.events, want)?;
         let hdl_events = hdl.emitted_at.len();
         check_same_events(run, Engine::RustHdl, &hdl.events, &want[..hdl_events])?;
@@ -268,11 +269,24 @@ pub fn bench(
     })
 }
 
+/// Timed runs of each simulation; the fastest counts. On a shared machine other work only
+/// ever slows a run down (one run was seen to vary by ±30%), so the minimum is the estimate
+/// of the simulator's own speed.
 #[cfg(feature = "hardware")]
-fn timed<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error> {
-    let started = std::time::Instant::now();
-    let value = f()?;
-    Ok((value, started.elapsed().as_secs_f64()))
+const TIMED_RUNS: usize = 3;
+
+/// `f`'s value and its fastest time in seconds over [`TIMED_RUNS`] runs (all must succeed;
+/// the runs are deterministic, the value is the last run's).
+#[cfg(feature = "hardware")]
+fn fastest<T>(mut f: impl FnMut() -> Result<T, Error>) -> Result<(T, f64), Error> {
+    let mut best = f64::INFINITY;
+    let mut value = None;
+    for _ in 0..TIMED_RUNS {
+        let started = std::time::Instant::now();
+        value = Some(f()?);
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    Ok((value.expect("TIMED_RUNS > 0"), best))
 }
 
 /// `got` (encoded records) equals `want`; otherwise an error naming the first difference.
