@@ -15,8 +15,6 @@
 
 use rust_hdl::prelude::*;
 
-use crate::ctz32::Ctz32;
-
 /// Order slots (the ECP5 configuration's `orders_resting_max`).
 pub const SLOTS: usize = 1 << 14;
 
@@ -103,8 +101,14 @@ pub struct Matcher {
     // Bitmaps: words (address book ‖ side ‖ word) and summaries (book ‖ side ‖ summary word).
     bitmap_word: RAM<Bits<32>, 11>,
     bitmap_summary: RAM<Bits<32>, 6>,
-    ctz_a: Ctz32,
-    ctz_b: Ctz32,
+    /// Find-first-set of a bitmap word (`ctz_a`) and of a summary or a second word
+    /// (`ctz_b`): input word, any bit set, lowest set bit (31 when none).
+    ctz_a_word: Signal<Local, Bits<32>>,
+    ctz_a_found: Signal<Local, Bit>,
+    ctz_a_index: Signal<Local, Bits<5>>,
+    ctz_b_word: Signal<Local, Bits<32>>,
+    ctz_b_found: Signal<Local, Bit>,
+    ctz_b_index: Signal<Local, Bits<5>>,
     state: DFF<MatcherState>,
     find_return: DFF<MatcherState>,
     bit_return: DFF<MatcherState>,
@@ -388,10 +392,230 @@ impl Logic for Matcher {
         }
         self.sweep_cleared.next =
             self.sweep_word.val() & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
+        // The two find-first-set units, computed here, before the state machine's case
+        // statement reads them: a separate block (`Ctz32`) fed from this `always` block and
+        // read back by it is a combinational loop to Verilator, which then evaluates the
+        // whole block twice per cycle (and, with the inputs chosen inside the case, until it
+        // settles: UNOPTFLAT).
+        // FindWord: the word at or above the search key; UnlinkLevel: the word with the
+        // emptied level's bit cleared (the sweep); FindSum: the summary at or above the word.
+        self.ctz_a_word.next = self.bitmap_word.read_data.val();
+        if self.state.q.val() == MatcherState::FindWord {
+            self.ctz_a_word.next = self.bitmap_word.read_data.val()
+                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
+        }
+        if self.state.q.val() == MatcherState::UnlinkLevel {
+            self.ctz_a_word.next = self.bitmap_word.read_data.val()
+                & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
+        }
+        // MatchMaker: the level's word with its (lowest) bit cleared gives the next level,
+        // with its next lowest cleared too the level after (`x & (x - 1)`).
+        if self.state.q.val() == MatcherState::MatchMaker {
+            self.ctz_a_word.next = self.sweep_cleared.val();
+        }
+        self.ctz_b_word.next = self.bitmap_summary.read_data.val();
+        if self.state.q.val() == MatcherState::MatchMaker {
+            self.ctz_b_word.next = self.sweep_cleared.val() & (self.sweep_cleared.val() - 1);
+        }
+        if self.state.q.val() == MatcherState::FindSum {
+            self.ctz_b_word.next = self.bitmap_summary.read_data.val()
+                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
+        }
+        // Lowest set bit first (index 31 when none: check found).
+        self.ctz_a_found.next = self.ctz_a_word.val().any();
+        self.ctz_a_index.next = 31.into();
+        if self.ctz_a_word.val().get_bit(30) {
+            self.ctz_a_index.next = 30.into();
+        }
+        if self.ctz_a_word.val().get_bit(29) {
+            self.ctz_a_index.next = 29.into();
+        }
+        if self.ctz_a_word.val().get_bit(28) {
+            self.ctz_a_index.next = 28.into();
+        }
+        if self.ctz_a_word.val().get_bit(27) {
+            self.ctz_a_index.next = 27.into();
+        }
+        if self.ctz_a_word.val().get_bit(26) {
+            self.ctz_a_index.next = 26.into();
+        }
+        if self.ctz_a_word.val().get_bit(25) {
+            self.ctz_a_index.next = 25.into();
+        }
+        if self.ctz_a_word.val().get_bit(24) {
+            self.ctz_a_index.next = 24.into();
+        }
+        if self.ctz_a_word.val().get_bit(23) {
+            self.ctz_a_index.next = 23.into();
+        }
+        if self.ctz_a_word.val().get_bit(22) {
+            self.ctz_a_index.next = 22.into();
+        }
+        if self.ctz_a_word.val().get_bit(21) {
+            self.ctz_a_index.next = 21.into();
+        }
+        if self.ctz_a_word.val().get_bit(20) {
+            self.ctz_a_index.next = 20.into();
+        }
+        if self.ctz_a_word.val().get_bit(19) {
+            self.ctz_a_index.next = 19.into();
+        }
+        if self.ctz_a_word.val().get_bit(18) {
+            self.ctz_a_index.next = 18.into();
+        }
+        if self.ctz_a_word.val().get_bit(17) {
+            self.ctz_a_index.next = 17.into();
+        }
+        if self.ctz_a_word.val().get_bit(16) {
+            self.ctz_a_index.next = 16.into();
+        }
+        if self.ctz_a_word.val().get_bit(15) {
+            self.ctz_a_index.next = 15.into();
+        }
+        if self.ctz_a_word.val().get_bit(14) {
+            self.ctz_a_index.next = 14.into();
+        }
+        if self.ctz_a_word.val().get_bit(13) {
+            self.ctz_a_index.next = 13.into();
+        }
+        if self.ctz_a_word.val().get_bit(12) {
+            self.ctz_a_index.next = 12.into();
+        }
+        if self.ctz_a_word.val().get_bit(11) {
+            self.ctz_a_index.next = 11.into();
+        }
+        if self.ctz_a_word.val().get_bit(10) {
+            self.ctz_a_index.next = 10.into();
+        }
+        if self.ctz_a_word.val().get_bit(9) {
+            self.ctz_a_index.next = 9.into();
+        }
+        if self.ctz_a_word.val().get_bit(8) {
+            self.ctz_a_index.next = 8.into();
+        }
+        if self.ctz_a_word.val().get_bit(7) {
+            self.ctz_a_index.next = 7.into();
+        }
+        if self.ctz_a_word.val().get_bit(6) {
+            self.ctz_a_index.next = 6.into();
+        }
+        if self.ctz_a_word.val().get_bit(5) {
+            self.ctz_a_index.next = 5.into();
+        }
+        if self.ctz_a_word.val().get_bit(4) {
+            self.ctz_a_index.next = 4.into();
+        }
+        if self.ctz_a_word.val().get_bit(3) {
+            self.ctz_a_index.next = 3.into();
+        }
+        if self.ctz_a_word.val().get_bit(2) {
+            self.ctz_a_index.next = 2.into();
+        }
+        if self.ctz_a_word.val().get_bit(1) {
+            self.ctz_a_index.next = 1.into();
+        }
+        if self.ctz_a_word.val().get_bit(0) {
+            self.ctz_a_index.next = 0.into();
+        }
+        self.ctz_b_found.next = self.ctz_b_word.val().any();
+        self.ctz_b_index.next = 31.into();
+        if self.ctz_b_word.val().get_bit(30) {
+            self.ctz_b_index.next = 30.into();
+        }
+        if self.ctz_b_word.val().get_bit(29) {
+            self.ctz_b_index.next = 29.into();
+        }
+        if self.ctz_b_word.val().get_bit(28) {
+            self.ctz_b_index.next = 28.into();
+        }
+        if self.ctz_b_word.val().get_bit(27) {
+            self.ctz_b_index.next = 27.into();
+        }
+        if self.ctz_b_word.val().get_bit(26) {
+            self.ctz_b_index.next = 26.into();
+        }
+        if self.ctz_b_word.val().get_bit(25) {
+            self.ctz_b_index.next = 25.into();
+        }
+        if self.ctz_b_word.val().get_bit(24) {
+            self.ctz_b_index.next = 24.into();
+        }
+        if self.ctz_b_word.val().get_bit(23) {
+            self.ctz_b_index.next = 23.into();
+        }
+        if self.ctz_b_word.val().get_bit(22) {
+            self.ctz_b_index.next = 22.into();
+        }
+        if self.ctz_b_word.val().get_bit(21) {
+            self.ctz_b_index.next = 21.into();
+        }
+        if self.ctz_b_word.val().get_bit(20) {
+            self.ctz_b_index.next = 20.into();
+        }
+        if self.ctz_b_word.val().get_bit(19) {
+            self.ctz_b_index.next = 19.into();
+        }
+        if self.ctz_b_word.val().get_bit(18) {
+            self.ctz_b_index.next = 18.into();
+        }
+        if self.ctz_b_word.val().get_bit(17) {
+            self.ctz_b_index.next = 17.into();
+        }
+        if self.ctz_b_word.val().get_bit(16) {
+            self.ctz_b_index.next = 16.into();
+        }
+        if self.ctz_b_word.val().get_bit(15) {
+            self.ctz_b_index.next = 15.into();
+        }
+        if self.ctz_b_word.val().get_bit(14) {
+            self.ctz_b_index.next = 14.into();
+        }
+        if self.ctz_b_word.val().get_bit(13) {
+            self.ctz_b_index.next = 13.into();
+        }
+        if self.ctz_b_word.val().get_bit(12) {
+            self.ctz_b_index.next = 12.into();
+        }
+        if self.ctz_b_word.val().get_bit(11) {
+            self.ctz_b_index.next = 11.into();
+        }
+        if self.ctz_b_word.val().get_bit(10) {
+            self.ctz_b_index.next = 10.into();
+        }
+        if self.ctz_b_word.val().get_bit(9) {
+            self.ctz_b_index.next = 9.into();
+        }
+        if self.ctz_b_word.val().get_bit(8) {
+            self.ctz_b_index.next = 8.into();
+        }
+        if self.ctz_b_word.val().get_bit(7) {
+            self.ctz_b_index.next = 7.into();
+        }
+        if self.ctz_b_word.val().get_bit(6) {
+            self.ctz_b_index.next = 6.into();
+        }
+        if self.ctz_b_word.val().get_bit(5) {
+            self.ctz_b_index.next = 5.into();
+        }
+        if self.ctz_b_word.val().get_bit(4) {
+            self.ctz_b_index.next = 4.into();
+        }
+        if self.ctz_b_word.val().get_bit(3) {
+            self.ctz_b_index.next = 3.into();
+        }
+        if self.ctz_b_word.val().get_bit(2) {
+            self.ctz_b_index.next = 2.into();
+        }
+        if self.ctz_b_word.val().get_bit(1) {
+            self.ctz_b_index.next = 1.into();
+        }
+        if self.ctz_b_word.val().get_bit(0) {
+            self.ctz_b_index.next = 0.into();
+        }
         self.sweep_key.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
-            | bit_cast::<12, 5>(self.ctz_a.index.val());
+            | bit_cast::<12, 5>(self.ctz_a_index.val());
         self.sweep_key2.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
-            | bit_cast::<12, 5>(self.ctz_b.index.val());
+            | bit_cast::<12, 5>(self.ctz_b_index.val());
         // One-cycle flags (set again by the cycle that keeps them true).
         self.ahead.d.next = false;
         self.next2_found.d.next = false;
@@ -401,7 +625,7 @@ impl Logic for Matcher {
             | (self.stp.q.val() == 1))
             & (self.slot_qty.read_data.val() < self.remaining.q.val())
             & !self.slot_next.read_data.val().get_bit(14)
-            & self.ctz_a.found.val()
+            & self.ctz_a_found.val()
             & (self.sweep_key.val() <= self.cross_key.q.val());
         self.same_account.next =
             (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != 1);
@@ -431,33 +655,6 @@ impl Logic for Matcher {
         if self.slot_meta.read_data.val().get_bit(12) {
             self.meta_price.next =
                 self.price_min.q.val() + bit_cast::<32, 17>(self.slot_meta.read_data.val() & 0xFFF);
-        }
-        // The two find-first-set units, their inputs chosen here, outside the state machine's
-        // case statement: assigned inside it, Verilator sees a combinational loop through the
-        // unit (UNOPTFLAT) and evaluates the whole case statement repeatedly until it settles.
-        // FindWord: the word at or above the search key; UnlinkLevel: the word with the
-        // emptied level's bit cleared (the sweep); FindSum: the summary at or above the word.
-        self.ctz_a.word.next = self.bitmap_word.read_data.val();
-        if self.state.q.val() == MatcherState::FindWord {
-            self.ctz_a.word.next = self.bitmap_word.read_data.val()
-                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_key.q.val()));
-        }
-        if self.state.q.val() == MatcherState::UnlinkLevel {
-            self.ctz_a.word.next = self.bitmap_word.read_data.val()
-                & !(bits::<32>(1) << bit_cast::<5, _>(self.level_key.q.val()));
-        }
-        // MatchMaker: the level's word with its (lowest) bit cleared gives the next level,
-        // with its next lowest cleared too the level after (`x & (x - 1)`).
-        if self.state.q.val() == MatcherState::MatchMaker {
-            self.ctz_a.word.next = self.sweep_cleared.val();
-        }
-        self.ctz_b.word.next = self.bitmap_summary.read_data.val();
-        if self.state.q.val() == MatcherState::MatchMaker {
-            self.ctz_b.word.next = self.sweep_cleared.val() & (self.sweep_cleared.val() - 1);
-        }
-        if self.state.q.val() == MatcherState::FindSum {
-            self.ctz_b.word.next = self.bitmap_summary.read_data.val()
-                & (!bits::<32>(0) << bit_cast::<5, _>(self.find_word.q.val()));
         }
         // RAM defaults: no writes; reads at address 0.
         self.slot_qty.read_address.next = 0.into();
@@ -1331,7 +1528,7 @@ impl Logic for Matcher {
                             }
                             self.swept.d.next = false;
                             self.state.d.next = MatcherState::MatchHead;
-                            self.next2_found.d.next = self.ctz_b.found.val();
+                            self.next2_found.d.next = self.ctz_b_found.val();
                             self.next2_key.d.next = self.sweep_key2.val();
                             if self.ahead.q.val() & (self.ahead_key.q.val() == self.sweep_key.val())
                             {
@@ -1355,7 +1552,7 @@ impl Logic for Matcher {
                                             | 0x1000
                                             | bit_cast::<16, 12>(self.sweep_key2.val());
                                 }
-                                self.ahead.d.next = self.ctz_b.found.val();
+                                self.ahead.d.next = self.ctz_b_found.val();
                                 self.ahead_key.d.next = self.sweep_key2.val();
                                 self.next2_found.d.next = false;
                                 self.state.d.next = MatcherState::MatchMaker;
@@ -1565,12 +1762,12 @@ impl Logic for Matcher {
                     // marked key of this word, if any — no search.
                     if (self.unlink_return.q.val() == MatcherState::MatchFind)
                         & self.remaining.q.val().any()
-                        & self.ctz_a.found.val()
+                        & self.ctz_a_found.val()
                     {
                         self.found.d.next = true;
                         self.found_key.d.next =
                             (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
-                                | bit_cast::<12, 5>(self.ctz_a.index.val());
+                                | bit_cast::<12, 5>(self.ctz_a_index.val());
                         self.bit_return.d.next = MatcherState::MatchLevel;
                     }
                     self.state.d.next = MatcherState::BitSum;
@@ -1831,11 +2028,11 @@ impl Logic for Matcher {
                 self.state.d.next = MatcherState::FindWord;
             }
             MatcherState::FindWord => {
-                if self.ctz_a.found.val() {
+                if self.ctz_a_found.val() {
                     self.found.d.next = true;
                     self.found_key.d.next =
                         (bit_cast::<12, 7>(self.find_key.q.val().get_bits::<7>(5)) << 5)
-                            | bit_cast::<12, 5>(self.ctz_a.index.val());
+                            | bit_cast::<12, 5>(self.ctz_a_index.val());
                     self.state.d.next = self.find_return.q.val();
                 } else if self.word_next.val().get_bit(7) {
                     self.found.d.next = false;
@@ -1855,15 +2052,15 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::FindSum => {
-                if self.ctz_b.found.val() {
+                if self.ctz_b_found.val() {
                     self.find_word.d.next =
                         (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
-                            | bit_cast::<7, 5>(self.ctz_b.index.val());
+                            | bit_cast::<7, 5>(self.ctz_b_index.val());
                     self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
                         << 8)
                         | bit_cast::<11, 7>(
                             (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
-                                | bit_cast::<7, 5>(self.ctz_b.index.val()),
+                                | bit_cast::<7, 5>(self.ctz_b_index.val()),
                         );
                     if self.find_side.q.val() {
                         self.bitmap_word.read_address.next = (bit_cast::<11, 3>(self.book.q.val())
@@ -1871,7 +2068,7 @@ impl Logic for Matcher {
                             | 0x80
                             | bit_cast::<11, 7>(
                                 (bit_cast::<7, 2>(self.find_word.q.val().get_bits::<2>(5)) << 5)
-                                    | bit_cast::<7, 5>(self.ctz_b.index.val()),
+                                    | bit_cast::<7, 5>(self.ctz_b_index.val()),
                             );
                     }
                     self.state.d.next = MatcherState::FindWord2;
@@ -1896,7 +2093,7 @@ impl Logic for Matcher {
             MatcherState::FindWord2 => {
                 self.found.d.next = true;
                 self.found_key.d.next = (bit_cast::<12, 7>(self.find_word.q.val()) << 5)
-                    | bit_cast::<12, 5>(self.ctz_a.index.val());
+                    | bit_cast::<12, 5>(self.ctz_a_index.val());
                 self.state.d.next = self.find_return.q.val();
             }
             MatcherState::BitSum => {

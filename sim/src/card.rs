@@ -321,7 +321,7 @@ pub fn run_verilator(
         .replace("@QUIET_CYCLES@", &QUIET_CYCLES.to_string())
         .replace("@SET_LANES@", &set_lanes)
         .replace("@GET_LANES@", &get_lanes);
-    let driver = VerilatedDriver::build("card-driver", &verilog(), &cpp)?;
+    let driver = VerilatedDriver::build("card-driver", &registered_inputs(&verilog()), &cpp)?;
     let mut input = Vec::new();
     input.extend_from_slice(&(writes.len() as u64).to_le_bytes());
     for (address, data) in writes {
@@ -379,6 +379,96 @@ pub fn run_verilator(
     })
 }
 
+/// The card's input ports (name, width) in the order of its Verilog port list.
+const CARD_INPUTS: &[(&str, u32)] = &[
+    ("cfg_valid", 1),
+    ("cfg_address", 16),
+    ("cfg_data", 32),
+    ("s_valid", 1),
+    ("s_data0", 32),
+    ("s_data1", 32),
+    ("s_data2", 32),
+    ("s_data3", 32),
+    ("s_data4", 32),
+    ("s_data5", 32),
+    ("s_data6", 32),
+    ("s_data7", 32),
+    ("s_arrival_ns", 64),
+    ("s_signature_ok", 1),
+    ("m_ready", 1),
+];
+
+/// The card's output ports (name, width).
+const CARD_OUTPUTS: &[(&str, u32)] = &[
+    ("s_ready", 1),
+    ("m_valid", 1),
+    ("m_data0", 32),
+    ("m_data1", 32),
+    ("m_data2", 32),
+    ("m_data3", 32),
+    ("m_data4", 32),
+    ("m_data5", 32),
+    ("m_data6", 32),
+    ("m_data7", 32),
+    ("m_data8", 32),
+    ("m_data9", 32),
+    ("m_data10", 32),
+    ("m_data11", 32),
+    ("m_data12", 32),
+    ("m_data13", 32),
+    ("m_data14", 32),
+    ("m_data15", 32),
+];
+
+/// The card's Verilog (its top renamed `card`) inside a `top` that registers every input on
+/// the clock's rising edge — the closed-loop driver's test bench, not part of the card.
+///
+/// Why: Verilator 5 evaluates the logic that depends on top-level inputs (the "input
+/// combinational" region) on every `eval`, and on the card that is all its combinational
+/// logic — twice per cycle (inputs, then the clock edge). Behind registers, the card's
+/// combinational logic depends on flip-flops only and is evaluated once per cycle, after the
+/// edge. The driver presents cycle k's inputs before the edge that registers them, and the
+/// card then acts on them one edge later: the same cycle-by-cycle behaviour, shifted by one
+/// edge (the card idles through the first, from reset, as it does through any idle cycle),
+/// which the driver's cycle count leaves out. `ordo bench hdl` checks that every acceptance
+/// and every event lands in the same cycle as under rust-hdl.
+fn registered_inputs(card: &str) -> String {
+    let port_list: Vec<&str> = std::iter::once("clock")
+        .chain(CARD_INPUTS.iter().map(|(n, _)| *n))
+        .chain(CARD_OUTPUTS.iter().map(|(n, _)| *n))
+        .collect();
+    let range = |bits: u32| {
+        if bits == 1 {
+            String::new()
+        } else {
+            format!("[{}:0] ", bits - 1)
+        }
+    };
+    let mut v = card.replacen("module top(", "module card(", 1);
+    v.push_str(&format!("\nmodule top({});\n", port_list.join(",")));
+    v.push_str("    input wire clock;\n");
+    for (name, bits) in CARD_INPUTS {
+        v.push_str(&format!("    input wire {}{name};\n", range(*bits)));
+        v.push_str(&format!("    reg {}{name}_r;\n", range(*bits)));
+    }
+    for (name, bits) in CARD_OUTPUTS {
+        v.push_str(&format!("    output wire {}{name};\n", range(*bits)));
+    }
+    v.push_str("    always @(posedge clock) begin\n");
+    for (name, _) in CARD_INPUTS {
+        v.push_str(&format!("        {name}_r <= {name};\n"));
+    }
+    v.push_str("    end\n    card card(.clock(clock)");
+    for (name, _) in CARD_INPUTS {
+        v.push_str(&format!(", .{name}({name}_r)"));
+    }
+    for (name, _) in CARD_OUTPUTS {
+        v.push_str(&format!(", .{name}({name})"));
+    }
+    v.push_str(");\nendmodule\n");
+    v
+}
+
 /// The closed-loop driver: the protocol in the module doc, in C++ (`@NAME@` stands for the
 /// Rust constant of that name).
 const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
@@ -411,9 +501,11 @@ int main(int argc, char** argv) {
     top->clock = 0;
     top->m_ready = 1;
     top->eval();
-    // The falling edge is evaluated together with the next cycle's inputs (nothing in the
-    // card acts on it): two evaluations per cycle.
-    auto tick = [&]() { top->clock = 1; top->eval(); top->clock = 0; cycles++; };
+    // The card sits behind input registers (`registered_inputs`): a cycle is the cycle's
+    // inputs, the rising edge that registers them (after which the card's outputs are the
+    // cycle's), then the falling edge, which only the next rising edge needs.
+    auto edge = [&]() { top->clock = 1; top->eval(); };
+    auto tick = [&]() { top->clock = 0; top->eval(); cycles++; };
     std::vector<uint64_t> event_words, accepted_at, emitted_at;
     auto collect = [&]() {
         if (!top->m_valid) return false;
@@ -425,7 +517,7 @@ int main(int argc, char** argv) {
     for (uint64_t i = 0; i < writes; i++) {
         top->cfg_valid = 1; top->cfg_address = in[p++]; top->cfg_data = in[p++];
         top->s_valid = 0;
-        top->eval();
+        edge();
         collect();
         tick();
     }
@@ -441,7 +533,7 @@ int main(int argc, char** argv) {
             top->s_arrival_ns = in[b + IN_LANES / 2];
             top->s_signature_ok = in[b + IN_LANES / 2 + 1];
         }
-        top->eval();
+        edge();
         bool event = collect();
         bool accepted = offer && top->s_ready;
         if (accepted && next % BEATS_PER_MESSAGE == 0) accepted_at.push_back(cycles);
