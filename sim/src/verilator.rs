@@ -223,6 +223,7 @@ fn run_binary(binary: &Path, input: &[u8]) -> Result<(Vec<u8>, String), Error> {
 /// A Verilator build with a block-specific C++ driver that runs a protocol on its own
 /// (closed loop: it honours the block's ready signals), so long runs need no per-cycle
 /// round trip through Rust.
+#[derive(Clone)]
 pub struct VerilatedDriver {
     binary: PathBuf,
 }
