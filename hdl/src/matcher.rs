@@ -612,9 +612,11 @@ impl Logic for Matcher {
         if self.ctz_b_word.val().get_bit(0) {
             self.ctz_b_index.next = 0.into();
         }
-        self.sweep_key.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
+        // The level's word (upper 7 bits of its key) and the bit found in it. A mask, not a
+        // part-select and shift: rust-hdl shifts short `Bits` through heap big integers.
+        self.sweep_key.next = (self.level_key.q.val() & bits::<12>(0xfe0))
             | bit_cast::<12, 5>(self.ctz_a_index.val());
-        self.sweep_key2.next = (bit_cast::<12, 7>(self.level_key.q.val().get_bits::<7>(5)) << 5)
+        self.sweep_key2.next = (self.level_key.q.val() & bits::<12>(0xfe0))
             | bit_cast::<12, 5>(self.ctz_b_index.val());
         // One-cycle flags (set again by the cycle that keeps them true).
         self.ahead.d.next = false;

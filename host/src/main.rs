@@ -531,9 +531,39 @@ fn print_hdl_bench(f: &host::hardware::HdlBench) {
             s.ratio
         );
     }
+    let whole: Vec<String> = f
+        .speed
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {:.0} / {:.0}",
+                s.run, s.rust_hdl_whole_run_cycles_per_s, s.verilator_whole_run_cycles_per_s
+            )
+        })
+        .collect();
     println!(
-        "goals: rust-hdl ≥ {:.0} cycles/s, verilator ≥ {:.0}x rust-hdl",
-        f.goal_rust_hdl_cycles_per_s, f.goal_ratio
+        "cycles/s: of the cycle loop alone (fastest of {}); whole runs, model build and \
+         stimulus packing included (rust-hdl / verilator): {}",
+        f.timed_runs,
+        whole.join(", ")
+    );
+    let met = |ok: bool| if ok { "met" } else { "NOT met" };
+    let slowest = f
+        .speed
+        .iter()
+        .map(|s| s.rust_hdl_cycles_per_s)
+        .fold(f64::INFINITY, f64::min);
+    let lowest_ratio = f
+        .speed
+        .iter()
+        .map(|s| s.ratio)
+        .fold(f64::INFINITY, f64::min);
+    println!(
+        "goals (every run): rust-hdl ≥ {:.0} cycles/s {}, verilator ≥ {:.0}x rust-hdl {}",
+        f.goal_rust_hdl_cycles_per_s,
+        met(slowest >= f.goal_rust_hdl_cycles_per_s),
+        f.goal_ratio,
+        met(lowest_ratio >= f.goal_ratio)
     );
 }
 

@@ -48,7 +48,7 @@ pub struct CardMessage {
 }
 
 /// A run's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct CardOutput {
     /// Event records, 64 bytes each, in order, as the driver delivers them: the card's, with
     /// the client references of resting orders restored by the host (abi::client_refs).
@@ -59,6 +59,11 @@ pub struct CardOutput {
     pub accepted_at: Vec<u64>,
     /// Per event: the cycle it was presented (and taken: the sink is always ready).
     pub emitted_at: Vec<u64>,
+    /// Wall time of the cycle loop alone — first configuration write to the end of the quiet
+    /// tail — as the simulator's own speed: building the model and packing or unpacking
+    /// stimulus and results are left out, the same way for both simulators. Not part of the
+    /// result (it differs from run to run).
+    pub simulated: std::time::Duration,
 }
 
 /// 32-bit lanes of an input beat.
@@ -245,6 +250,7 @@ pub fn run_rust_hdl(
         h.tick();
         (accepted, event)
     };
+    let started = std::time::Instant::now();
     for &write in &writes {
         step(&mut h, Some(write), None);
     }
@@ -272,6 +278,7 @@ pub fn run_rust_hdl(
             None => quiet += u64::from(next == beats.len()),
         }
     }
+    let simulated = started.elapsed();
     if std::env::var_os("ORDO_SIM_ITERATIONS").is_some() {
         eprintln!(
             "rust-hdl: {} cycles, {} evaluations ({:.2}/cycle)",
@@ -286,6 +293,7 @@ pub fn run_rust_hdl(
         cycles: h.cycle(),
         accepted_at,
         emitted_at,
+        simulated,
     })
 }
 
@@ -356,8 +364,8 @@ fn card_driver() -> Result<VerilatedDriver, Error> {
     Ok(BUILT.get_or_init(|| driver).clone())
 }
 
-/// The driver's output: cycles, then three length-prefixed arrays of u64 (event lane pairs,
-/// accept cycles, emit cycles).
+/// The driver's output: cycles, the cycle loop's wall time in nanoseconds, then three
+/// length-prefixed arrays of u64 (event lane pairs, accept cycles, emit cycles).
 fn decode_output(raw: &[u8], printed: &str) -> Result<CardOutput, Error> {
     let malformed = || Error::ToolFailed {
         tool: "card driver",
@@ -379,6 +387,7 @@ fn decode_output(raw: &[u8], printed: &str) -> Result<CardOutput, Error> {
         }
     };
     let cycles = values.next().ok_or_else(malformed)?;
+    let simulated = std::time::Duration::from_nanos(values.next().ok_or_else(malformed)?);
     let words = array(&mut values)?;
     let accepted_at = array(&mut values)?;
     let emitted_at = array(&mut values)?;
@@ -393,6 +402,7 @@ fn decode_output(raw: &[u8], printed: &str) -> Result<CardOutput, Error> {
         cycles,
         accepted_at,
         emitted_at,
+        simulated,
     })
 }
 
@@ -491,6 +501,7 @@ fn registered_inputs(card: &str) -> String {
 const DRIVER: &str = r#"// ordo sim::card: closed-loop driver for the card top.
 #include "Vtop.h"
 #include "verilated.h"
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -534,6 +545,8 @@ int main(int argc, char** argv) {
         @GET_LANES@
         return true;
     };
+    // The cycle loop's wall time (the simulator's speed), as `run_rust_hdl` measures its own.
+    auto started = std::chrono::steady_clock::now();
     uint64_t writes = in[p++];
     for (uint64_t i = 0; i < writes; i++) {
         top->cfg_valid = 1; top->cfg_address = in[p++]; top->cfg_data = in[p++];
@@ -562,9 +575,12 @@ int main(int argc, char** argv) {
         if (accepted) next++;
         if (event) quiet = 0; else if (next == beats) quiet++;
     }
+    uint64_t simulated_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now() - started).count();
     top->final();
     delete top;
     std::fwrite(&cycles, sizeof cycles, 1, fout);
+    std::fwrite(&simulated_ns, sizeof simulated_ns, 1, fout);
     for (auto* array : {&event_words, &accepted_at, &emitted_at}) {
         uint64_t n = array->size();
         std::fwrite(&n, sizeof n, 1, fout);
