@@ -13,6 +13,7 @@ pub mod engine;
 pub mod hardware;
 pub mod input;
 pub mod keys;
+pub mod margin;
 pub mod pipeline;
 pub mod rng;
 pub mod sigverify;

@@ -9,6 +9,8 @@ use serde_json::json;
 
 use host::config::{VenueConfig, DEFAULT_CONFIG_TOML};
 use host::input::{decode_events, encode_orders, read_orders};
+use host::margin::config::MarginConfig;
+use host::margin::scenario::{usd, ScenarioReport};
 use host::pipeline::{self, progress_bar, Report};
 use host::summary::{event_json, Summary, Tally};
 use host::workload::{generate, Spec};
@@ -45,6 +47,9 @@ enum Command {
         /// Write the generated workload here (binary orders file, replayable).
         #[arg(long, value_name = "FILE")]
         write_orders: Option<PathBuf>,
+        /// Margin parameters (TOML) for the crash scenario; the embedded default when absent.
+        #[arg(long, value_name = "FILE")]
+        margin_config: Option<PathBuf>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -142,6 +147,24 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The margin engine: re-mark and re-check every account after one index update, and
+    /// the margin cost of one fill.
+    Margin {
+        /// Accounts holding the underlying (every fifth pair also holds options).
+        #[arg(long, default_value_t = 100_000)]
+        accounts: u32,
+        /// Fills timed.
+        #[arg(long, default_value_t = 1_000_000)]
+        fills: usize,
+        /// Index updates timed.
+        #[arg(long, default_value_t = 21)]
+        repeats: usize,
+        /// Margin parameters (TOML); the embedded default when absent.
+        #[arg(long, value_name = "FILE")]
+        margin_config: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -165,9 +188,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             threads,
             events,
             write_orders,
+            margin_config,
             json,
         } => {
             host::workload::check_config(&config)?;
+            let margin = MarginConfig::load(margin_config.as_deref())?;
             if messages == 0 {
                 return Err(usage_error("--messages must be at least 1"));
             }
@@ -192,13 +217,27 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 config.instruments.len(),
                 config.accounts.test_accounts
             );
-            finish_run(
+            // The scenario needs SOL-PERP with a wide band and a few dozen test accounts; on
+            // a venue without them it is skipped, with the reason, not failed.
+            let crash = host::margin::scenario::crash(&config, &margin).map_err(|e| e.to_string());
+            let crash_json = match &crash {
+                Ok(report) => json!(report),
+                Err(reason) => json!({ "skipped": reason }),
+            };
+            let code = finish_run(
                 &report,
                 events.as_deref(),
                 json,
                 &title,
-                json!({"seed": seed}),
-            )
+                json!({"seed": seed, "margin_scenario": crash_json}),
+            )?;
+            if !json {
+                match &crash {
+                    Ok(report) => print_crash(report),
+                    Err(reason) => println!("margin scenario: skipped ({reason})"),
+                }
+            }
+            Ok(code)
         }
         Command::Replay {
             input,
@@ -382,6 +421,9 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
         BenchCommand::Matching { messages, .. }
         | BenchCommand::Sigverify { messages, .. }
         | BenchCommand::Hdl { messages, .. } => *messages,
+        BenchCommand::Margin {
+            accounts, fills, ..
+        } => (*accounts as usize).min(*fills),
     };
     if messages == 0 {
         return Err(usage_error("--messages must be at least 1"));
@@ -466,6 +508,21 @@ fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
                 return Ok(());
             }
             print_hdl_bench(&f);
+        }
+        BenchCommand::Margin {
+            accounts,
+            fills,
+            repeats,
+            margin_config,
+            json,
+        } => {
+            let margin = host::margin::config::MarginConfig::load(margin_config.as_deref())?;
+            let f = host::margin::bench::bench(&margin, accounts, fills, repeats);
+            if json {
+                println!("{}", json!({"bench": "margin", "figures": f}));
+                return Ok(());
+            }
+            print_margin_bench(&f);
         }
     }
     Ok(())
@@ -564,6 +621,83 @@ fn print_hdl_bench(f: &host::hardware::HdlBench) {
         met(slowest >= f.goal_rust_hdl_cycles_per_s),
         f.goal_ratio,
         met(lowest_ratio >= f.goal_ratio)
+    );
+}
+
+fn print_crash(r: &ScenarioReport) {
+    let percent =
+        (r.index_end_ticks - r.index_start_ticks) as f64 * 100.0 / r.index_start_ticks as f64;
+    println!(
+        "margin scenario: SOL-PERP index {} -> {} ticks ({percent:.1}%), {} leveraged traders vs a market maker",
+        r.index_start_ticks, r.index_end_ticks, r.traders
+    );
+    println!(
+        "  orders      {:>12} ({} fills; {} refused by the pre-trade margin check)",
+        r.orders, r.fills, r.margin_rejects
+    );
+    println!(
+        "  liquidated  {:>12} accounts in {} steps: {} lots to the insurance account, penalties {} USDC",
+        r.liquidated_accounts,
+        r.liquidation_steps,
+        r.liquidated_lots,
+        usd(r.penalties_e6)
+    );
+    println!(
+        "  liq. orders {:>12} IOC orders into the book, {} lots filled",
+        r.liquidation_orders, r.liquidation_filled_lots
+    );
+    println!(
+        "  insurance   {:>12} -> {} USDC (deficits covered {}, auto-deleveraged {})",
+        usd(r.insurance_fund_start_e6),
+        usd(r.insurance_fund_end_e6),
+        usd(r.deficits_covered_e6),
+        r.auto_deleveraged
+    );
+    println!(
+        "  after       {:>12} accounts below maintenance; money conserved: {}; state {}",
+        r.below_maintenance_end,
+        if r.conservation_error_e6 == 0 {
+            "yes"
+        } else {
+            "NO"
+        },
+        r.state_digest
+    );
+}
+
+fn print_margin_bench(f: &host::margin::bench::MarginBench) {
+    let met = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!(
+        "ordo bench margin: {} accounts on one underlying ({} also hold options), one core",
+        f.accounts, f.option_accounts
+    );
+    println!(
+        "index update, re-mark + re-check all: {:>8.3} ms best, {:.3} ms median of {}  \
+         (goal ≤ {} ms: {})",
+        f.recheck_ms_best,
+        f.recheck_ms_median,
+        f.repeats,
+        f.goal_recheck_ms,
+        met(f.recheck_ms_best <= f.goal_recheck_ms)
+    );
+    println!(
+        "  baseline, bare pass over the accounts: {:.3} ms ({:.1}x); liquidations: {}",
+        f.baseline_pass_ms, f.recheck_over_baseline, f.liquidations
+    );
+    println!(
+        "fill, positions + fees + both parties re-checked, {} fills:",
+        f.fills
+    );
+    println!(
+        "  between {} active accounts: {:>8.1} ns  (goal ≤ {} ns: {})",
+        f.active_accounts,
+        f.fill_ns,
+        f.goal_fill_ns,
+        met(f.fill_ns <= f.goal_fill_ns)
+    );
+    println!(
+        "  between any of the {} (cache-cold): {:>8.1} ns",
+        f.accounts, f.fill_uniform_ns
     );
 }
 

@@ -240,6 +240,76 @@ fn demo_is_deterministic_and_prints_documented_json() {
 }
 
 #[test]
+fn demo_runs_the_margin_crash_scenario() {
+    // Proves `ordo demo` includes the margin scenario and reports what happened: the crash
+    // liquidates accounts whose liquidation orders fill in the book, nobody is left below
+    // maintenance, money is conserved, and the same run gives the same margin state.
+    let first = ok_json(&ordo(&["demo", "--messages", "1000", "--json"]));
+    let second = ok_json(&ordo(&["demo", "--messages", "1000", "--json"]));
+    let m = &first["margin_scenario"];
+    assert!(u(m, "liquidated_accounts") > 0, "{m}");
+    assert!(u(m, "liquidation_filled_lots") > 0, "{m}");
+    assert!(u(m, "margin_rejects") > 0, "{m}");
+    assert_eq!(u(m, "below_maintenance_end"), 0);
+    assert_eq!(m["conservation_error_e6"], 0);
+    assert_eq!(m["state_digest"], second["margin_scenario"]["state_digest"]);
+    let text = ok(&ordo(&["demo", "--messages", "1000"]));
+    assert!(text.contains("margin scenario: SOL-PERP"), "{text}");
+    assert!(text.contains("money conserved: yes"), "{text}");
+}
+
+#[test]
+fn a_bad_margin_config_is_a_clean_error() {
+    // Proves margin parameters are checked before anything runs: a missing file and a bad
+    // value each stop the command with a message naming the problem.
+    let dir = Scratch::new("margin-config");
+    failed(
+        &ordo(&["demo", "--margin-config", p(&dir.path("missing.toml"))]),
+        &["missing.toml"],
+    );
+    let text = ok(&ordo(&["demo", "--messages", "10"]));
+    assert!(text.contains("margin scenario"));
+    let bad = dir.write(
+        "margin.toml",
+        host::margin::config::DEFAULT_MARGIN_TOML.replacen("step_ppm = 250_000", "step_ppm = 0", 1),
+    );
+    failed(
+        &ordo(&[
+            "bench",
+            "margin",
+            "--margin-config",
+            p(&bad),
+            "--accounts",
+            "10",
+        ]),
+        &["liquidation.step_ppm 0"],
+    );
+}
+
+#[test]
+fn bench_margin_prints_figures_and_json() {
+    // Proves `ordo bench margin` measures both figures and reports them as one JSON object
+    // (small sizes: the figures, not the goals, are checked here).
+    let f = ok_json(&ordo(&[
+        "bench",
+        "margin",
+        "--accounts",
+        "2000",
+        "--fills",
+        "20000",
+        "--repeats",
+        "3",
+        "--json",
+    ]));
+    let figures = &f["figures"];
+    assert_eq!(u(figures, "accounts"), 2000);
+    assert_eq!(u(figures, "liquidations"), 0);
+    assert!(figures["recheck_ms_best"].as_f64().unwrap() > 0.0);
+    assert!(figures["fill_ns"].as_f64().unwrap() > 0.0);
+    assert!(figures["fill_uniform_ns"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
 fn demo_with_another_seed_gives_another_digest() {
     // Proves the seed drives the workload: seeds 1 and 2 give different event streams.
     let one = ok_json(&ordo(&[

@@ -1,0 +1,377 @@
+//! Margin parameters: a documented TOML file (`docs/margin.md`) with an embedded default
+//! (`host/config/margin.toml`). Checked once in [`MarginConfig::parse`]; the engine relies on
+//! the checks (every bound below keeps its integer arithmetic inside i64/i128).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The embedded default margin configuration.
+pub const DEFAULT_MARGIN_TOML: &str = include_str!("../../config/margin.toml");
+
+/// One million: `_ppm` fractions are parts of this.
+pub const PPM: i64 = 1_000_000;
+
+/// Largest index or strike, in ticks (prices on the wire are u32).
+pub const PRICE_TICKS_MAX: i64 = u32::MAX as i64;
+
+/// Largest tick value of one lot (1,000 units of the settlement asset per tick per lot).
+pub const TICK_LOT_VALUE_E6_MAX: i64 = 1_000_000_000;
+
+/// Most scenario points on either axis of the options grid.
+pub const SCENARIO_MOVES_MAX: usize = 16;
+
+/// Most tiers of a perpetual.
+pub const TIERS_MAX: usize = 16;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarginConfig {
+    pub margin: General,
+    pub liquidation: Liquidation,
+    pub funding: Funding,
+    pub breaker: Breaker,
+    pub options_margin: OptionsMargin,
+    pub underlyings: Vec<Underlying>,
+    #[serde(default)]
+    pub perps: Vec<Perp>,
+    #[serde(default)]
+    pub options: Vec<OptionSeries>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct General {
+    /// Display only.
+    pub settlement_asset: String,
+    pub insurance_account: u32,
+    pub insurance_fund_e6: i64,
+    pub positions_per_account_max: u32,
+    pub fee_ppm: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Liquidation {
+    pub penalty_ppm: i64,
+    pub limit_slippage_ppm: i64,
+    pub partial_threshold_e6: i64,
+    pub step_ppm: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub interval_ns: u64,
+    pub interest_ppm: i64,
+    pub clamp_ppm: i64,
+    pub cap_ppm: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breaker {
+    pub mark_band_ppm: i64,
+    pub halt_move_ppm: i64,
+    pub window_ns: u64,
+    pub halt_ns: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsMargin {
+    pub price_moves_ppm: Vec<i64>,
+    pub vol_moves_ppm: Vec<i64>,
+    pub short_minimum_ppm: i64,
+    pub im_over_mm_ppm: i64,
+    pub rate_ppm: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Underlying {
+    pub id: u16,
+    pub symbol: String,
+    pub index_ticks: i64,
+    pub volatility_ppm: i64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// The tier covers notional from the previous tier's bound up to this.
+    pub up_to_e6: i64,
+    pub im_ppm: i64,
+    pub mm_ppm: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Perp {
+    pub instrument: u16,
+    pub underlying: u16,
+    pub tick_lot_value_e6: i64,
+    pub tiers: Vec<Tier>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKind {
+    Call,
+    Put,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSeries {
+    pub instrument: u16,
+    pub underlying: u16,
+    pub kind: OptionKind,
+    pub strike_ticks: i64,
+    pub expiry_ns: u64,
+    pub tick_lot_value_e6: i64,
+}
+
+impl MarginConfig {
+    /// The embedded default.
+    pub fn embedded() -> MarginConfig {
+        MarginConfig::parse(DEFAULT_MARGIN_TOML, "<embedded margin default>")
+            .expect("the embedded margin config is valid")
+    }
+
+    /// Load `path`, or the embedded default when `None`.
+    pub fn load(path: Option<&Path>) -> Result<MarginConfig, Error> {
+        let Some(path) = path else {
+            return Ok(MarginConfig::embedded());
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        MarginConfig::parse(&text, &path.display().to_string())
+    }
+
+    /// Parse and check a TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<MarginConfig, Error> {
+        let error = |message: String| Error::Config {
+            origin: origin.to_string(),
+            message,
+        };
+        let config: MarginConfig = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        config.check().map_err(error)?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let g = &self.margin;
+        in_range("margin.insurance_fund_e6", g.insurance_fund_e6, 0, 1 << 60)?;
+        in_range(
+            "margin.positions_per_account_max",
+            i64::from(g.positions_per_account_max),
+            1,
+            256,
+        )?;
+        in_range("margin.fee_ppm", g.fee_ppm, 0, PPM / 10)?;
+        let l = &self.liquidation;
+        in_range("liquidation.penalty_ppm", l.penalty_ppm, 0, PPM / 2)?;
+        in_range(
+            "liquidation.limit_slippage_ppm",
+            l.limit_slippage_ppm,
+            0,
+            PPM / 2,
+        )?;
+        in_range(
+            "liquidation.partial_threshold_e6",
+            l.partial_threshold_e6,
+            1,
+            1 << 60,
+        )?;
+        in_range("liquidation.step_ppm", l.step_ppm, 1, PPM)?;
+        let f = &self.funding;
+        if f.interval_ns == 0 {
+            return Err("funding.interval_ns must be > 0".into());
+        }
+        in_range("funding.interest_ppm", f.interest_ppm, -PPM / 10, PPM / 10)?;
+        in_range("funding.clamp_ppm", f.clamp_ppm, 0, PPM / 10)?;
+        in_range("funding.cap_ppm", f.cap_ppm, 0, PPM / 10)?;
+        let b = &self.breaker;
+        in_range("breaker.mark_band_ppm", b.mark_band_ppm, 1, PPM)?;
+        in_range("breaker.halt_move_ppm", b.halt_move_ppm, 1, PPM)?;
+        if b.window_ns == 0 || b.halt_ns == 0 {
+            return Err("breaker.window_ns and breaker.halt_ns must be > 0".into());
+        }
+        self.check_options_margin()?;
+        self.check_instruments()
+    }
+
+    fn check_options_margin(&self) -> Result<(), String> {
+        let o = &self.options_margin;
+        for (name, moves) in [
+            ("price_moves_ppm", &o.price_moves_ppm),
+            ("vol_moves_ppm", &o.vol_moves_ppm),
+        ] {
+            if moves.is_empty() || moves.len() > SCENARIO_MOVES_MAX {
+                return Err(format!(
+                    "options_margin.{name} needs 1..={SCENARIO_MOVES_MAX} entries"
+                ));
+            }
+            for &m in moves {
+                in_range(
+                    &format!("options_margin.{name} entry"),
+                    m,
+                    -PPM + 1,
+                    10 * PPM,
+                )?;
+            }
+        }
+        in_range(
+            "options_margin.short_minimum_ppm",
+            o.short_minimum_ppm,
+            0,
+            PPM,
+        )?;
+        in_range(
+            "options_margin.im_over_mm_ppm",
+            o.im_over_mm_ppm,
+            PPM,
+            10 * PPM,
+        )?;
+        in_range("options_margin.rate_ppm", o.rate_ppm, -PPM / 2, PPM / 2)
+    }
+
+    fn check_instruments(&self) -> Result<(), String> {
+        let mut underlyings = Vec::new();
+        for u in &self.underlyings {
+            if underlyings.contains(&u.id) {
+                return Err(format!("underlying {} ({}) listed twice", u.id, u.symbol));
+            }
+            underlyings.push(u.id);
+            in_range(
+                &format!("{}: index_ticks", u.symbol),
+                u.index_ticks,
+                1,
+                PRICE_TICKS_MAX,
+            )?;
+            in_range(
+                &format!("{}: volatility_ppm", u.symbol),
+                u.volatility_ppm,
+                0,
+                10 * PPM,
+            )?;
+        }
+        let mut instruments = Vec::new();
+        let mut instrument = |id: u16, underlying: u16, tick_lot_value_e6: i64| {
+            if instruments.contains(&id) {
+                return Err(format!("instrument {id} listed twice"));
+            }
+            instruments.push(id);
+            if !underlyings.contains(&underlying) {
+                return Err(format!("instrument {id}: unknown underlying {underlying}"));
+            }
+            in_range(
+                &format!("instrument {id}: tick_lot_value_e6"),
+                tick_lot_value_e6,
+                1,
+                TICK_LOT_VALUE_E6_MAX,
+            )
+        };
+        for p in &self.perps {
+            instrument(p.instrument, p.underlying, p.tick_lot_value_e6)?;
+            check_tiers(p)?;
+        }
+        for o in &self.options {
+            instrument(o.instrument, o.underlying, o.tick_lot_value_e6)?;
+            in_range(
+                &format!("option {}: strike_ticks", o.instrument),
+                o.strike_ticks,
+                1,
+                PRICE_TICKS_MAX,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn check_tiers(p: &Perp) -> Result<(), String> {
+    let name = format!("perp {}: tiers", p.instrument);
+    if p.tiers.is_empty() || p.tiers.len() > TIERS_MAX {
+        return Err(format!("{name}: needs 1..={TIERS_MAX} tiers"));
+    }
+    let mut previous = Tier {
+        up_to_e6: 0,
+        im_ppm: 0,
+        mm_ppm: 0,
+    };
+    for t in &p.tiers {
+        if t.up_to_e6 <= previous.up_to_e6 || t.up_to_e6 > 1 << 60 {
+            return Err(format!(
+                "{name}: up_to_e6 must increase (and stay below 2^60)"
+            ));
+        }
+        if !(0 < t.mm_ppm && t.mm_ppm <= t.im_ppm && t.im_ppm <= PPM) {
+            return Err(format!("{name}: needs 0 < mm_ppm <= im_ppm <= 1000000"));
+        }
+        if t.mm_ppm < previous.mm_ppm || t.im_ppm < previous.im_ppm {
+            return Err(format!("{name}: rates must not fall with notional"));
+        }
+        previous = *t;
+    }
+    Ok(())
+}
+
+fn in_range(name: &str, value: i64, low: i64, high: i64) -> Result<(), String> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{name} {value} must be in {low}..={high}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_default_parses() {
+        let c = MarginConfig::embedded();
+        assert_eq!(c.perps.len(), 4);
+        assert_eq!(c.options.len(), 4);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        // Proves each check reports the field: one bad value at a time in the default text.
+        for (from, to, expect) in [
+            ("fee_ppm = 200", "fee_ppm = -1", "margin.fee_ppm -1"),
+            (
+                "step_ppm = 250_000",
+                "step_ppm = 0",
+                "liquidation.step_ppm 0",
+            ),
+            (
+                "interval_ns = 28_800_000_000_000",
+                "interval_ns = 0",
+                "funding.interval_ns",
+            ),
+            (
+                "underlying = 4\n",
+                "underlying = 9\n",
+                "unknown underlying 9",
+            ),
+            ("mm_ppm = 5_000 }", "mm_ppm = 50_000 }", "mm_ppm <= im_ppm"),
+            (
+                "instrument = 104",
+                "instrument = 103",
+                "instrument 103 listed twice",
+            ),
+            ("rate_ppm = 0", "rate_ppm = 0\nextra = 1", "unknown field"),
+        ] {
+            assert!(DEFAULT_MARGIN_TOML.contains(from), "{from}");
+            let text = DEFAULT_MARGIN_TOML.replacen(from, to, 1);
+            let message = MarginConfig::parse(&text, "t").unwrap_err().to_string();
+            assert!(message.contains(expect), "{to}: {message}");
+        }
+    }
+}

@@ -1,0 +1,1314 @@
+//! The margin engine: a state machine over the sequenced stream (`handle` one input, get the
+//! margin events it caused). Integers only; every replica that handles the same inputs ends
+//! in the same state ([`MarginEngine::digest`]).
+//!
+//! Accounting (docs/margin.md): an account has a cash `balance_e6`; each position has a size
+//! in lots and a `quote_e6` — the cash its trades moved (a buy of q lots at p ticks adds
+//! `−q·p·v`, a sell `+q·p·v`, v = the instrument's tick value of one lot). So every fill moves
+//! quote from buyer to seller exactly, funding moves quote from one side to the other, fees
+//! and penalties move balance to the venue, and the sum of all balances, all quotes and the
+//! fees (the insurance fund is the insurance account's balance) changes only by deposits and
+//! withdrawals ([`MarginEngine::total_e6`]). A position's value is `quote + size·value`,
+//! value being `mark·v` for a perpetual and the Black–Scholes value of a lot for an option.
+
+use abi::{Event, EventKind, Side};
+use sha2::{Digest, Sha256};
+
+use super::config::{MarginConfig, OptionKind, Tier, PPM, PRICE_TICKS_MAX, SCENARIO_MOVES_MAX};
+use super::fixed::Fixed;
+use super::options::{black_scholes, years_from_ns, OptionInputs};
+
+/// No market for an instrument id.
+const NO_MARKET: u16 = u16::MAX;
+
+/// Scenario points of the options grid at most.
+const SCENARIOS_MAX: usize = SCENARIO_MOVES_MAX * SCENARIO_MOVES_MAX;
+
+/// Why a pre-trade check or a withdrawal failed (each maps to one `abi::Reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarginReject {
+    /// The order (or withdrawal) would leave the account below initial margin.
+    InsufficientMargin,
+    /// A reduce-only order would increase the position or flip it.
+    ReduceOnly,
+    /// The market is halted by the circuit breaker (only reduce-only orders pass).
+    Halted,
+    /// The price is further from the mark than the breaker's band.
+    OutsideMarkBand,
+    /// The account already holds `positions_per_account_max` positions.
+    TooManyPositions,
+}
+
+/// What the engine decided, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarginEvent {
+    /// The account fell below maintenance margin: `qty_lots` (signed as its position) moved
+    /// to the insurance account at the mark, and a penalty went to the insurance fund.
+    Liquidated {
+        account: u32,
+        instrument: u16,
+        qty_lots: i64,
+        mark_ticks: i64,
+        penalty_e6: i64,
+    },
+    /// The insurance account's order to work a taken-over position off in the book (IOC).
+    LiquidationOrder {
+        instrument: u16,
+        side: Side,
+        qty_lots: u32,
+        limit_ticks: u32,
+    },
+    /// Open orders of a liquidated account are to be cancelled (its margin no longer counts
+    /// them).
+    CancelAll { account: u32 },
+    /// A bankrupt account's deficit was paid by the insurance fund.
+    InsuranceCovered { account: u32, deficit_e6: i64 },
+    /// The insurance fund could not cover it: `qty_lots` of the bankrupt account's position
+    /// were closed against `counterparty`'s at the bankruptcy price (`transfer_e6` worse
+    /// than the mark for the counterparty).
+    AutoDeleveraged {
+        account: u32,
+        counterparty: u32,
+        instrument: u16,
+        qty_lots: i64,
+        transfer_e6: i64,
+    },
+    /// Funding was paid: `per_lot_e6` from each long lot to each short lot (negative: the
+    /// other way).
+    Funding {
+        instrument: u16,
+        rate_ppm: i64,
+        per_lot_e6: i64,
+    },
+    /// The breaker halted trading on the instrument until `until_ns`.
+    Halted { instrument: u16, until_ns: u64 },
+    /// Trading resumed.
+    Resumed { instrument: u16 },
+    /// An option series expired and was settled at intrinsic value.
+    Expired { instrument: u16, value_e6: i64 },
+    /// The account is below maintenance margin and could not be liquidated now (halted
+    /// market); it is checked again at the next input that moves time.
+    Flagged { account: u32 },
+}
+
+/// One input of the margin engine, in stream order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarginInput {
+    /// A sequenced event from the matching engine.
+    Event(Event),
+    /// Collateral in (positive) or out (negative; refused below initial margin).
+    Deposit {
+        account: u32,
+        amount_e6: i64,
+        timestamp_ns: u64,
+    },
+    /// A signed oracle update of an underlying's index price (and volatility, if given).
+    Oracle {
+        underlying: u16,
+        index_ticks: i64,
+        volatility_ppm: Option<i64>,
+        timestamp_ns: u64,
+    },
+    /// The best bid and ask of a perpetual's book (the mark uses them).
+    BookTop {
+        instrument: u16,
+        best_bid_ticks: Option<i64>,
+        best_ask_ticks: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Perp {
+        tiers: Vec<Tier>,
+    },
+    Option {
+        kind: OptionKind,
+        strike_ticks: i64,
+        expiry_ns: u64,
+        expired: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Market {
+    instrument: u16,
+    underlying: usize,
+    kind: Kind,
+    tick_lot_value_e6: i64,
+    /// Perps: median of index, bid and ask (the index while the book is one-sided).
+    /// Options: the underlying's index.
+    mark_ticks: i64,
+    /// Value of one long lot: `mark·v` for perps, the option's value for options.
+    value_e6: i64,
+    /// Options: the value of one lot in each scenario of the grid (price-major).
+    scenario_e6: Vec<i64>,
+    best_bid_ticks: Option<i64>,
+    best_ask_ticks: Option<i64>,
+    /// Accounts with a position entry here (unordered; `Position::holder_slot` points back).
+    holders: Vec<u32>,
+    halted_until_ns: Option<u64>,
+    window_start_ns: u64,
+    window_mark_ticks: i64,
+}
+
+#[derive(Debug, Clone)]
+struct UnderlyingState {
+    id: u16,
+    index_ticks: i64,
+    volatility_ppm: i64,
+    markets: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Position {
+    market: u16,
+    size_lots: i64,
+    quote_e6: i64,
+    open_buy_lots: i64,
+    open_sell_lots: i64,
+    holder_slot: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Account {
+    balance_e6: i64,
+    positions: Vec<Position>,
+    flagged: bool,
+}
+
+/// An account's margin figures at the current marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Assessment {
+    /// Balance plus the value of every position.
+    pub equity_e6: i64,
+    /// Maintenance requirement of the positions.
+    pub maintenance_e6: i64,
+    /// Initial requirement of the positions and open orders.
+    pub initial_e6: i64,
+}
+
+/// The margin engine (module documentation).
+#[derive(Debug, Clone)]
+pub struct MarginEngine {
+    config: MarginConfig,
+    markets: Vec<Market>,
+    market_of: Vec<u16>,
+    underlyings: Vec<UnderlyingState>,
+    accounts: Vec<Account>,
+    fees_e6: i64,
+    deposits_e6: i128,
+    now_ns: u64,
+    next_funding_ns: u64,
+    /// Accounts flagged for liquidation (ascending).
+    flagged: Vec<u32>,
+}
+
+impl MarginEngine {
+    /// An engine for account ids `0 .. accounts`, markets as configured, the insurance fund
+    /// deposited into the insurance account.
+    pub fn new(config: &MarginConfig, accounts: u32) -> MarginEngine {
+        assert!(
+            config.margin.insurance_account < accounts,
+            "insurance account {} outside 0..{accounts}",
+            config.margin.insurance_account
+        );
+        let mut underlyings: Vec<UnderlyingState> = config
+            .underlyings
+            .iter()
+            .map(|u| UnderlyingState {
+                id: u.id,
+                index_ticks: u.index_ticks,
+                volatility_ppm: u.volatility_ppm,
+                markets: Vec::new(),
+            })
+            .collect();
+        let underlying_of = |id: u16| {
+            let u = config.underlyings.iter().position(|u| u.id == id);
+            u.expect("checked: every instrument's underlying is listed")
+        };
+        let mut markets = Vec::new();
+        for p in &config.perps {
+            let kind = Kind::Perp {
+                tiers: p.tiers.clone(),
+            };
+            let u = underlying_of(p.underlying);
+            markets.push(Market::new(p.instrument, u, kind, p.tick_lot_value_e6));
+        }
+        for o in &config.options {
+            let kind = Kind::Option {
+                kind: o.kind,
+                strike_ticks: o.strike_ticks,
+                expiry_ns: o.expiry_ns,
+                expired: false,
+            };
+            let u = underlying_of(o.underlying);
+            markets.push(Market::new(o.instrument, u, kind, o.tick_lot_value_e6));
+        }
+        let mut market_of = vec![NO_MARKET; 1 << 16];
+        for (i, m) in markets.iter().enumerate() {
+            market_of[usize::from(m.instrument)] = i as u16;
+            underlyings[m.underlying].markets.push(i);
+        }
+        let mut engine = MarginEngine {
+            config: config.clone(),
+            markets,
+            market_of,
+            underlyings,
+            accounts: vec![Account::default(); accounts as usize],
+            fees_e6: 0,
+            deposits_e6: 0,
+            now_ns: 0,
+            next_funding_ns: config.funding.interval_ns,
+            flagged: Vec::new(),
+        };
+        for u in 0..engine.underlyings.len() {
+            engine.remark(u);
+        }
+        for m in &mut engine.markets {
+            m.window_mark_ticks = m.mark_ticks;
+        }
+        let insurance = config.margin.insurance_account as usize;
+        engine.accounts[insurance].balance_e6 = config.margin.insurance_fund_e6;
+        engine.deposits_e6 = i128::from(config.margin.insurance_fund_e6);
+        engine
+    }
+
+    /// Handle one input; the margin events it caused, in order.
+    pub fn handle(&mut self, input: &MarginInput) -> Vec<MarginEvent> {
+        let mut out = Vec::new();
+        match *input {
+            MarginInput::Event(ref event) => {
+                self.advance(event.timestamp_ns, &mut out);
+                self.on_event(event, &mut out);
+            }
+            MarginInput::Deposit {
+                account,
+                amount_e6,
+                timestamp_ns,
+            } => {
+                self.advance(timestamp_ns, &mut out);
+                // A refused withdrawal changes nothing; `deposit` reports it to callers.
+                let _ = self.deposit(account, amount_e6);
+            }
+            MarginInput::Oracle {
+                underlying,
+                index_ticks,
+                volatility_ppm,
+                timestamp_ns,
+            } => {
+                self.advance(timestamp_ns, &mut out);
+                self.on_oracle(underlying, index_ticks, volatility_ppm, &mut out);
+            }
+            MarginInput::BookTop {
+                instrument,
+                best_bid_ticks,
+                best_ask_ticks,
+            } => {
+                if let Some(m) = self.market_index(instrument) {
+                    self.markets[m].best_bid_ticks = best_bid_ticks;
+                    self.markets[m].best_ask_ticks = best_ask_ticks;
+                    let u = self.markets[m].underlying;
+                    self.remark(u);
+                    self.check_breakers(u, &mut out);
+                    self.recheck_underlying(u, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// Collateral in or out. A withdrawal that would leave the balance below zero or the
+    /// account below initial margin is refused and changes nothing.
+    pub fn deposit(&mut self, account: u32, amount_e6: i64) -> Result<(), MarginReject> {
+        let a = account as usize;
+        assert!(a < self.accounts.len(), "account {account} out of range");
+        if amount_e6 < 0 {
+            let assessed = self.assess(account);
+            if self.accounts[a].balance_e6 + amount_e6 < 0
+                || assessed.equity_e6 + amount_e6 < assessed.initial_e6
+            {
+                return Err(MarginReject::InsufficientMargin);
+            }
+        }
+        self.accounts[a].balance_e6 += amount_e6;
+        self.deposits_e6 += i128::from(amount_e6);
+        Ok(())
+    }
+
+    /// The pre-trade check of a new order: the same answer on every replica in the same
+    /// state. A reduce-only order passes the margin check (it can only lower requirements).
+    pub fn check_order(
+        &self,
+        account: u32,
+        instrument: u16,
+        side: Side,
+        price_ticks: i64,
+        qty_lots: i64,
+        reduce_only: bool,
+    ) -> Result<(), MarginReject> {
+        let Some(m) = self.market_index(instrument) else {
+            return Ok(()); // not margined here
+        };
+        let market = &self.markets[m];
+        let a = &self.accounts[account as usize];
+        let position = a.positions.iter().find(|p| usize::from(p.market) == m);
+        if reduce_only {
+            let p = position.copied().unwrap_or_default();
+            let reducible = match side {
+                Side::Buy => (-p.size_lots - p.open_buy_lots).max(0),
+                Side::Sell => (p.size_lots - p.open_sell_lots).max(0),
+            };
+            return if qty_lots <= reducible {
+                Ok(())
+            } else {
+                Err(MarginReject::ReduceOnly)
+            };
+        }
+        if market.halted_until_ns.is_some() {
+            return Err(MarginReject::Halted);
+        }
+        if let Kind::Perp { .. } = market.kind {
+            let band = mul_ppm(market.mark_ticks, self.config.breaker.mark_band_ppm);
+            if (price_ticks - market.mark_ticks).abs() > band {
+                return Err(MarginReject::OutsideMarkBand);
+            }
+        }
+        if position.is_none()
+            && a.positions.len() >= self.config.margin.positions_per_account_max as usize
+        {
+            return Err(MarginReject::TooManyPositions);
+        }
+        // The order counts as open; the account must cover the initial requirement with it.
+        let mut with_order = a.clone();
+        let p = with_order.position_mut(m as u16);
+        match side {
+            Side::Buy => p.open_buy_lots += qty_lots,
+            Side::Sell => p.open_sell_lots += qty_lots,
+        }
+        let mut assessed = self.assess_account(&with_order, true);
+        if matches!(market.kind, Kind::Option { .. }) && side == Side::Buy {
+            // The premium to pay if it fills, at the order's price.
+            assessed.initial_e6 += qty_lots * price_ticks * market.tick_lot_value_e6;
+        }
+        if assessed.equity_e6 >= assessed.initial_e6 {
+            Ok(())
+        } else {
+            Err(MarginReject::InsufficientMargin)
+        }
+    }
+
+    /// The account's equity and requirements at the current marks.
+    pub fn assess(&self, account: u32) -> Assessment {
+        self.assess_account(&self.accounts[account as usize], true)
+    }
+
+    /// Whether the account's equity is below its maintenance requirement.
+    fn below_maintenance_at(&self, account: u32) -> bool {
+        let s = self.assess_account(&self.accounts[account as usize], false);
+        s.equity_e6 < s.maintenance_e6
+    }
+
+    /// The account's equity at the marks.
+    fn equity_e6(&self, account: u32) -> i64 {
+        self.assess_account(&self.accounts[account as usize], false)
+            .equity_e6
+    }
+
+    /// Sum of balances (the insurance fund's included), quotes and fees: changes only by
+    /// deposits, so it always equals [`MarginEngine::deposits_e6`].
+    pub fn total_e6(&self) -> i128 {
+        let mut total = i128::from(self.fees_e6);
+        for a in &self.accounts {
+            total += i128::from(a.balance_e6);
+            total += a
+                .positions
+                .iter()
+                .map(|p| i128::from(p.quote_e6))
+                .sum::<i128>();
+        }
+        total
+    }
+
+    /// Net deposits so far (the insurance fund's start included).
+    pub fn deposits_e6(&self) -> i128 {
+        self.deposits_e6
+    }
+
+    /// Fees collected.
+    pub fn fees_e6(&self) -> i64 {
+        self.fees_e6
+    }
+
+    /// The insurance fund: the insurance account's balance.
+    pub fn insurance_fund_e6(&self) -> i64 {
+        self.accounts[self.config.margin.insurance_account as usize].balance_e6
+    }
+
+    /// The insurance account's id.
+    pub fn insurance_account(&self) -> u32 {
+        self.config.margin.insurance_account
+    }
+
+    /// Balance of an account.
+    pub fn balance_e6(&self, account: u32) -> i64 {
+        self.accounts[account as usize].balance_e6
+    }
+
+    /// Position size in lots (positive long).
+    pub fn position_lots(&self, account: u32, instrument: u16) -> i64 {
+        self.market_index(instrument)
+            .map_or(0, |m| self.position_lots_at(account, m))
+    }
+
+    /// Net position of all accounts in an instrument (zero by construction).
+    pub fn net_lots(&self, instrument: u16) -> i64 {
+        let Some(m) = self.market_index(instrument) else {
+            return 0;
+        };
+        let holders = &self.markets[m].holders;
+        holders.iter().map(|&h| self.position_lots_at(h, m)).sum()
+    }
+
+    /// The mark of a perpetual (or the index of an option's underlying), in ticks.
+    pub fn mark_ticks(&self, instrument: u16) -> Option<i64> {
+        self.market_index(instrument)
+            .map(|m| self.markets[m].mark_ticks)
+    }
+
+    /// The value of one long lot (e6).
+    pub fn value_e6(&self, instrument: u16) -> Option<i64> {
+        self.market_index(instrument)
+            .map(|m| self.markets[m].value_e6)
+    }
+
+    /// Whether the breaker holds the instrument halted.
+    pub fn halted(&self, instrument: u16) -> bool {
+        self.market_index(instrument)
+            .is_some_and(|m| self.markets[m].halted_until_ns.is_some())
+    }
+
+    /// Accounts below maintenance margin now, the insurance account left out (after every
+    /// input: none, unless flagged).
+    pub fn below_maintenance(&self) -> Vec<u32> {
+        let insurance = self.config.margin.insurance_account;
+        (0..self.accounts.len() as u32)
+            .filter(|&a| a != insurance && self.below_maintenance_at(a))
+            .collect()
+    }
+
+    /// Whether the account is flagged for liquidation at the next input that moves time.
+    pub fn flagged(&self, account: u32) -> bool {
+        self.accounts[account as usize].flagged
+    }
+
+    /// SHA-256 of the whole state in a fixed order: equal on replicas in the same state.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(self.fees_e6.to_le_bytes());
+        h.update(self.deposits_e6.to_le_bytes());
+        h.update(self.now_ns.to_le_bytes());
+        h.update(self.next_funding_ns.to_le_bytes());
+        for u in &self.underlyings {
+            h.update(u.index_ticks.to_le_bytes());
+            h.update(u.volatility_ppm.to_le_bytes());
+        }
+        for m in &self.markets {
+            h.update(m.mark_ticks.to_le_bytes());
+            h.update(m.value_e6.to_le_bytes());
+            h.update(m.halted_until_ns.unwrap_or(0).to_le_bytes());
+            h.update(m.window_start_ns.to_le_bytes());
+            h.update(m.window_mark_ticks.to_le_bytes());
+        }
+        for (id, a) in self.accounts.iter().enumerate() {
+            if a.balance_e6 == 0 && a.positions.is_empty() {
+                continue;
+            }
+            h.update((id as u32).to_le_bytes());
+            h.update(a.balance_e6.to_le_bytes());
+            h.update([u8::from(a.flagged)]);
+            let mut positions = a.positions.clone();
+            positions.sort_by_key(|p| p.market);
+            for p in positions {
+                h.update(p.market.to_le_bytes());
+                h.update(p.size_lots.to_le_bytes());
+                h.update(p.quote_e6.to_le_bytes());
+                h.update(p.open_buy_lots.to_le_bytes());
+                h.update(p.open_sell_lots.to_le_bytes());
+            }
+        }
+        h.finalize().into()
+    }
+
+    fn market_index(&self, instrument: u16) -> Option<usize> {
+        match self.market_of[usize::from(instrument)] {
+            NO_MARKET => None,
+            m => Some(usize::from(m)),
+        }
+    }
+
+    /// Sequencer time moved to `now_ns`: resume halted markets, pay funding, expire options,
+    /// retry flagged accounts.
+    fn advance(&mut self, now_ns: u64, out: &mut Vec<MarginEvent>) {
+        if now_ns <= self.now_ns {
+            return;
+        }
+        self.now_ns = now_ns;
+        for market in &mut self.markets {
+            if market.halted_until_ns.is_some_and(|t| now_ns >= t) {
+                market.halted_until_ns = None;
+                market.window_start_ns = now_ns;
+                market.window_mark_ticks = market.mark_ticks;
+                out.push(MarginEvent::Resumed {
+                    instrument: market.instrument,
+                });
+            }
+        }
+        while now_ns >= self.next_funding_ns {
+            for m in 0..self.markets.len() {
+                if matches!(self.markets[m].kind, Kind::Perp { .. }) {
+                    self.pay_funding(m, out);
+                }
+            }
+            self.next_funding_ns += self.config.funding.interval_ns;
+        }
+        for m in 0..self.markets.len() {
+            if let Kind::Option {
+                expiry_ns,
+                expired: false,
+                ..
+            } = self.markets[m].kind
+            {
+                if now_ns >= expiry_ns {
+                    self.expire(m, out);
+                }
+            }
+        }
+        if !self.flagged.is_empty() {
+            let flagged = std::mem::take(&mut self.flagged);
+            self.liquidate_below_maintenance(&flagged, out);
+        }
+    }
+
+    fn on_event(&mut self, e: &Event, out: &mut Vec<MarginEvent>) {
+        let Some(m) = self.market_index(e.instrument) else {
+            return; // not margined here
+        };
+        let accounts = self.accounts.len();
+        if e.account as usize >= accounts
+            || (e.kind == EventKind::Fill && e.maker_account as usize >= accounts)
+        {
+            return; // the sequencer rejects unknown accounts: nothing of theirs is open
+        }
+        let Some(side) = Side::from_u8(e.side) else {
+            return; // a rejected message with a malformed side: nothing opened
+        };
+        let qty = i64::from(e.qty_lots);
+        match e.kind {
+            EventKind::Accepted => self.open_orders(e.account, m, side, qty),
+            EventKind::Cancelled | EventKind::Expired => self.open_orders(e.account, m, side, -qty),
+            EventKind::Fill => {
+                let (buyer, seller) = match side {
+                    Side::Buy => (e.account, e.maker_account),
+                    Side::Sell => (e.maker_account, e.account),
+                };
+                self.trade(buyer, seller, m, qty, i64::from(e.price_ticks));
+                self.open_orders(e.account, m, side, -qty);
+                self.open_orders(e.maker_account, m, side.opposite(), -qty);
+                let accounts = [buyer.min(seller), buyer.max(seller)];
+                self.liquidate_below_maintenance(&accounts, out);
+            }
+            EventKind::Rejected => {}
+        }
+    }
+
+    fn open_orders(&mut self, account: u32, m: usize, side: Side, lots: i64) {
+        let p = self.position(account, m);
+        match side {
+            Side::Buy => p.open_buy_lots = (p.open_buy_lots + lots).max(0),
+            Side::Sell => p.open_sell_lots = (p.open_sell_lots + lots).max(0),
+        }
+        self.drop_if_empty(account, m);
+    }
+
+    /// `qty` lots move from seller to buyer at `price` ticks; both pay the fee.
+    fn trade(&mut self, buyer: u32, seller: u32, m: usize, qty: i64, price: i64) {
+        let cash = qty * price * self.markets[m].tick_lot_value_e6;
+        self.transfer_position(buyer, seller, m, qty, cash);
+        let fee = mul_ppm(cash, self.config.margin.fee_ppm);
+        for account in [buyer, seller] {
+            self.accounts[account as usize].balance_e6 -= fee;
+            self.fees_e6 += fee;
+        }
+    }
+
+    /// `qty` lots from seller to buyer for `cash` (quote moves the other way); positions
+    /// left empty realise their quote into the balance.
+    fn transfer_position(&mut self, buyer: u32, seller: u32, m: usize, qty: i64, cash: i64) {
+        for (account, lots, quote) in [(buyer, qty, -cash), (seller, -qty, cash)] {
+            let p = self.position(account, m);
+            p.size_lots += lots;
+            p.quote_e6 += quote;
+            self.drop_if_empty(account, m);
+        }
+    }
+
+    /// The account's position entry for market `m`, created when missing.
+    fn position(&mut self, account: u32, m: usize) -> &mut Position {
+        let a = &mut self.accounts[account as usize];
+        let i = match a.positions.iter().position(|p| usize::from(p.market) == m) {
+            Some(i) => i,
+            None => {
+                let holders = &mut self.markets[m].holders;
+                a.positions.push(Position {
+                    market: m as u16,
+                    holder_slot: holders.len() as u32,
+                    ..Position::default()
+                });
+                holders.push(account);
+                a.positions.len() - 1
+            }
+        };
+        &mut a.positions[i]
+    }
+
+    /// Remove a position entry with nothing left in it, its quote realised to the balance.
+    fn drop_if_empty(&mut self, account: u32, m: usize) {
+        let a = &mut self.accounts[account as usize];
+        let Some(i) = a.positions.iter().position(|p| usize::from(p.market) == m) else {
+            return;
+        };
+        let p = a.positions[i];
+        if p.size_lots != 0 || p.open_buy_lots != 0 || p.open_sell_lots != 0 {
+            return;
+        }
+        a.balance_e6 += p.quote_e6;
+        a.positions.swap_remove(i);
+        let holders = &mut self.markets[m].holders;
+        let slot = p.holder_slot as usize;
+        holders.swap_remove(slot);
+        if let Some(&moved) = holders.get(slot) {
+            let q = self.accounts[moved as usize]
+                .positions
+                .iter_mut()
+                .find(|q| usize::from(q.market) == m)
+                .expect("a holder has a position entry");
+            q.holder_slot = slot as u32;
+        }
+    }
+
+    fn on_oracle(
+        &mut self,
+        underlying: u16,
+        index_ticks: i64,
+        volatility_ppm: Option<i64>,
+        out: &mut Vec<MarginEvent>,
+    ) {
+        let Some(u) = self.underlyings.iter().position(|s| s.id == underlying) else {
+            return; // an underlying this venue does not margin
+        };
+        if !(1..=PRICE_TICKS_MAX).contains(&index_ticks) {
+            return; // outside the price range: ignored, as a malformed oracle message
+        }
+        self.underlyings[u].index_ticks = index_ticks;
+        if let Some(v) = volatility_ppm.filter(|v| (0..=10 * PPM).contains(v)) {
+            self.underlyings[u].volatility_ppm = v;
+        }
+        self.remark(u);
+        self.check_breakers(u, out);
+        self.recheck_underlying(u, out);
+    }
+
+    /// Every account holding a market of underlying `u`, in account order, is checked and
+    /// liquidated if below maintenance.
+    fn recheck_underlying(&mut self, u: usize, out: &mut Vec<MarginEvent>) {
+        let mut accounts: Vec<u32> = Vec::new();
+        for &m in &self.underlyings[u].markets {
+            accounts.extend_from_slice(&self.markets[m].holders);
+        }
+        accounts.sort_unstable();
+        accounts.dedup();
+        self.liquidate_below_maintenance(&accounts, out);
+    }
+
+    /// New marks and option values (current and per scenario) for underlying `u`.
+    fn remark(&mut self, u: usize) {
+        let index = self.underlyings[u].index_ticks;
+        let volatility = self.underlyings[u].volatility_ppm;
+        let grid = &self.config.options_margin;
+        for &m in &self.underlyings[u].markets {
+            let market = &mut self.markets[m];
+            match market.kind {
+                Kind::Perp { .. } => {
+                    market.mark_ticks =
+                        perp_mark(index, market.best_bid_ticks, market.best_ask_ticks);
+                    market.value_e6 = market.mark_ticks * market.tick_lot_value_e6;
+                }
+                Kind::Option {
+                    kind,
+                    strike_ticks,
+                    expiry_ns,
+                    expired,
+                } => {
+                    market.mark_ticks = index;
+                    if expired {
+                        continue;
+                    }
+                    let option = LotValuer {
+                        kind,
+                        strike_ticks,
+                        years: years_from_ns(expiry_ns.saturating_sub(self.now_ns)),
+                        rate_ppm: grid.rate_ppm,
+                        tick_lot_value_e6: market.tick_lot_value_e6,
+                    };
+                    market.value_e6 = option.value_e6(index, volatility);
+                    market.scenario_e6.clear();
+                    for &dp in &grid.price_moves_ppm {
+                        let spot = (index + mul_ppm(index, dp)).max(1);
+                        for &dv in &grid.vol_moves_ppm {
+                            let vol = (volatility + mul_ppm(volatility, dv)).max(0);
+                            market.scenario_e6.push(option.value_e6(spot, vol));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Halt perps whose mark moved more than the limit from the window's first mark; start a
+    /// new window when one has elapsed.
+    fn check_breakers(&mut self, u: usize, out: &mut Vec<MarginEvent>) {
+        let b = &self.config.breaker;
+        for &m in &self.underlyings[u].markets {
+            let market = &mut self.markets[m];
+            if !matches!(market.kind, Kind::Perp { .. }) || market.halted_until_ns.is_some() {
+                continue;
+            }
+            if self.now_ns >= market.window_start_ns + b.window_ns {
+                market.window_start_ns = self.now_ns;
+                market.window_mark_ticks = market.mark_ticks;
+                continue;
+            }
+            let limit = mul_ppm(market.window_mark_ticks, b.halt_move_ppm);
+            if (market.mark_ticks - market.window_mark_ticks).abs() > limit {
+                let until_ns = self.now_ns + b.halt_ns;
+                market.halted_until_ns = Some(until_ns);
+                out.push(MarginEvent::Halted {
+                    instrument: market.instrument,
+                    until_ns,
+                });
+            }
+        }
+    }
+
+    /// Funding on perp `m`: the premium of the mark over the index, plus the interest term
+    /// clamped, capped; paid per lot in whole e6, so longs and shorts sum to exactly zero.
+    fn pay_funding(&mut self, m: usize, out: &mut Vec<MarginEvent>) {
+        let f = &self.config.funding;
+        let market = &self.markets[m];
+        let index = self.underlyings[market.underlying].index_ticks;
+        let premium_ppm =
+            (i128::from(market.mark_ticks - index) * i128::from(PPM) / i128::from(index)) as i64;
+        let interest = (f.interest_ppm - premium_ppm).clamp(-f.clamp_ppm, f.clamp_ppm);
+        let rate_ppm = (premium_ppm + interest).clamp(-f.cap_ppm, f.cap_ppm);
+        let per_lot_e6 = mul_ppm(index * market.tick_lot_value_e6, rate_ppm);
+        let instrument = market.instrument;
+        if per_lot_e6 != 0 {
+            for i in 0..self.markets[m].holders.len() {
+                let account = self.markets[m].holders[i];
+                let p = self.position(account, m);
+                p.quote_e6 -= p.size_lots * per_lot_e6;
+            }
+        }
+        out.push(MarginEvent::Funding {
+            instrument,
+            rate_ppm,
+            per_lot_e6,
+        });
+    }
+
+    /// An option series expired: every position settles at intrinsic value against the
+    /// index (cash moves between holders through their quotes; the sizes sum to zero).
+    fn expire(&mut self, m: usize, out: &mut Vec<MarginEvent>) {
+        let index = self.underlyings[self.markets[m].underlying].index_ticks;
+        let market = &mut self.markets[m];
+        let Kind::Option {
+            kind,
+            strike_ticks,
+            ref mut expired,
+            ..
+        } = market.kind
+        else {
+            unreachable!("only options expire")
+        };
+        *expired = true;
+        let value_e6 = intrinsic_ticks(kind, index, strike_ticks) * market.tick_lot_value_e6;
+        market.value_e6 = value_e6;
+        market.scenario_e6.iter_mut().for_each(|v| *v = value_e6);
+        let instrument = market.instrument;
+        let holders = market.holders.clone();
+        for account in holders {
+            let p = self.position(account, m);
+            p.quote_e6 += p.size_lots * value_e6;
+            p.size_lots = 0;
+            // Open orders on an expired series can no longer fill.
+            p.open_buy_lots = 0;
+            p.open_sell_lots = 0;
+            self.drop_if_empty(account, m);
+        }
+        out.push(MarginEvent::Expired {
+            instrument,
+            value_e6,
+        });
+    }
+
+    /// Equity and requirements; the initial requirement only `with_initial` (the check
+    /// after fills and index moves needs maintenance alone, at a third of the options cost).
+    fn assess_account(&self, a: &Account, with_initial: bool) -> Assessment {
+        let mut s = Assessment {
+            equity_e6: a.balance_e6,
+            ..Assessment::default()
+        };
+        let mut has_options = false;
+        for p in &a.positions {
+            let market = &self.markets[usize::from(p.market)];
+            s.equity_e6 += p.quote_e6 + p.size_lots * market.value_e6;
+            match &market.kind {
+                Kind::Perp { tiers } => {
+                    let held = p.size_lots.abs() * market.value_e6;
+                    let worst = (p.size_lots + p.open_buy_lots)
+                        .abs()
+                        .max((p.size_lots - p.open_sell_lots).abs())
+                        * market.value_e6;
+                    s.maintenance_e6 += tiered(tiers, held, |t| t.mm_ppm);
+                    if with_initial {
+                        s.initial_e6 += tiered(tiers, worst, |t| t.im_ppm);
+                    }
+                }
+                Kind::Option { .. } => has_options = true,
+            }
+        }
+        if has_options {
+            let (mm, im) = self.options_requirement(a, with_initial);
+            s.maintenance_e6 += mm;
+            s.initial_e6 += im;
+        }
+        s
+    }
+
+    /// Options requirement (maintenance, initial) of an account: per underlying, the worst
+    /// scenario loss of its option positions, at least the short-option minimum; initial is
+    /// that of the worse of the positions with all buy or all sell orders filled, times
+    /// `im_over_mm`.
+    fn options_requirement(&self, a: &Account, with_initial: bool) -> (i64, i64) {
+        let grid = &self.config.options_margin;
+        let (mut mm, mut im) = (0i64, 0i64);
+        for (i, p) in a.positions.iter().enumerate() {
+            let market = &self.markets[usize::from(p.market)];
+            let u = market.underlying;
+            let first_of_underlying = !a.positions[..i].iter().any(|q| self.is_option_on(q, u));
+            if !self.is_option_on(p, u) || !first_of_underlying {
+                continue;
+            }
+            let held = self.underlying_options_mm(a, u, |p| p.size_lots);
+            mm += held;
+            if !with_initial {
+                continue;
+            }
+            let buys = self.underlying_options_mm(a, u, |p| p.size_lots + p.open_buy_lots);
+            let sells = self.underlying_options_mm(a, u, |p| p.size_lots - p.open_sell_lots);
+            im += mul_ppm(held.max(buys).max(sells), grid.im_over_mm_ppm);
+        }
+        (mm, im)
+    }
+
+    fn is_option_on(&self, p: &Position, u: usize) -> bool {
+        let market = &self.markets[usize::from(p.market)];
+        market.underlying == u && matches!(market.kind, Kind::Option { .. })
+    }
+
+    /// Options maintenance of underlying `u` with each position's size given by `size`.
+    fn underlying_options_mm(&self, a: &Account, u: usize, size: impl Fn(&Position) -> i64) -> i64 {
+        let grid = &self.config.options_margin;
+        let scenarios = grid.price_moves_ppm.len() * grid.vol_moves_ppm.len();
+        let mut loss = [0i64; SCENARIOS_MAX];
+        let mut short_minimum = 0;
+        let index = self.underlyings[u].index_ticks;
+        for p in a.positions.iter().filter(|p| self.is_option_on(p, u)) {
+            let market = &self.markets[usize::from(p.market)];
+            let lots = size(p);
+            for (l, v) in loss[..scenarios].iter_mut().zip(&market.scenario_e6) {
+                *l -= lots * (v - market.value_e6);
+            }
+            if lots < 0 {
+                let notional = -lots * index * market.tick_lot_value_e6;
+                short_minimum += mul_ppm(notional, grid.short_minimum_ppm);
+            }
+        }
+        let worst = loss[..scenarios].iter().copied().max().unwrap_or(0);
+        worst.max(short_minimum).max(0)
+    }
+
+    /// Check `accounts` (in the given order) and liquidate those below maintenance.
+    fn liquidate_below_maintenance(&mut self, accounts: &[u32], out: &mut Vec<MarginEvent>) {
+        let insurance = self.config.margin.insurance_account;
+        for &account in accounts {
+            if account == insurance {
+                continue;
+            }
+            self.accounts[account as usize].flagged = false;
+            if self.below_maintenance_at(account) {
+                self.liquidate(account, out);
+            }
+        }
+    }
+
+    /// Liquidate `account` until it is back above maintenance or has no positions: largest
+    /// notional first, large positions in steps. Positions in halted markets wait (the
+    /// account is flagged).
+    fn liquidate(&mut self, account: u32, out: &mut Vec<MarginEvent>) {
+        let a = account as usize;
+        let orders_open = self.accounts[a]
+            .positions
+            .iter()
+            .any(|p| p.open_buy_lots + p.open_sell_lots > 0);
+        if orders_open {
+            out.push(MarginEvent::CancelAll { account });
+            for p in &mut self.accounts[a].positions {
+                p.open_buy_lots = 0;
+                p.open_sell_lots = 0;
+            }
+            let markets: Vec<usize> = self.accounts[a]
+                .positions
+                .iter()
+                .map(|p| usize::from(p.market))
+                .collect();
+            for m in markets {
+                self.drop_if_empty(account, m);
+            }
+        }
+        loop {
+            if !self.below_maintenance_at(account) {
+                return;
+            }
+            let equity = self.equity_e6(account);
+            let Some((m, lots)) = self.next_liquidation_slice(account) else {
+                break;
+            };
+            if self.markets[m].halted_until_ns.is_some() {
+                self.accounts[a].flagged = true;
+                if let Err(i) = self.flagged.binary_search(&account) {
+                    self.flagged.insert(i, account);
+                }
+                out.push(MarginEvent::Flagged { account });
+                return;
+            }
+            if equity < 0 && !self.insurance_can_cover(-equity) {
+                self.auto_deleverage(account, out);
+                break;
+            }
+            self.take_over(account, m, lots, out);
+        }
+        // No positions left: a negative balance is the insurance fund's to cover.
+        let deficit = -self.accounts[a].balance_e6;
+        if deficit > 0 && self.accounts[a].positions.is_empty() {
+            let insurance = self.config.margin.insurance_account as usize;
+            self.accounts[insurance].balance_e6 -= deficit;
+            self.accounts[a].balance_e6 = 0;
+            out.push(MarginEvent::InsuranceCovered {
+                account,
+                deficit_e6: deficit,
+            });
+        }
+    }
+
+    /// The next slice to liquidate: of the largest position by notional (lowest market on a
+    /// tie), all of it, or above the partial threshold `step_ppm` of it, rounded up to a lot.
+    fn next_liquidation_slice(&self, account: u32) -> Option<(usize, i64)> {
+        let l = &self.config.liquidation;
+        let notional =
+            |p: &Position| p.size_lots.abs() * self.markets[usize::from(p.market)].value_e6.abs();
+        let p = self.accounts[account as usize]
+            .positions
+            .iter()
+            .filter(|p| p.size_lots != 0)
+            .max_by_key(|p| (notional(p), std::cmp::Reverse(p.market)))?;
+        let mut lots = p.size_lots;
+        if notional(p) > l.partial_threshold_e6 {
+            let step = (i128::from(p.size_lots.abs()) * i128::from(l.step_ppm)
+                + i128::from(PPM - 1))
+                / i128::from(PPM);
+            lots = (step as i64).max(1) * p.size_lots.signum();
+        }
+        Some((usize::from(p.market), lots))
+    }
+
+    /// Whether the insurance fund can pay `deficit_e6`: its balance, and the insurance
+    /// account's equity (positions it took over count), both cover it.
+    fn insurance_can_cover(&self, deficit_e6: i64) -> bool {
+        let insurance = self.config.margin.insurance_account;
+        deficit_e6 <= self.equity_e6(insurance).min(self.insurance_fund_e6())
+    }
+
+    /// `lots` (signed as the position) of the account's position in `m` move to the
+    /// insurance account at the mark; the account pays the penalty (as far as its equity
+    /// allows) to the insurance fund, which sends an IOC order to close the slice.
+    fn take_over(&mut self, account: u32, m: usize, lots: i64, out: &mut Vec<MarginEvent>) {
+        let insurance = self.config.margin.insurance_account;
+        let market = &self.markets[m];
+        let (instrument, value) = (market.instrument, market.value_e6);
+        // The price of one lot in the instrument's ticks (a perp's mark, an option's value).
+        let mark = value / market.tick_lot_value_e6;
+        let cash = lots.abs() * value;
+        let (buyer, seller) = if lots > 0 {
+            (insurance, account)
+        } else {
+            (account, insurance)
+        };
+        self.transfer_position(buyer, seller, m, lots.abs(), cash);
+        let equity = self.equity_e6(account).max(0);
+        let penalty = mul_ppm(cash.abs(), self.config.liquidation.penalty_ppm).min(equity);
+        self.accounts[account as usize].balance_e6 -= penalty;
+        self.accounts[insurance as usize].balance_e6 += penalty;
+        out.push(MarginEvent::Liquidated {
+            account,
+            instrument,
+            qty_lots: lots,
+            mark_ticks: mark,
+            penalty_e6: penalty,
+        });
+        // The insurance account closes what it took: it bought from a long, so it sells,
+        // no lower than the limit.
+        let slippage = mul_ppm(mark, self.config.liquidation.limit_slippage_ppm);
+        let (side, limit) = if lots > 0 {
+            (Side::Sell, (mark - slippage).max(1))
+        } else {
+            (Side::Buy, mark + slippage)
+        };
+        out.push(MarginEvent::LiquidationOrder {
+            instrument,
+            side,
+            qty_lots: u32::try_from(lots.abs()).unwrap_or(u32::MAX),
+            limit_ticks: u32::try_from(limit).unwrap_or(u32::MAX),
+        });
+    }
+
+    /// The insurance fund cannot absorb the account's deficit: each position is closed
+    /// against the opposing positions ranked by profit × leverage (highest first, account
+    /// id on ties) at prices that leave the bankrupt account at exactly zero equity.
+    fn auto_deleverage(&mut self, account: u32, out: &mut Vec<MarginEvent>) {
+        let a = account as usize;
+        let mut deficit = -self.equity_e6(account);
+        let positions: Vec<Position> = self.accounts[a]
+            .positions
+            .iter()
+            .copied()
+            .filter(|p| p.size_lots != 0)
+            .collect();
+        let notionals: Vec<i128> = positions
+            .iter()
+            .map(|p| {
+                let value = self.markets[usize::from(p.market)].value_e6;
+                i128::from(p.size_lots.abs() * value.abs())
+            })
+            .collect();
+        let total: i128 = notionals.iter().sum();
+        for (i, p) in positions.iter().enumerate() {
+            let m = usize::from(p.market);
+            // This position's share of the deficit; the last one takes the remainder.
+            let share = if i + 1 == positions.len() || total == 0 {
+                deficit
+            } else {
+                (i128::from(deficit) * notionals[i] / total) as i64
+            };
+            deficit -= share;
+            let value = self.markets[m].value_e6;
+            let mut left = p.size_lots.abs();
+            let mut share_left = share;
+            for counterparty in self.adl_ranking(m, -p.size_lots.signum(), account) {
+                if left == 0 {
+                    break;
+                }
+                let lots = self.position_lots_at(counterparty, m).abs().min(left);
+                // The counterparty's part of the share, pro rata (the last takes the rest).
+                let part = if lots == left {
+                    share_left
+                } else {
+                    (i128::from(share_left) * i128::from(lots) / i128::from(left)) as i64
+                };
+                share_left -= part;
+                left -= lots;
+                let cash = lots * value;
+                // The bankruptcy price is worse than the mark for the counterparty: a
+                // bankrupt long sells above it, a bankrupt short buys below it.
+                if p.size_lots > 0 {
+                    self.transfer_position(counterparty, account, m, lots, cash + part);
+                } else {
+                    self.transfer_position(account, counterparty, m, lots, cash - part);
+                }
+                out.push(MarginEvent::AutoDeleveraged {
+                    account,
+                    counterparty,
+                    instrument: self.markets[m].instrument,
+                    qty_lots: lots * p.size_lots.signum(),
+                    transfer_e6: part,
+                });
+            }
+            assert_eq!(
+                left, 0,
+                "the opposing side holds the bankrupt position's size"
+            );
+        }
+        let a = &self.accounts[account as usize];
+        assert!(
+            a.positions.iter().all(|p| p.size_lots == 0),
+            "auto-deleveraging closes every position"
+        );
+    }
+
+    fn position_lots_at(&self, account: u32, m: usize) -> i64 {
+        self.accounts[account as usize]
+            .positions
+            .iter()
+            .find(|p| usize::from(p.market) == m)
+            .map_or(0, |p| p.size_lots)
+    }
+
+    /// Holders of market `m` with positions of sign `sign` (not `except`), ranked for ADL by
+    /// profit ratio × leverage — unrealised profit over cost basis, times notional over
+    /// equity — highest first, then by account id.
+    fn adl_ranking(&self, m: usize, sign: i64, except: u32) -> Vec<u32> {
+        let value = self.markets[m].value_e6;
+        let mut ranked: Vec<(i128, u32)> = self.markets[m]
+            .holders
+            .iter()
+            .copied()
+            .filter(|&h| h != except)
+            .filter_map(|h| {
+                let p = self.accounts[h as usize]
+                    .positions
+                    .iter()
+                    .find(|p| usize::from(p.market) == m)?;
+                if p.size_lots.signum() != sign {
+                    return None;
+                }
+                let pnl = i128::from(p.quote_e6 + p.size_lots * value);
+                let cost = i128::from(p.quote_e6.abs().max(1));
+                let notional = i128::from((p.size_lots * value).abs());
+                let equity = i128::from(self.equity_e6(h).max(1));
+                Some((pnl * i128::from(PPM) / cost * notional / equity, h))
+            })
+            .collect();
+        ranked.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        ranked.into_iter().map(|(_, h)| h).collect()
+    }
+}
+
+impl Market {
+    fn new(instrument: u16, underlying: usize, kind: Kind, tick_lot_value_e6: i64) -> Market {
+        Market {
+            instrument,
+            underlying,
+            kind,
+            tick_lot_value_e6,
+            mark_ticks: 0,
+            value_e6: 0,
+            scenario_e6: Vec::new(),
+            best_bid_ticks: None,
+            best_ask_ticks: None,
+            holders: Vec::new(),
+            halted_until_ns: None,
+            window_start_ns: 0,
+            window_mark_ticks: 0,
+        }
+    }
+}
+
+impl Account {
+    fn position_mut(&mut self, m: u16) -> &mut Position {
+        let i = match self.positions.iter().position(|p| p.market == m) {
+            Some(i) => i,
+            None => {
+                self.positions.push(Position {
+                    market: m,
+                    ..Position::default()
+                });
+                self.positions.len() - 1
+            }
+        };
+        &mut self.positions[i]
+    }
+}
+
+/// Mark of a perpetual: the median of index, best bid and best ask; the index while the
+/// book is one-sided or empty.
+fn perp_mark(index: i64, bid: Option<i64>, ask: Option<i64>) -> i64 {
+    match (bid, ask) {
+        (Some(b), Some(a)) => {
+            let mut v = [index, b, a];
+            v.sort_unstable();
+            v[1]
+        }
+        _ => index,
+    }
+}
+
+/// Requirement of a notional under marginal tiers: each rate on the part inside its tier;
+/// beyond the last tier, the last rate.
+fn tiered(tiers: &[Tier], notional_e6: i64, rate: impl Fn(&Tier) -> i64) -> i64 {
+    let mut requirement = 0;
+    let mut floor = 0;
+    for t in tiers {
+        if notional_e6 <= floor {
+            return requirement;
+        }
+        requirement += mul_ppm(notional_e6.min(t.up_to_e6) - floor, rate(t));
+        floor = t.up_to_e6;
+    }
+    let last = tiers.last().expect("checked: at least one tier");
+    requirement + mul_ppm((notional_e6 - floor).max(0), rate(last))
+}
+
+/// `x × ppm / 10⁶`, rounded toward zero (i128 inside).
+fn mul_ppm(x: i64, ppm: i64) -> i64 {
+    (i128::from(x) * i128::from(ppm) / i128::from(PPM)) as i64
+}
+
+fn intrinsic_ticks(kind: OptionKind, spot_ticks: i64, strike_ticks: i64) -> i64 {
+    match kind {
+        OptionKind::Call => (spot_ticks - strike_ticks).max(0),
+        OptionKind::Put => (strike_ticks - spot_ticks).max(0),
+    }
+}
+
+/// Values lots of one option series at a given time to expiry.
+struct LotValuer {
+    kind: OptionKind,
+    strike_ticks: i64,
+    years: Fixed,
+    rate_ppm: i64,
+    tick_lot_value_e6: i64,
+}
+
+impl LotValuer {
+    /// Black–Scholes value of one lot in e6, rounded toward zero. Inputs the model refuses
+    /// cannot come from a checked configuration; the value is then the intrinsic value.
+    fn value_e6(&self, spot_ticks: i64, volatility_ppm: i64) -> i64 {
+        let ppm = |x: i64| Fixed::from_ratio(i128::from(x), i128::from(PPM)).expect("ppm");
+        let inputs = OptionInputs {
+            spot: Fixed::from_int(spot_ticks),
+            strike: Fixed::from_int(self.strike_ticks),
+            expiry_years: self.years,
+            volatility: ppm(volatility_ppm),
+            rate: ppm(self.rate_ppm),
+        };
+        let ticks = match black_scholes(&inputs) {
+            Ok(prices) => match self.kind {
+                OptionKind::Call => prices.call,
+                OptionKind::Put => prices.put,
+            },
+            Err(_) => Fixed::from_int(intrinsic_ticks(self.kind, spot_ticks, self.strike_ticks)),
+        };
+        (ticks.raw() * i128::from(self.tick_lot_value_e6) / Fixed::SCALE) as i64
+    }
+}
