@@ -37,6 +37,9 @@ pub enum MarginReject {
     OutsideMarkBand,
     /// The account already holds `positions_per_account_max` positions.
     TooManyPositions,
+    /// Isolated margin applies to perpetuals only, and can be withdrawn only from an
+    /// isolated position.
+    NotIsolatable,
 }
 
 /// What the engine decided, in order.
@@ -109,6 +112,15 @@ pub enum MarginInput {
         volatility_ppm: Option<i64>,
         timestamp_ns: u64,
     },
+    /// Margin into an isolated perpetual position (positive; the position becomes isolated)
+    /// or back to the balance (negative); refused (no effect) if either side would fall
+    /// below initial margin.
+    Isolate {
+        account: u32,
+        instrument: u16,
+        amount_e6: i64,
+        timestamp_ns: u64,
+    },
     /// The best bid and ask of a perpetual's book (the mark uses them).
     BookTop {
         instrument: u16,
@@ -168,6 +180,28 @@ struct Position {
     open_buy_lots: i64,
     open_sell_lots: i64,
     holder_slot: u32,
+    /// Isolated margin: the position is margined by `isolated_e6` alone, outside the
+    /// account's cross margin. The entry stays while it holds margin; a closed position's
+    /// quote is realised into `isolated_e6`, not the balance.
+    isolated: bool,
+    isolated_e6: i64,
+}
+
+/// What a margin check covers: the account's cross margin (balance and every position not
+/// isolated), or one isolated position (its margin and itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Cross,
+    Isolated(u16),
+}
+
+impl Position {
+    fn in_scope(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Cross => !self.isolated,
+            Scope::Isolated(m) => self.isolated && self.market == m,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -291,6 +325,16 @@ impl MarginEngine {
                 // A refused withdrawal changes nothing; `deposit` reports it to callers.
                 let _ = self.deposit(account, amount_e6);
             }
+            MarginInput::Isolate {
+                account,
+                instrument,
+                amount_e6,
+                timestamp_ns,
+            } => {
+                self.advance(timestamp_ns, &mut out);
+                // A refused move changes nothing; `isolate` reports it to callers.
+                let _ = self.isolate(account, instrument, amount_e6);
+            }
             MarginInput::Oracle {
                 underlying,
                 index_ticks,
@@ -333,6 +377,58 @@ impl MarginEngine {
         }
         self.accounts[a].balance_e6 += amount_e6;
         self.deposits_e6 += i128::from(amount_e6);
+        Ok(())
+    }
+
+    /// Move margin between the balance and an isolated perpetual position (see
+    /// [`MarginInput::Isolate`]). Both the cross account and the isolated position must
+    /// cover their initial requirements afterwards.
+    pub fn isolate(
+        &mut self,
+        account: u32,
+        instrument: u16,
+        amount_e6: i64,
+    ) -> Result<(), MarginReject> {
+        let a = account as usize;
+        assert!(a < self.accounts.len(), "account {account} out of range");
+        let m = self
+            .market_index(instrument)
+            .filter(|&m| matches!(self.markets[m].kind, Kind::Perp { .. }))
+            .ok_or(MarginReject::NotIsolatable)?;
+        let existing = self.accounts[a]
+            .positions
+            .iter()
+            .find(|p| usize::from(p.market) == m);
+        if existing.is_none()
+            && self.accounts[a].positions.len()
+                >= self.config.margin.positions_per_account_max as usize
+        {
+            return Err(MarginReject::TooManyPositions);
+        }
+        if amount_e6 < 0 && !existing.is_some_and(|p| p.isolated) {
+            return Err(MarginReject::NotIsolatable);
+        }
+        let mut after = self.accounts[a].clone();
+        after.balance_e6 -= amount_e6;
+        let p = after.position_mut(m as u16);
+        p.isolated = true;
+        p.isolated_e6 += amount_e6;
+        let margin = p.isolated_e6;
+        let balance = after.balance_e6;
+        let cross = self.assess_scope(&after, Scope::Cross, true);
+        let isolated = self.assess_scope(&after, Scope::Isolated(m as u16), true);
+        if balance < 0
+            || margin < 0
+            || cross.equity_e6 < cross.initial_e6
+            || isolated.equity_e6 < isolated.initial_e6
+        {
+            return Err(MarginReject::InsufficientMargin);
+        }
+        self.accounts[a].balance_e6 = balance;
+        let p = self.position(account, m);
+        p.isolated = true;
+        p.isolated_e6 = margin;
+        self.drop_if_empty(account, m);
         Ok(())
     }
 
@@ -386,7 +482,12 @@ impl MarginEngine {
             Side::Buy => p.open_buy_lots += qty_lots,
             Side::Sell => p.open_sell_lots += qty_lots,
         }
-        let mut assessed = self.assess_account(&with_order, true);
+        let scope = if p.isolated {
+            Scope::Isolated(m as u16)
+        } else {
+            Scope::Cross
+        };
+        let mut assessed = self.assess_scope(&with_order, scope, true);
         if matches!(market.kind, Kind::Option { .. }) && side == Side::Buy {
             // The premium to pay if it fills, at the order's price.
             assessed.initial_e6 += qty_lots * price_ticks * market.tick_lot_value_e6;
@@ -403,16 +504,40 @@ impl MarginEngine {
         self.assess_account(&self.accounts[account as usize], true)
     }
 
-    /// Whether the account's equity is below its maintenance requirement.
-    fn below_maintenance_at(&self, account: u32) -> bool {
-        let s = self.assess_account(&self.accounts[account as usize], false);
-        s.equity_e6 < s.maintenance_e6
+    /// An isolated position's margin plus value and its requirements (None: the position
+    /// is not isolated).
+    pub fn assess_isolated(&self, account: u32, instrument: u16) -> Option<Assessment> {
+        let m = self.market_index(instrument)? as u16;
+        let a = &self.accounts[account as usize];
+        a.positions
+            .iter()
+            .any(|p| p.in_scope(Scope::Isolated(m)))
+            .then(|| self.assess_scope(a, Scope::Isolated(m), true))
     }
 
-    /// The account's equity at the marks.
-    fn equity_e6(&self, account: u32) -> i64 {
-        self.assess_account(&self.accounts[account as usize], false)
+    /// Whether the account's cross margin, or any of its isolated positions, is below its
+    /// maintenance requirement.
+    fn below_maintenance_at(&self, account: u32) -> bool {
+        let a = &self.accounts[account as usize];
+        let below = |scope| {
+            let s = self.assess_scope(a, scope, false);
+            s.equity_e6 < s.maintenance_e6
+        };
+        below(Scope::Cross)
+            || a.positions
+                .iter()
+                .any(|p| p.isolated && below(Scope::Isolated(p.market)))
+    }
+
+    /// Equity of one scope of the account at the marks.
+    fn scope_equity_e6(&self, account: u32, scope: Scope) -> i64 {
+        self.assess_scope(&self.accounts[account as usize], scope, false)
             .equity_e6
+    }
+
+    /// The account's cross equity at the marks.
+    fn equity_e6(&self, account: u32) -> i64 {
+        self.scope_equity_e6(account, Scope::Cross)
     }
 
     /// Sum of balances (the insurance fund's included), quotes and fees: changes only by
@@ -424,7 +549,7 @@ impl MarginEngine {
             total += a
                 .positions
                 .iter()
-                .map(|p| i128::from(p.quote_e6))
+                .map(|p| i128::from(p.quote_e6) + i128::from(p.isolated_e6))
                 .sum::<i128>();
         }
         total
@@ -535,6 +660,8 @@ impl MarginEngine {
                 h.update(p.quote_e6.to_le_bytes());
                 h.update(p.open_buy_lots.to_le_bytes());
                 h.update(p.open_sell_lots.to_le_bytes());
+                h.update([u8::from(p.isolated)]);
+                h.update(p.isolated_e6.to_le_bytes());
             }
         }
         h.finalize().into()
@@ -678,8 +805,17 @@ impl MarginEngine {
         let Some(i) = a.positions.iter().position(|p| usize::from(p.market) == m) else {
             return;
         };
-        let p = a.positions[i];
-        if p.size_lots != 0 || p.open_buy_lots != 0 || p.open_sell_lots != 0 {
+        let p = &mut a.positions[i];
+        if p.size_lots != 0 {
+            return;
+        }
+        if p.isolated {
+            // A closed isolated position's result stays isolated until withdrawn.
+            p.isolated_e6 += p.quote_e6;
+            p.quote_e6 = 0;
+        }
+        let p = *p;
+        if p.open_buy_lots != 0 || p.open_sell_lots != 0 || p.isolated_e6 != 0 {
             return;
         }
         a.balance_e6 += p.quote_e6;
@@ -865,14 +1001,23 @@ impl MarginEngine {
     /// Equity and requirements; the initial requirement only `with_initial` (the check
     /// after fills and index moves needs maintenance alone, at a third of the options cost).
     fn assess_account(&self, a: &Account, with_initial: bool) -> Assessment {
+        self.assess_scope(a, Scope::Cross, with_initial)
+    }
+
+    /// Equity and requirements of one scope of the account (see [`Scope`]).
+    fn assess_scope(&self, a: &Account, scope: Scope, with_initial: bool) -> Assessment {
         let mut s = Assessment {
-            equity_e6: a.balance_e6,
+            equity_e6: if scope == Scope::Cross {
+                a.balance_e6
+            } else {
+                0
+            },
             ..Assessment::default()
         };
         let mut has_options = false;
-        for p in &a.positions {
+        for p in a.positions.iter().filter(|p| p.in_scope(scope)) {
             let market = &self.markets[usize::from(p.market)];
-            s.equity_e6 += p.quote_e6 + p.size_lots * market.value_e6;
+            s.equity_e6 += p.isolated_e6 + p.quote_e6 + p.size_lots * market.value_e6;
             match &market.kind {
                 Kind::Perp { tiers } => {
                     let held = p.size_lots.abs() * market.value_e6;
@@ -963,9 +1108,10 @@ impl MarginEngine {
         }
     }
 
-    /// Liquidate `account` until it is back above maintenance or has no positions: largest
-    /// notional first, large positions in steps. Positions in halted markets wait (the
-    /// account is flagged).
+    /// Liquidate `account`: its open orders are cancelled, then each isolated position below
+    /// maintenance (lowest market first), then the cross positions, each until back above
+    /// maintenance or closed: largest notional first, large positions in steps. Positions in
+    /// halted markets wait (the account is flagged).
     fn liquidate(&mut self, account: u32, out: &mut Vec<MarginEvent>) {
         let a = account as usize;
         let orders_open = self.accounts[a]
@@ -987,12 +1133,29 @@ impl MarginEngine {
                 self.drop_if_empty(account, m);
             }
         }
+        let mut isolated: Vec<u16> = self.accounts[a]
+            .positions
+            .iter()
+            .filter(|p| p.isolated)
+            .map(|p| p.market)
+            .collect();
+        isolated.sort_unstable();
+        for m in isolated {
+            self.liquidate_scope(account, Scope::Isolated(m), out);
+        }
+        self.liquidate_scope(account, Scope::Cross, out);
+    }
+
+    /// Liquidate one scope of the account until it is back above maintenance or has no
+    /// positions (module documentation of `liquidate`).
+    fn liquidate_scope(&mut self, account: u32, scope: Scope, out: &mut Vec<MarginEvent>) {
+        let a = account as usize;
         loop {
-            if !self.below_maintenance_at(account) {
+            let s = self.assess_scope(&self.accounts[a], scope, false);
+            if s.equity_e6 >= s.maintenance_e6 {
                 return;
             }
-            let equity = self.equity_e6(account);
-            let Some((m, lots)) = self.next_liquidation_slice(account) else {
+            let Some((m, lots)) = self.next_liquidation_slice(account, scope) else {
                 break;
             };
             if self.markets[m].halted_until_ns.is_some() {
@@ -1003,35 +1166,51 @@ impl MarginEngine {
                 out.push(MarginEvent::Flagged { account });
                 return;
             }
-            if equity < 0 && !self.insurance_can_cover(-equity) {
-                self.auto_deleverage(account, out);
-                break;
+            if s.equity_e6 < 0 {
+                if !self.insurance_can_cover(-s.equity_e6) {
+                    self.auto_deleverage(account, scope, out);
+                    break;
+                }
+                if let Scope::Isolated(m) = scope {
+                    // An isolated position's loss stops at its margin: the fund pays the
+                    // rest now, before the position is taken over.
+                    self.cover(account, -s.equity_e6, out);
+                    let p = self.position(account, usize::from(m));
+                    p.isolated_e6 += -s.equity_e6;
+                    self.accounts[a].balance_e6 -= -s.equity_e6;
+                }
             }
-            self.take_over(account, m, lots, out);
+            self.take_over(account, scope, m, lots, out);
         }
-        // No positions left: a negative balance is the insurance fund's to cover.
+        // No cross positions left: a negative balance is the insurance fund's to cover.
         let deficit = -self.accounts[a].balance_e6;
-        if deficit > 0 && self.accounts[a].positions.is_empty() {
-            let insurance = self.config.margin.insurance_account as usize;
-            self.accounts[insurance].balance_e6 -= deficit;
-            self.accounts[a].balance_e6 = 0;
-            out.push(MarginEvent::InsuranceCovered {
-                account,
-                deficit_e6: deficit,
-            });
+        let cross_open = self.accounts[a].positions.iter().any(|p| !p.isolated);
+        if scope == Scope::Cross && deficit > 0 && !cross_open {
+            self.cover(account, deficit, out);
         }
+    }
+
+    /// The insurance fund pays `deficit_e6` into the account's balance.
+    fn cover(&mut self, account: u32, deficit_e6: i64, out: &mut Vec<MarginEvent>) {
+        let insurance = self.config.margin.insurance_account as usize;
+        self.accounts[insurance].balance_e6 -= deficit_e6;
+        self.accounts[account as usize].balance_e6 += deficit_e6;
+        out.push(MarginEvent::InsuranceCovered {
+            account,
+            deficit_e6,
+        });
     }
 
     /// The next slice to liquidate: of the largest position by notional (lowest market on a
     /// tie), all of it, or above the partial threshold `step_ppm` of it, rounded up to a lot.
-    fn next_liquidation_slice(&self, account: u32) -> Option<(usize, i64)> {
+    fn next_liquidation_slice(&self, account: u32, scope: Scope) -> Option<(usize, i64)> {
         let l = &self.config.liquidation;
         let notional =
             |p: &Position| p.size_lots.abs() * self.markets[usize::from(p.market)].value_e6.abs();
         let p = self.accounts[account as usize]
             .positions
             .iter()
-            .filter(|p| p.size_lots != 0)
+            .filter(|p| p.size_lots != 0 && p.in_scope(scope))
             .max_by_key(|p| (notional(p), std::cmp::Reverse(p.market)))?;
         let mut lots = p.size_lots;
         if notional(p) > l.partial_threshold_e6 {
@@ -1053,7 +1232,14 @@ impl MarginEngine {
     /// `lots` (signed as the position) of the account's position in `m` move to the
     /// insurance account at the mark; the account pays the penalty (as far as its equity
     /// allows) to the insurance fund, which sends an IOC order to close the slice.
-    fn take_over(&mut self, account: u32, m: usize, lots: i64, out: &mut Vec<MarginEvent>) {
+    fn take_over(
+        &mut self,
+        account: u32,
+        scope: Scope,
+        m: usize,
+        lots: i64,
+        out: &mut Vec<MarginEvent>,
+    ) {
         let insurance = self.config.margin.insurance_account;
         let market = &self.markets[m];
         let (instrument, value) = (market.instrument, market.value_e6);
@@ -1065,11 +1251,16 @@ impl MarginEngine {
         } else {
             (account, insurance)
         };
-        self.transfer_position(buyer, seller, m, lots.abs(), cash);
-        let equity = self.equity_e6(account).max(0);
+        // A transfer at the mark leaves the scope's equity as it is: the penalty, capped at
+        // that equity, is taken first, from the scope's money.
+        let equity = self.scope_equity_e6(account, scope).max(0);
         let penalty = mul_ppm(cash.abs(), self.config.liquidation.penalty_ppm).min(equity);
-        self.accounts[account as usize].balance_e6 -= penalty;
+        match scope {
+            Scope::Cross => self.accounts[account as usize].balance_e6 -= penalty,
+            Scope::Isolated(_) => self.position(account, m).isolated_e6 -= penalty,
+        }
         self.accounts[insurance as usize].balance_e6 += penalty;
+        self.transfer_position(buyer, seller, m, lots.abs(), cash);
         out.push(MarginEvent::Liquidated {
             account,
             instrument,
@@ -1096,14 +1287,14 @@ impl MarginEngine {
     /// The insurance fund cannot absorb the account's deficit: each position is closed
     /// against the opposing positions ranked by profit × leverage (highest first, account
     /// id on ties) at prices that leave the bankrupt account at exactly zero equity.
-    fn auto_deleverage(&mut self, account: u32, out: &mut Vec<MarginEvent>) {
+    fn auto_deleverage(&mut self, account: u32, scope: Scope, out: &mut Vec<MarginEvent>) {
         let a = account as usize;
-        let mut deficit = -self.equity_e6(account);
+        let mut deficit = -self.scope_equity_e6(account, scope);
         let positions: Vec<Position> = self.accounts[a]
             .positions
             .iter()
             .copied()
-            .filter(|p| p.size_lots != 0)
+            .filter(|p| p.size_lots != 0 && p.in_scope(scope))
             .collect();
         let notionals: Vec<i128> = positions
             .iter()
@@ -1161,8 +1352,10 @@ impl MarginEngine {
         }
         let a = &self.accounts[account as usize];
         assert!(
-            a.positions.iter().all(|p| p.size_lots == 0),
-            "auto-deleveraging closes every position"
+            a.positions
+                .iter()
+                .all(|p| p.size_lots == 0 || !p.in_scope(scope)),
+            "auto-deleveraging closes every position of the scope"
         );
     }
 

@@ -461,6 +461,100 @@ fn halted_markets_flag_instead_of_liquidating_then_resume() {
     conserved(&e);
 }
 
+#[test]
+fn isolated_margin_hand_checked() {
+    // Penalty 0.25%, no fees. Account 1 deposits 10,000 USD and isolates 1,000 of it on
+    // BTC-PERP, then buys 1,000 lots at 180,000 (90,000 USD; IM 1% = 900 ≤ 1,000). Its
+    // isolated equity at index P is 1,000 + 0.5 × (P − 180,000) USD against MM 0.0025 × P:
+    // below when P < 178,894.47. At 178,894 the position is taken over; the penalty
+    // (0.25% of 89,447 = 223.6175 USD) comes out of the isolated margin (equity 447 USD),
+    // 223.3825 USD stay isolated, and the cross balance is untouched at 9,000 USD.
+    let config = config_with(&[
+        ("fee_ppm = 200", "fee_ppm = 0"),
+        ("penalty_ppm = 10_000", "penalty_ppm = 2_500"),
+    ]);
+    let mut e = MarginEngine::new(&config, ACCOUNTS);
+    deposit(&mut e, 1, 10_000);
+    deposit(&mut e, 2, 1_000_000);
+    assert_eq!(e.isolate(1, BTC, 1_000 * USD), Ok(()));
+    assert_eq!(e.balance_e6(1), 9_000 * USD);
+    // 1,200 lots would need 1,080 USD of isolated margin: refused although the cross
+    // account has plenty.
+    assert_eq!(
+        e.check_order(1, BTC, Side::Buy, 180_000, 1_200, false),
+        Err(MarginReject::InsufficientMargin)
+    );
+    assert_eq!(
+        e.check_order(1, BTC, Side::Buy, 180_000, 1_000, false),
+        Ok(())
+    );
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 1_000, 1));
+    assert_eq!(e.assess_isolated(1, BTC).unwrap().initial_e6, 900 * USD);
+    assert!(e.handle(&oracle(178_895, 2)).is_empty());
+    let events = e.handle(&oracle(178_894, 3));
+    assert!(events.contains(&MarginEvent::Liquidated {
+        account: 1,
+        instrument: BTC,
+        qty_lots: 1_000,
+        mark_ticks: 178_894,
+        penalty_e6: 223_617_500,
+    }));
+    assert_eq!(e.position_lots(1, BTC), 0);
+    assert_eq!(e.balance_e6(1), 9_000 * USD);
+    assert_eq!(e.assess_isolated(1, BTC).unwrap().equity_e6, 223_382_500);
+    // What is left comes back only when asked for.
+    assert_eq!(
+        e.isolate(1, BTC, -223_382_501),
+        Err(MarginReject::InsufficientMargin)
+    );
+    assert_eq!(e.isolate(1, BTC, -223_382_500), Ok(()));
+    assert_eq!(e.balance_e6(1), 9_223_382_500);
+    assert_eq!(e.assess_isolated(1, BTC), None);
+    conserved(&e);
+}
+
+#[test]
+fn an_isolated_loss_stops_at_its_margin() {
+    // No fees, no penalty. Isolated 1,000 USD, long 1,000 lots at 180,000; the index gaps
+    // to 177,000: the isolated equity is 1,000 − 1,500 = −500 USD. The insurance fund pays
+    // the 500 USD; the cross balance (9,000 USD) does not move.
+    let config = config_with(&[
+        ("fee_ppm = 200", "fee_ppm = 0"),
+        ("penalty_ppm = 10_000", "penalty_ppm = 0"),
+    ]);
+    let mut e = MarginEngine::new(&config, ACCOUNTS);
+    deposit(&mut e, 1, 10_000);
+    deposit(&mut e, 2, 1_000_000);
+    e.isolate(1, BTC, 1_000 * USD).unwrap();
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 1_000, 1));
+    let fund = e.insurance_fund_e6();
+    let events = e.handle(&oracle(177_000, 2));
+    assert!(events.contains(&MarginEvent::InsuranceCovered {
+        account: 1,
+        deficit_e6: 500 * USD,
+    }));
+    assert_eq!(e.insurance_fund_e6(), fund - 500 * USD);
+    assert_eq!(e.balance_e6(1), 9_000 * USD);
+    assert_eq!(e.assess_isolated(1, BTC), None, "nothing left isolated");
+    conserved(&e);
+}
+
+#[test]
+fn isolation_refusals() {
+    // Options are not isolatable; nothing can be withdrawn from a cross position; no more
+    // than the balance can be isolated. A refusal changes nothing.
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    deposit(&mut e, 1, 1_000);
+    assert_eq!(e.isolate(1, 101, USD), Err(MarginReject::NotIsolatable));
+    assert_eq!(e.isolate(1, BTC, -USD), Err(MarginReject::NotIsolatable));
+    assert_eq!(
+        e.isolate(1, BTC, 1_001 * USD),
+        Err(MarginReject::InsufficientMargin)
+    );
+    assert_eq!(e.balance_e6(1), 1_000 * USD);
+    conserved(&e);
+}
+
 /// One step of a random stream.
 #[derive(Debug, Clone)]
 enum Step {
@@ -484,6 +578,10 @@ enum Step {
         account: u32,
         usd: i64,
     },
+    Isolate {
+        account: u32,
+        usd: i64,
+    },
     Wait {
         seconds: u64,
     },
@@ -497,6 +595,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(move_ppm, vol_ppm)| Step::Oracle { move_ppm, vol_ppm }),
         1 => (-3_000i64..0, 0i64..3_000).prop_map(|(bid_offset, ask_offset)| Step::Book { bid_offset, ask_offset }),
         1 => (1u32..12, -500i64..2_000).prop_map(|(account, usd)| Step::Deposit { account, usd }),
+        1 => (1u32..12, -3_000i64..6_000).prop_map(|(account, usd)| Step::Isolate { account, usd }),
         1 => (1u64..20_000).prop_map(|seconds| Step::Wait { seconds }),
     ]
 }
@@ -547,6 +646,12 @@ fn run(steps: &[Step], check: bool) -> (MarginEngine, Vec<MarginEvent>) {
                 instrument: BTC,
                 best_bid_ticks: Some(index + bid_offset),
                 best_ask_ticks: Some(index + ask_offset),
+            },
+            Step::Isolate { account, usd } => MarginInput::Isolate {
+                account,
+                instrument: BTC,
+                amount_e6: usd * USD,
+                timestamp_ns: t,
             },
             Step::Deposit { account, usd } => MarginInput::Deposit {
                 account,
