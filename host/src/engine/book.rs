@@ -89,7 +89,6 @@ impl Ladder {
         key
     }
 
-    #[cfg(test)]
     fn price_of(&self, key: usize) -> u32 {
         self.base_ticks
             .wrapping_add((key as u32).wrapping_mul(self.direction))
@@ -158,6 +157,16 @@ pub struct LadderBook {
 }
 
 impl LadderBook {
+    /// Best bid and best ask of the instrument's book (None: that side is empty, or no
+    /// such book).
+    pub fn best_prices(&self, instrument: u16) -> (Option<u32>, Option<u32>) {
+        let Some(book) = self.books.iter().find(|b| b.instrument == instrument) else {
+            return (None, None);
+        };
+        let best = |ladder: &Ladder| ladder.best().map(|key| ladder.price_of(key));
+        (best(&book.sides[0]), best(&book.sides[1]))
+    }
+
     fn view(&self, slot: u32) -> RestingOrder {
         let s = &self.slots[slot as usize];
         RestingOrder {

@@ -3,8 +3,10 @@
 //! default venue's SOL book has a ±10% price band; BTC's is ±1.1%). Every order goes through
 //! the margin engine's pre-trade check, is signed with its account's test key, verified
 //! (ZIP-215) and sequenced; every event feeds the margin engine, and the liquidation orders it
-//! decides go back into the book as signed orders of the insurance account. The report says
-//! what happened.
+//! decides go back into the book as signed orders of the insurance account. The perp's mark
+//! is the median of the index and the book's best bid and ask (fed after every message), so
+//! on the final gap the mark follows only once the market maker has re-quoted. The report
+//! says what happened.
 
 use abi::{Event, EventKind, OrderId, OrderMessage, Side, StpMode, TimeInForce};
 use ed25519_consensus::SigningKey;
@@ -98,6 +100,8 @@ struct Run {
     /// The market maker's resting orders (cancelled when it re-quotes).
     quotes: Vec<OrderId>,
     insurance: u32,
+    /// The perp's best bid and ask as last given to the margin engine.
+    top: (Option<u32>, Option<u32>),
     tally: Tally,
 }
 
@@ -156,6 +160,7 @@ impl Run {
             time_ns: NS_PER_S,
             quotes: Vec::new(),
             insurance,
+            top: (None, None),
             tally: Tally::default(),
         })
     }
@@ -296,6 +301,16 @@ impl Run {
                 }
             }
             self.margin(&MarginInput::Event(*e));
+        }
+        // The perp's mark uses the book: its top, after the message.
+        let top = self.sequencer.matcher().best_prices(PERP);
+        if top != self.top {
+            self.top = top;
+            self.margin(&MarginInput::BookTop {
+                instrument: PERP,
+                best_bid_ticks: top.0.map(i64::from),
+                best_ask_ticks: top.1.map(i64::from),
+            });
         }
         events
     }
