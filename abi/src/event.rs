@@ -39,15 +39,19 @@ pub enum EventKind {
     Cancelled = 4,
     /// The unfilled remainder of an IOC order expired.
     Expired = 5,
+    /// An oracle update was sequenced: the message's fields echoed (`instrument` the
+    /// underlying, `price_ticks` the index, `qty_lots` the volatility in ppm or 0).
+    Oracle = 6,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::Accepted,
         EventKind::Rejected,
         EventKind::Fill,
         EventKind::Cancelled,
         EventKind::Expired,
+        EventKind::Oracle,
     ];
 
     pub fn from_u8(value: u8) -> Option<EventKind> {
@@ -57,6 +61,7 @@ impl EventKind {
             3 => Some(EventKind::Fill),
             4 => Some(EventKind::Cancelled),
             5 => Some(EventKind::Expired),
+            6 => Some(EventKind::Oracle),
             _ => None,
         }
     }
@@ -68,6 +73,7 @@ impl EventKind {
             EventKind::Fill => "fill",
             EventKind::Cancelled => "cancelled",
             EventKind::Expired => "expired",
+            EventKind::Oracle => "oracle",
         }
     }
 }

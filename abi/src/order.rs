@@ -60,6 +60,10 @@ pub enum MessageType {
     Amend = 3,
     /// Reserved: cancel all of an account's orders on an instrument (rejected as unsupported).
     MassCancel = 4,
+    /// An oracle update, from an oracle account: `instrument` is the underlying's id,
+    /// `price_ticks` its index (> 0), `qty_lots` its volatility in ppm (0: unchanged);
+    /// `target_order_id` zero. Sequenced like orders; touches no book (abi.md §15).
+    Oracle = 5,
 }
 
 impl MessageType {
@@ -69,6 +73,7 @@ impl MessageType {
             2 => Some(MessageType::Cancel),
             3 => Some(MessageType::Amend),
             4 => Some(MessageType::MassCancel),
+            5 => Some(MessageType::Oracle),
             _ => None,
         }
     }
@@ -259,6 +264,30 @@ impl OrderMessage {
     }
 
     /// A cancel message for `target` with a zero signature.
+    /// An oracle update (see [`MessageType::Oracle`]); the client reference is the nonce.
+    pub fn oracle(
+        account: u32,
+        nonce: u64,
+        underlying: u16,
+        index_ticks: u32,
+        volatility_ppm: u32,
+    ) -> OrderMessage {
+        OrderMessage {
+            message_type: MessageType::Oracle as u8,
+            ..OrderMessage::new_order(
+                account,
+                nonce,
+                underlying,
+                Side::Buy,
+                index_ticks,
+                volatility_ppm,
+                TimeInForce::Gtc,
+                StpMode::Default,
+                nonce,
+            )
+        }
+    }
+
     pub fn cancel(
         account: u32,
         nonce: u64,

@@ -41,11 +41,13 @@ pub enum Reason {
     NotOrderOwner = 14,
     /// Cancel reason: self-trade prevention removed the order.
     SelfTrade = 15,
+    /// An oracle message from an account that is not an oracle.
+    NotOracle = 16,
 }
 
 impl Reason {
     /// Every code, in wire order (used by summaries and tests).
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 17] = [
         Reason::None,
         Reason::BadSignature,
         Reason::UnknownAccount,
@@ -62,6 +64,7 @@ impl Reason {
         Reason::UnknownOrder,
         Reason::NotOrderOwner,
         Reason::SelfTrade,
+        Reason::NotOracle,
     ];
 
     /// Decode a wire value.
@@ -88,6 +91,7 @@ impl Reason {
             Reason::UnknownOrder => "unknown_order",
             Reason::NotOrderOwner => "not_order_owner",
             Reason::SelfTrade => "self_trade",
+            Reason::NotOracle => "not_oracle",
         }
     }
 }

@@ -41,7 +41,8 @@ pub enum FrontState {
     Hold,
 }
 
-/// The back end: one validated message's events, in order — its reject, or the matcher's.
+/// The back end: one validated message's events, in order — its reject (or an oracle
+/// update's echo, in the same state), or the matcher's.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum BackState {
     Idle,
@@ -105,6 +106,8 @@ pub struct Card {
     f_stamp: DFF<Bits<64>>,
     f_reason: DFF<Bits<8>>,
     f_book: DFF<Bits<3>>,
+    /// The held message passed as an oracle update (its event is an echo, like a reject's).
+    f_oracle: DFF<Bit>,
     /// The back end can take the held message this cycle.
     back_free: Signal<Local, Bit>,
     /// Beats of the current message accepted so far (sideband is taken with beat 0).
@@ -143,6 +146,7 @@ pub struct Card {
     target: DFF<Bits<64>>,
     reason: DFF<Bits<8>>,
     book: DFF<Bits<3>>,
+    oracle: DFF<Bit>,
     price_min: Signal<Local, Bits<32>>,
     price_max: Signal<Local, Bits<32>>,
     arrival: Signal<Local, Bits<64>>,
@@ -172,6 +176,7 @@ impl Logic for Card {
             f_stamp,
             f_reason,
             f_book,
+            f_oracle,
             beat,
             pending_arrival,
             pending_signature_ok,
@@ -205,7 +210,8 @@ impl Logic for Card {
             client_ref,
             target,
             reason,
-            book
+            book,
+            oracle
         );
         clock!(self, clock, deserializer, validator, matcher, serializer);
         // Configuration.
@@ -429,6 +435,7 @@ impl Logic for Card {
                 if self.validator.m_valid.val() {
                     self.f_reason.d.next = self.validator.m_reason.val();
                     self.f_book.d.next = self.validator.m_book.val();
+                    self.f_oracle.d.next = self.validator.m_oracle.val();
                     self.front.d.next = FrontState::Hold;
                 }
             }
@@ -442,7 +449,11 @@ impl Logic for Card {
             }
             BackState::Reject => {
                 self.serializer.s_valid.next = true;
+                // A reject, or an oracle update's echo (abi §15: same fields, kind oracle).
                 self.serializer.s_kind.next = 2.into();
+                if self.oracle.q.val() {
+                    self.serializer.s_kind.next = 6.into();
+                }
                 self.serializer.s_reason.next = self.reason.q.val();
                 self.serializer.s_side.next = self.side.q.val();
                 self.serializer.s_instrument.next = self.instrument.q.val();
@@ -472,8 +483,8 @@ impl Logic for Card {
         // registers, anything else to the matcher directly (it is idle whenever the back end
         // is free) with the back end keeping the stamp and fields for its events.
         if (self.front.q.val() == FrontState::Hold) & self.back_free.val() {
-            self.matcher.s_valid.next = !self.f_reason.q.val().any();
-            if self.f_reason.q.val().any() | self.matcher.s_ready.val() {
+            self.matcher.s_valid.next = !self.f_reason.q.val().any() & !self.f_oracle.q.val();
+            if self.f_reason.q.val().any() | self.f_oracle.q.val() | self.matcher.s_ready.val() {
                 self.message_type.d.next = self.f_type.q.val();
                 self.side.d.next = self.f_side.q.val();
                 self.tif.d.next = self.f_tif.q.val();
@@ -487,8 +498,9 @@ impl Logic for Card {
                 self.stamp.d.next = self.f_stamp.q.val();
                 self.reason.d.next = self.f_reason.q.val();
                 self.book.d.next = self.f_book.q.val();
+                self.oracle.d.next = self.f_oracle.q.val();
                 self.back.d.next = BackState::MatchRun;
-                if self.f_reason.q.val().any() {
+                if self.f_reason.q.val().any() | self.f_oracle.q.val() {
                     self.back.d.next = BackState::Reject;
                 }
                 self.front.d.next = FrontState::Idle;

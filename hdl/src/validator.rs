@@ -6,14 +6,16 @@
 //!
 //! Configuration is written through `cfg_valid` / `cfg_address` / `cfg_data` before traffic
 //! (the host does this over the register map):
-//! - `0x0000 + account` (account < [`ACCOUNTS`]): bit 0 = the account has a key;
+//! - `0x0000 + account` (account < [`ACCOUNTS`]): bit 0 = the account has a key, bit 1 =
+//!   it is an oracle (may send oracle messages);
 //! - `0x0400 + 4 * book + field` (book < [`INSTRUMENTS`]): field 0 = instrument id in bits
 //!   0..16 and "configured" in bit 16; 1 = lowest in-band price; 2 = highest; 3 = largest
 //!   quantity.
 //!
 //! Messages (valid/ready `s_*`) carry the order-entry fields and the signature verdict;
 //! each gets one verdict (valid/ready `m_*`): `m_reason` ([`abi::Reason`] wire value; 0 =
-//! passes to the matcher) and `m_book` (the instrument's book when it passes, else 0).
+//! passes), `m_oracle` (it passed as an oracle update: its event is an echo, not the
+//! matcher's) and `m_book` (the instrument's book when it passes to the matcher, else 0).
 //!
 //! Latency 2 cycles (accept; RAM read and checks; respond); one message in flight. Nonces
 //! are two 32-bit RAMs (64-bit compare), the known-account bits a 1-bit RAM.
@@ -111,7 +113,9 @@ pub struct Validator {
     pub m_ready: Signal<In, Bit>,
     pub m_reason: Signal<Out, Bits<8>>,
     pub m_book: Signal<Out, Bits<3>>,
-    known: RAM<Bit, 10>,
+    pub m_oracle: Signal<Out, Bit>,
+    /// Per account: bit 0 known (has a key), bit 1 oracle.
+    known: RAM<Bits<2>, 10>,
     nonce_lo: RAM<Bits<32>, 10>,
     nonce_hi: RAM<Bits<32>, 10>,
     entry0: Gated<InstrumentEntry>,
@@ -132,6 +136,7 @@ pub struct Validator {
     book: DFF<Bits<3>>,
     unsupported: DFF<Bit>,
     is_new: DFF<Bit>,
+    is_oracle: DFF<Bit>,
     qty_bad: DFF<Bit>,
     price_bad: DFF<Bit>,
     reason: DFF<Bits<8>>,
@@ -156,6 +161,7 @@ impl Logic for Validator {
             book,
             unsupported,
             is_new,
+            is_oracle,
             qty_bad,
             price_bad,
             reason
@@ -234,7 +240,7 @@ impl Logic for Validator {
         self.known.write_enable.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFC00) == 0);
         self.known.write_address.next = bit_cast::<10, 16>(self.cfg_address.val());
-        self.known.write_data.next = self.cfg_data.val().get_bit(0);
+        self.known.write_data.next = bit_cast::<2, 32>(self.cfg_data.val());
         // Nonce table: read at accept, written in Check when the nonce is consumed.
         self.known.read_address.next = bit_cast::<10, 32>(self.s_account.val());
         self.nonce_lo.read_address.next = bit_cast::<10, 32>(self.s_account.val());
@@ -251,7 +257,8 @@ impl Logic for Validator {
         self.m_valid.next = false;
         self.m_reason.next = self.reason.q.val();
         self.m_book.next = 0.into();
-        if !self.reason.q.val().any() {
+        self.m_oracle.next = self.is_oracle.q.val() & !self.reason.q.val().any();
+        if !self.reason.q.val().any() & !self.is_oracle.q.val() {
             self.m_book.next = self.book.q.val();
         }
         match self.state.q.val() {
@@ -267,15 +274,18 @@ impl Logic for Validator {
                         | self.s_flags.val().any()
                         | self.s_reserved_nonzero.val()
                         | (self.s_type.val() == 0)
-                        | (self.s_type.val() > 4)
+                        | (self.s_type.val() > 5)
                         | (self.s_side.val() > 1)
                         | (self.s_tif.val() > 3)
                         | (self.s_stp.val() > 4)
                         | ((self.s_type.val() == 1) & self.s_target_nonzero.val())
                         | ((self.s_type.val() == 2)
-                            & (self.s_price.val().any() | self.s_qty.val().any()));
+                            & (self.s_price.val().any() | self.s_qty.val().any()))
+                        | ((self.s_type.val() == 5)
+                            & (self.s_target_nonzero.val() | !self.s_price.val().any()));
                     self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
                     self.is_new.d.next = self.s_type.val() == 1;
+                    self.is_oracle.d.next = self.s_type.val() == 5;
                     self.instrument_found.d.next = false;
                     self.book.d.next = 0.into();
                     self.qty_bad.d.next = false;
@@ -333,7 +343,7 @@ impl Logic for Validator {
             ValidatorState::Check => {
                 self.state.d.next = ValidatorState::Respond;
                 self.reason.d.next = 0.into();
-                if !self.account_in_range.q.val() | !self.known.read_data.val() {
+                if !self.account_in_range.q.val() | !self.known.read_data.val().get_bit(0) {
                     self.reason.d.next = 2.into();
                 } else {
                     if !self.signature_ok.q.val() {
@@ -350,17 +360,25 @@ impl Logic for Validator {
                                 if self.malformed.q.val() {
                                     self.reason.d.next = 5.into();
                                 } else {
-                                    if !self.instrument_found.q.val() {
-                                        self.reason.d.next = 7.into();
+                                    // Oracle updates skip the book checks (abi §15).
+                                    if self.is_oracle.q.val() {
+                                        if !self.known.read_data.val().get_bit(1) {
+                                            self.reason.d.next = 16.into();
+                                        }
                                     } else {
-                                        if self.unsupported.q.val() {
-                                            self.reason.d.next = 6.into();
+                                        if !self.instrument_found.q.val() {
+                                            self.reason.d.next = 7.into();
                                         } else {
-                                            if self.is_new.q.val() & self.qty_bad.q.val() {
-                                                self.reason.d.next = 8.into();
+                                            if self.unsupported.q.val() {
+                                                self.reason.d.next = 6.into();
                                             } else {
-                                                if self.is_new.q.val() & self.price_bad.q.val() {
-                                                    self.reason.d.next = 9.into();
+                                                if self.is_new.q.val() & self.qty_bad.q.val() {
+                                                    self.reason.d.next = 8.into();
+                                                } else {
+                                                    if self.is_new.q.val() & self.price_bad.q.val()
+                                                    {
+                                                        self.reason.d.next = 9.into();
+                                                    }
                                                 }
                                             }
                                         }

@@ -66,6 +66,9 @@ pub struct Accounts {
     pub test_accounts: u32,
     #[serde(default)]
     pub keys: Vec<AccountKey>,
+    /// Accounts allowed to send oracle messages (each a known account).
+    #[serde(default)]
+    pub oracles: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -197,6 +200,13 @@ impl VenueConfig {
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err("duplicate account key id".to_string());
+        }
+        for &oracle in &self.accounts.oracles {
+            if oracle >= self.accounts.test_accounts && ids.binary_search(&oracle).is_err() {
+                return Err(format!(
+                    "accounts.oracles: account {oracle} is not a known account"
+                ));
+            }
         }
         if self.instruments.is_empty() || self.instruments.len() > v.instruments_max as usize {
             return Err(format!(

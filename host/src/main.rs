@@ -366,6 +366,9 @@ fn print_summary(s: &Summary) {
         println!("    {reason:<24}{count:>10}");
     }
     println!("  fills       {:>12} ({} lots)", s.fills, s.filled_lots);
+    if s.oracle > 0 {
+        println!("  oracle      {:>12} index updates", s.oracle);
+    }
     println!(
         "  cancelled   {:>12} (self-trade prevention: {})",
         s.cancelled, s.cancelled_self_trade

@@ -21,6 +21,8 @@ pub struct Summary {
     /// Of `cancelled`: removed by self-trade prevention.
     pub cancelled_self_trade: u64,
     pub expired: u64,
+    /// Oracle updates sequenced.
+    pub oracle: u64,
     pub first_seq: u64,
     pub last_seq: u64,
     /// SHA-256 of the event stream, hex.
@@ -68,6 +70,7 @@ impl Tally {
                 s.cancelled_self_trade += u64::from(event.reason == Reason::SelfTrade);
             }
             EventKind::Expired => s.expired += 1,
+            EventKind::Oracle => s.oracle += 1,
         }
         self.hasher.update(event.encode());
     }

@@ -222,6 +222,27 @@ impl Generator<'_> {
     }
 
     fn pick_message(&mut self) -> OrderMessage {
+        // Oracle updates, 5 in 1,000 messages when the venue has an oracle account: a book's
+        // mid as the index of the underlying with the instrument's id, and now and then a
+        // volatility. (Faults may turn one into a not-oracle or malformed one.)
+        if let Some(&oracle) = self.config.accounts.oracles.first() {
+            if oracle < self.accounts && self.rng.below(1000) < 5 {
+                let book = self.rng.below(self.config.instruments.len() as u64) as usize;
+                let volatility = if self.rng.chance(30) {
+                    500_000 + self.rng.below(1_000_000) as u32
+                } else {
+                    0
+                };
+                let nonce = self.fresh_nonce(oracle);
+                return OrderMessage::oracle(
+                    oracle,
+                    nonce,
+                    self.config.instruments[book].id,
+                    self.mids[book],
+                    volatility,
+                );
+            }
+        }
         let roll = self.rng.below(100);
         let pool_pressure =
             self.live.ids.len() * 4 > self.config.venue.orders_resting_max as usize * 3;
@@ -339,7 +360,7 @@ impl Generator<'_> {
                     }
                 }
                 EventKind::Cancelled | EventKind::Expired => self.live.remove(id),
-                EventKind::Rejected => {}
+                EventKind::Rejected | EventKind::Oracle => {}
             }
         }
     }

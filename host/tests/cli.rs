@@ -144,7 +144,12 @@ fn check_summary(s: &Value) {
     assert_eq!(rejected_sum, u(s, "rejected"));
     assert_eq!(
         u(s, "events"),
-        u(s, "accepted") + u(s, "rejected") + u(s, "fills") + u(s, "cancelled") + u(s, "expired")
+        u(s, "accepted")
+            + u(s, "rejected")
+            + u(s, "fills")
+            + u(s, "cancelled")
+            + u(s, "expired")
+            + u(s, "oracle")
     );
     if u(s, "events") > 0 {
         assert_eq!(u(s, "first_seq"), 1);
@@ -164,6 +169,7 @@ fn check_run_report(r: &Value, messages: u64) {
     assert_eq!(
         messages,
         u(s, "accepted") + u(s, "rejected") + u(s, "cancelled") - u(s, "cancelled_self_trade")
+            + u(s, "oracle")
     );
     let t = &r["timing"];
     for key in [
@@ -409,7 +415,15 @@ fn events_prints_one_json_line_per_event_and_summary_digest_matches() {
         }
         assert!(e["side"].is_string());
         let kind = e["kind"].as_str().unwrap();
-        assert!(["accepted", "rejected", "fill", "cancelled", "expired"].contains(&kind));
+        assert!([
+            "accepted",
+            "rejected",
+            "fill",
+            "cancelled",
+            "expired",
+            "oracle"
+        ]
+        .contains(&kind));
         if kind == "fill" {
             u(e, "maker_order_id");
             u(e, "maker_account");
@@ -900,11 +914,13 @@ fn documented_test_key_vectors_match_the_binary() {
     let base = default_config();
     let two = dir.write(
         "two.toml",
-        base.replacen("test_accounts = 512", "test_accounts = 2", 1),
+        base.replacen("test_accounts = 512", "test_accounts = 2", 1)
+            .replacen("oracles = [510]", "oracles = []", 1),
     );
     let explicit = dir.write(
         "explicit.toml",
         base.replacen("test_accounts = 512", "test_accounts = 0", 1)
+            .replacen("oracles = [510]", "oracles = []", 1)
             .replacen(
                 "keys = []",
                 &format!(
@@ -1100,7 +1116,9 @@ fn demo_without_test_accounts_fails_cleanly() {
     let dir = Scratch::new("no-test-accounts");
     let config = dir.write(
         "venue.toml",
-        default_config().replacen("test_accounts = 512", "test_accounts = 0", 1),
+        default_config()
+            .replacen("test_accounts = 512", "test_accounts = 0", 1)
+            .replacen("oracles = [510]", "oracles = []", 1),
     );
     failed(
         &ordo(&["--config", p(&config), "demo", "--messages", "10"]),

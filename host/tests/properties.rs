@@ -61,6 +61,7 @@ fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
             &format!("test_accounts = {ACCOUNTS}"),
             1,
         )
+        .replacen("oracles = [510]", "oracles = []", 1)
         .replacen(
             "default_stp = \"cancel_newest\"",
             &format!("default_stp = \"{stp_name}\""),
@@ -562,7 +563,7 @@ impl<'a> Driver<'a> {
                     }
                 }
                 EventKind::Cancelled | EventKind::Expired => self.retire(e.order_id),
-                EventKind::Rejected => {}
+                EventKind::Rejected | EventKind::Oracle => {}
             }
         }
     }
@@ -878,7 +879,7 @@ impl Check for Conservation {
                 }
                 EventKind::Cancelled => credit(ledger, e.order_id, &when, |l| l.cancelled += qty)?,
                 EventKind::Expired => credit(ledger, e.order_id, &when, |l| l.expired += qty)?,
-                EventKind::Rejected => {}
+                EventKind::Rejected | EventKind::Oracle => {}
             }
         }
         if due(index, self.every) {
@@ -1047,6 +1048,10 @@ impl Check for Answered {
                     prop_assert_eq!(events.len(), 1, "{}", when());
                     prop_assert_eq!(first, EventKind::Cancelled, "{}", when());
                 }
+                Some(MessageType::Oracle) => {
+                    prop_assert_eq!(events.len(), 1, "{}", when());
+                    prop_assert_eq!(first, EventKind::Oracle, "{}", when());
+                }
                 other => prop_assert!(false, "{other:?} was not rejected: {}", when()),
             }
         }
@@ -1198,8 +1203,29 @@ impl Model {
             Some(MessageType::Cancel) if m.price_ticks != 0 || m.qty_lots != 0 => {
                 return Err(Reason::Malformed)
             }
+            Some(MessageType::Oracle)
+                if m.target_order_id != OrderId::NONE || m.price_ticks == 0 =>
+            {
+                return Err(Reason::Malformed)
+            }
             Some(kind) => kind,
         };
+        // 5 for oracle messages (abi §15): an oracle account's update is echoed; no book.
+        if kind == MessageType::Oracle {
+            if !self.config.accounts.oracles.contains(&m.account) {
+                return Err(Reason::NotOracle);
+            }
+            events.push(Event {
+                side: m.side,
+                instrument: m.instrument,
+                account: m.account,
+                price_ticks: m.price_ticks,
+                qty_lots: m.qty_lots,
+                client_ref: m.client_ref,
+                ..Event::blank(EventKind::Oracle)
+            });
+            return Ok(());
+        }
         // 5: instrument.
         let Some(instrument) = self.config.instrument(m.instrument).cloned() else {
             return Err(Reason::UnknownInstrument);

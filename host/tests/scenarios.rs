@@ -45,6 +45,8 @@ const A: u32 = 1;
 const B: u32 = 2;
 const C: u32 = 3;
 const D: u32 = 4;
+/// The oracle account of the test config.
+const ORACLE: u32 = 7;
 
 /// The test config: the embedded default with `replacements` applied after the standard
 /// edits (pool of 4 slots, 8 test accounts, BTC per-order maximum 1000 lots).
@@ -52,6 +54,8 @@ fn config_with(replacements: &[(&str, &str)]) -> VenueConfig {
     let standard = [
         ("orders_resting_max = 16384", "orders_resting_max = 4"),
         ("test_accounts = 512", "test_accounts = 8"),
+        // Account 7 is the venue's oracle.
+        ("oracles = [510]", "oracles = [7]"),
         // First occurrence: instrument 1 (BTC-PERP).
         ("qty_lots_max = 1000000", "qty_lots_max = 1000"),
     ];
@@ -605,6 +609,56 @@ fn duplicate_and_stale_nonces_are_rejected<M: Matcher>() {
     v.expect(other, &[accepted(A, Buy, P - 2, id(2, 1), 1, 11)]);
 }
 
+fn oracle_messages_are_sequenced_and_touch_no_book<M: Matcher>() {
+    // Proves abi §15: an oracle account's update is one `oracle` event echoing its fields
+    // (underlying id, index, volatility) with no effect on the book; from any other account it
+    // is rejected not_oracle; with a zero price or a target id it is malformed; and each of
+    // these consumes the nonce like any checked message.
+    let mut v = Venue::<M>::new();
+    v.rest(id(0, 1), A, Sell, P + 1, 1, 11);
+    let nonce = v.nonce(ORACLE);
+    let update = OrderMessage::oracle(ORACLE, nonce, 1, 90_000, 800_000);
+    let echo = Event {
+        side: 0,
+        instrument: 1,
+        account: ORACLE,
+        price_ticks: 90_000,
+        qty_lots: 800_000,
+        client_ref: nonce,
+        ..Event::blank(EventKind::Oracle)
+    };
+    v.expect(update, &[echo]);
+    v.expect_reject(update, Reason::DuplicateNonce);
+    let nonce = v.nonce(A);
+    v.expect_reject(
+        OrderMessage::oracle(A, nonce, 1, 90_000, 0),
+        Reason::NotOracle,
+    );
+    let nonce = v.nonce(ORACLE);
+    v.expect_reject(
+        OrderMessage::oracle(ORACLE, nonce, 1, 0, 0),
+        Reason::Malformed,
+    );
+    let nonce = v.nonce(ORACLE);
+    let mut targeted = OrderMessage::oracle(ORACLE, nonce, 1, 90_000, 0);
+    targeted.target_order_id = OrderId(id(0, 1));
+    v.expect_reject(targeted, Reason::Malformed);
+    // An underlying id that is no book's is fine: oracle messages skip the instrument check.
+    let nonce = v.nonce(ORACLE);
+    let other = OrderMessage::oracle(ORACLE, nonce, 0x0777, 5, 0);
+    v.expect(
+        other,
+        &[Event {
+            instrument: 0x0777,
+            price_ticks: 5,
+            qty_lots: 0,
+            client_ref: nonce,
+            ..echo
+        }],
+    );
+    assert_eq!(v.book(), [resting(id(0, 1), A, Sell, P + 1, 1, 11)]);
+}
+
 fn malformed_messages_are_rejected<M: Matcher>() {
     // Proves every undefined field value is rejected malformed, echoing the raw bytes, with no
     // effect on the book and no id issued, while still consuming the nonce: bad side, time in
@@ -623,7 +677,7 @@ fn malformed_messages_are_rejected<M: Matcher>() {
         ("version 0", |m| m.version = 0),
         ("version + 1", |m| m.version = ABI_VERSION + 1),
         ("message type 0", |m| m.message_type = 0),
-        ("message type 5", |m| m.message_type = 5),
+        ("message type 6", |m| m.message_type = 6),
         ("message type 255", |m| m.message_type = 255),
         ("new order with a target id", |m| {
             m.target_order_id = OrderId::new(0, 1)
@@ -1696,6 +1750,7 @@ for_both_matchers! {
     unknown_account_is_rejected,
     duplicate_and_stale_nonces_are_rejected,
     malformed_messages_are_rejected,
+    oracle_messages_are_sequenced_and_touch_no_book,
     amend_and_mass_cancel_are_unsupported,
     unknown_instrument_precedes_unsupported_message,
     unknown_instrument_is_rejected,

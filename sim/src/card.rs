@@ -34,6 +34,8 @@ pub struct CardInstrument {
 pub struct CardConfig {
     /// Per account id: has a key.
     pub known_accounts: Vec<bool>,
+    /// Account ids that may send oracle messages.
+    pub oracle_accounts: Vec<u32>,
     pub instruments: Vec<CardInstrument>,
     /// Wire value of the venue's default STP mode (1–4).
     pub default_stp: u8,
@@ -95,7 +97,8 @@ impl CardConfig {
         let mut writes = Vec::new();
         for account in 0..ACCOUNTS {
             let known = self.known_accounts.get(account).copied().unwrap_or(false);
-            writes.push((account as u64, u64::from(known)));
+            let oracle = self.oracle_accounts.contains(&(account as u32));
+            writes.push((account as u64, u64::from(known) | u64::from(oracle) << 1));
         }
         for (book, i) in self.instruments.iter().enumerate() {
             let base = CFG_INSTRUMENTS + 4 * book as u64;

@@ -241,6 +241,7 @@ fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
             .iter()
             .map(Option::is_some)
             .collect(),
+        oracle_accounts: config.accounts.oracles.clone(),
         instruments: config
             .instruments
             .iter()

@@ -29,11 +29,12 @@ const INPUT_NAMES: [(&str, u32); 19] = [
     ("s_target_nonzero", 1),
     ("m_ready", 1),
 ];
-const OUTPUT_NAMES: [(&str, u32); 4] = [
+const OUTPUT_NAMES: [(&str, u32); 5] = [
     ("s_ready", 1),
     ("m_valid", 1),
     ("m_reason", 8),
     ("m_book", 3),
+    ("m_oracle", 1),
 ];
 
 fn ports(names: &[(&'static str, u32)]) -> Vec<Port> {
@@ -63,7 +64,11 @@ impl Bench {
         let known = host::keys::account_table(config);
         for account in 0..ACCOUNTS {
             let is_known = known.get(account).is_some_and(Option::is_some);
-            bench.configure(account as u64, u64::from(is_known));
+            let is_oracle = config.accounts.oracles.contains(&(account as u32));
+            bench.configure(
+                account as u64,
+                u64::from(is_known) | u64::from(is_oracle) << 1,
+            );
         }
         for (book, i) in config.instruments.iter().enumerate() {
             let base = CFG_INSTRUMENTS + 4 * book as u64;
@@ -81,7 +86,7 @@ impl Bench {
         cfg: (bool, u64, u64),
         message: Option<&(OrderMessage, bool)>,
         m_ready: bool,
-    ) -> [u64; 4] {
+    ) -> [u64; 5] {
         let u = &mut self.h.uut;
         let (m, ok) = message.copied().unwrap_or((
             OrderMessage::new_order(
@@ -144,6 +149,7 @@ impl Bench {
             u64::from(u.m_valid.val()),
             u.m_reason.val().to_u64(),
             u.m_book.val().to_u64(),
+            u64::from(u.m_oracle.val()),
         ];
         self.inputs.push(values);
         self.outputs.push(out.to_vec());
@@ -155,8 +161,9 @@ impl Bench {
         self.cycle((true, address, data), None, true);
     }
 
-    /// Validate one message (random idle cycles and backpressure); returns (reason, book).
-    fn validate(&mut self, message: OrderMessage, signature_ok: bool) -> (u8, u8) {
+    /// Validate one message (random idle cycles and backpressure); returns (reason, book,
+    /// oracle).
+    fn validate(&mut self, message: OrderMessage, signature_ok: bool) -> (u8, u8, bool) {
         let mut sent = false;
         for _ in 0..1_000 {
             let offer = !sent && !self.rng.chance(20);
@@ -169,7 +176,7 @@ impl Bench {
             sent |= offer && out[0] == 1;
             if out[1] == 1 && m_ready {
                 assert!(sent);
-                return (out[2] as u8, out[3] as u8);
+                return (out[2] as u8, out[3] as u8, out[4] == 1);
             }
         }
         panic!("no verdict");
@@ -177,17 +184,22 @@ impl Bench {
 }
 
 /// The software path's verdict for the validator's part of the checks.
-fn expected(events: &[abi::Event], message: &OrderMessage, config: &VenueConfig) -> (u8, u8) {
+fn expected(events: &[abi::Event], message: &OrderMessage, config: &VenueConfig) -> (u8, u8, bool) {
     let first = events[0];
-    if first.kind == EventKind::Rejected && (1..=9).contains(&(first.reason as u8)) {
-        return (first.reason as u8, 0);
+    let validator_reason =
+        (1..=9).contains(&(first.reason as u8)) || first.reason == Reason::NotOracle;
+    if first.kind == EventKind::Rejected && validator_reason {
+        return (first.reason as u8, 0, false);
+    }
+    if first.kind == EventKind::Oracle {
+        return (0, 0, true);
     }
     let book = config
         .instruments
         .iter()
         .position(|i| i.id == message.instrument)
         .expect("passed");
-    (0, book as u8)
+    (0, book as u8, false)
 }
 
 /// Demo traffic plus hand-made edge cases for every validator reason.
@@ -221,6 +233,7 @@ fn messages(config: &VenueConfig) -> Vec<(OrderMessage, bool)> {
         )
     };
     let nonce = 1_000_000u64;
+    let oracle = config.accounts.oracles[0];
     out.extend([
         (new(600, 1, btc.reference_price_ticks, 1), true), // known range, no key
         (new(1023, 1, btc.reference_price_ticks, 1), true), // no key
@@ -242,6 +255,22 @@ fn messages(config: &VenueConfig) -> Vec<(OrderMessage, bool)> {
         ), // passes
         (new(7, u64::MAX, btc.reference_price_ticks, 1), true), // top nonce
         (new(8, 5, btc.reference_price_ticks, 1), true),
+        // Oracle updates: from the oracle (passes; any underlying id), from another account
+        // (not_oracle), with a zero index or a target id (malformed).
+        (
+            OrderMessage::oracle(oracle, nonce, 1, 90_000, 800_000),
+            true,
+        ),
+        (OrderMessage::oracle(oracle, nonce + 1, 0x0777, 5, 0), true),
+        (OrderMessage::oracle(9, nonce, 1, 90_000, 0), true),
+        (OrderMessage::oracle(oracle, nonce + 2, 1, 0, 0), true),
+        (
+            OrderMessage {
+                target_order_id: OrderId(1),
+                ..OrderMessage::oracle(oracle, nonce + 3, 1, 90_000, 0)
+            },
+            true,
+        ),
     ]);
     let mut next_nonce = 10u64;
     let mut variant = |f: &dyn Fn(&mut OrderMessage)| {
@@ -303,8 +332,9 @@ fn verdicts_match_the_software_path() {
             "message {i}: {message:?}"
         );
     }
-    let all: std::collections::BTreeSet<u8> =
+    let mut all: std::collections::BTreeSet<u8> =
         (Reason::None as u8..=Reason::PriceOutOfBand as u8).collect();
+    all.insert(Reason::NotOracle as u8);
     assert_eq!(reasons, all, "every validator reason was exercised");
 }
 

@@ -109,6 +109,8 @@ pub struct Sequencer<M> {
     nonces: Vec<u64>,
     /// Whether each account id has a key in the account table.
     account_known: Vec<bool>,
+    /// Whether each account id may send oracle messages.
+    account_oracle: Vec<bool>,
     /// Instrument id → book index, [`NO_BOOK`] when not configured.
     book_of_instrument: Vec<u8>,
     limits: Vec<InstrumentLimits>,
@@ -125,6 +127,10 @@ impl<M: Matcher> Sequencer<M> {
         account_known[..config.accounts.test_accounts as usize].fill(true);
         for key in &config.accounts.keys {
             account_known[key.id as usize] = true;
+        }
+        let mut account_oracle = vec![false; accounts_max];
+        for &oracle in &config.accounts.oracles {
+            account_oracle[oracle as usize] = true;
         }
         let mut book_of_instrument = vec![NO_BOOK; usize::from(u16::MAX) + 1];
         assert!(config.instruments.len() < usize::from(NO_BOOK));
@@ -144,6 +150,7 @@ impl<M: Matcher> Sequencer<M> {
             matcher: M::with_config(config),
             nonces: vec![0; accounts_max],
             account_known,
+            account_oracle,
             book_of_instrument,
             limits,
             default_stp: config.venue.default_stp.mode(),
@@ -207,6 +214,14 @@ impl<M: Matcher> Sequencer<M> {
         }
         self.nonces[account] = m.nonce;
         let message_type = check_fields(m)?;
+        if message_type == MessageType::Oracle {
+            // Step 5 for oracle messages: the sender must be an oracle; no book is involved.
+            if !self.account_oracle[account] {
+                return Err(Reason::NotOracle);
+            }
+            self.events.push(oracle_event(m));
+            return Ok(());
+        }
         let book = self.book_of_instrument[usize::from(m.instrument)];
         if book == NO_BOOK {
             return Err(Reason::UnknownInstrument);
@@ -219,6 +234,7 @@ impl<M: Matcher> Sequencer<M> {
                     .cancel(m.account, book, m.target_order_id, &mut self.events)
             }
             MessageType::Amend | MessageType::MassCancel => Err(Reason::UnsupportedMessage),
+            MessageType::Oracle => unreachable!("handled above"),
         }
     }
 
@@ -267,7 +283,19 @@ fn check_fields(m: &OrderMessage) -> Result<MessageType, Reason> {
     match message_type {
         MessageType::NewOrder if m.target_order_id != OrderId::NONE => Err(Reason::Malformed),
         MessageType::Cancel if m.price_ticks != 0 || m.qty_lots != 0 => Err(Reason::Malformed),
+        MessageType::Oracle if m.target_order_id != OrderId::NONE || m.price_ticks == 0 => {
+            Err(Reason::Malformed)
+        }
         _ => Ok(message_type),
+    }
+}
+
+/// The oracle event for `m`: its fields echoed, as a rejected event's are.
+pub fn oracle_event(m: &OrderMessage) -> Event {
+    Event {
+        kind: EventKind::Oracle,
+        reason: Reason::None,
+        ..reject_event(m, Reason::None)
     }
 }
 

@@ -718,6 +718,12 @@ impl MarginEngine {
     }
 
     fn on_event(&mut self, e: &Event, out: &mut Vec<MarginEvent>) {
+        if e.kind == EventKind::Oracle {
+            // A sequenced oracle message (abi §15): the instrument field is the underlying.
+            let volatility = (e.qty_lots != 0).then_some(i64::from(e.qty_lots));
+            self.on_oracle(e.instrument, i64::from(e.price_ticks), volatility, out);
+            return;
+        }
         let Some(m) = self.market_index(e.instrument) else {
             return; // not margined here
         };
@@ -745,7 +751,7 @@ impl MarginEngine {
                 let accounts = [buyer.min(seller), buyer.max(seller)];
                 self.liquidate_below_maintenance(&accounts, out);
             }
-            EventKind::Rejected => {}
+            EventKind::Rejected | EventKind::Oracle => {}
         }
     }
 

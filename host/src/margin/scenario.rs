@@ -1,4 +1,5 @@
-//! The margin scenario of `ordo demo`: traders take leveraged SOL-PERP positions against a
+//! The margin scenario of `ordo demo` (index updates are the oracle account's signed,
+//! sequenced messages, like orders): traders take leveraged SOL-PERP positions against a
 //! market maker on the software path, then the SOL index crashes by 6% (SOL, because the
 //! default venue's SOL book has a ±10% price band; BTC's is ±1.1%). Every order goes through
 //! the margin engine's pre-trade check, is signed with its account's test key, verified
@@ -100,6 +101,8 @@ struct Run {
     /// The market maker's resting orders (cancelled when it re-quotes).
     quotes: Vec<OrderId>,
     insurance: u32,
+    /// The venue's oracle account (signs the index updates).
+    oracle: u32,
     /// The perp's best bid and ask as last given to the margin engine.
     top: (Option<u32>, Option<u32>),
     tally: Tally,
@@ -125,6 +128,13 @@ impl Run {
     fn new(venue: &VenueConfig, margin: &MarginConfig) -> Result<Run, Error> {
         let insurance = margin.margin.insurance_account;
         let known = venue.accounts.test_accounts;
+        let Some(&oracle) = venue.accounts.oracles.iter().find(|&&o| o < known) else {
+            return Err(Error::Config {
+                origin: "margin scenario".into(),
+                message: "needs an oracle account among the test accounts (accounts.oracles)"
+                    .into(),
+            });
+        };
         if insurance >= known || FIRST_TRADER + TRADERS > known {
             return Err(Error::Config {
                 origin: "margin scenario".into(),
@@ -160,6 +170,7 @@ impl Run {
             time_ns: NS_PER_S,
             quotes: Vec::new(),
             insurance,
+            oracle,
             top: (None, None),
             tally: Tally::default(),
         })
@@ -223,14 +234,23 @@ impl Run {
         }
     }
 
+    /// The oracle's signed update, sequenced like an order; its `oracle` event reaches the
+    /// margin engine through `send`.
     fn oracle(&mut self, index_ticks: i64) {
-        let input = MarginInput::Oracle {
-            underlying: UNDERLYING,
-            index_ticks,
-            volatility_ppm: None,
-            timestamp_ns: self.time_ns,
-        };
-        self.margin(&input);
+        let nonce = self.nonce(self.oracle);
+        let index = u32::try_from(index_ticks).expect("the crash stays in range");
+        let events = self.send(OrderMessage::oracle(
+            self.oracle,
+            nonce,
+            UNDERLYING,
+            index,
+            0,
+        ));
+        assert_eq!(
+            events[0].kind,
+            EventKind::Oracle,
+            "the venue's oracle is accepted"
+        );
     }
 
     /// A new order, after the margin engine's pre-trade check; its events.

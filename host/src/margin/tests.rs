@@ -540,6 +540,37 @@ fn an_isolated_loss_stops_at_its_margin() {
 }
 
 #[test]
+fn sequenced_oracle_events_move_the_index() {
+    // Proves an `oracle` event (abi §15) is an index update: the instrument field names the
+    // underlying, the quantity the volatility (0 leaves it), and it liquidates like
+    // `MarginInput::Oracle` does (the penalty test's numbers: 178,930 liquidates).
+    let config = config_with(&[("penalty_ppm = 10_000", "penalty_ppm = 2_500")]);
+    let mut e = MarginEngine::new(&config, ACCOUNTS);
+    deposit(&mut e, 1, 1_000);
+    deposit(&mut e, 2, 1_000_000);
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 1_000, 1));
+    let oracle_event = |index: u32, volatility: u32, t: u64| {
+        MarginInput::Event(Event {
+            timestamp_ns: t,
+            instrument: BTC_UNDERLYING,
+            account: 510,
+            price_ticks: index,
+            qty_lots: volatility,
+            ..Event::blank(EventKind::Oracle)
+        })
+    };
+    let call = e.value_e6(101).unwrap();
+    assert!(e.handle(&oracle_event(178_931, 0, 2)).is_empty());
+    assert_eq!(e.mark_ticks(BTC), Some(178_931));
+    assert!(e.value_e6(101).unwrap() < call, "the call re-marked lower");
+    let events = e.handle(&oracle_event(178_930, 900_000, 3));
+    assert!(events
+        .iter()
+        .any(|ev| matches!(ev, MarginEvent::Liquidated { account: 1, .. })));
+    conserved(&e);
+}
+
+#[test]
 fn isolation_refusals() {
     // Options are not isolatable; nothing can be withdrawn from a cross position; no more
     // than the balance can be isolated. A refusal changes nothing.
