@@ -207,8 +207,77 @@ impl Position {
 #[derive(Debug, Clone, Default)]
 struct Account {
     balance_e6: i64,
-    positions: Vec<Position>,
+    positions: Positions,
     flagged: bool,
+}
+
+/// An account's position entries. Up to [`INLINE_POSITIONS`] live inside the account itself
+/// (most accounts hold one or two instruments), so a fill's two accounts cost one memory
+/// miss each instead of two (account, then its position vector); more spill to the heap.
+#[derive(Debug, Clone)]
+enum Positions {
+    Inline([Position; INLINE_POSITIONS], u8),
+    Heap(Vec<Position>),
+}
+
+/// Position entries stored inside an account.
+const INLINE_POSITIONS: usize = 2;
+
+impl Default for Positions {
+    fn default() -> Positions {
+        Positions::Inline([Position::default(); INLINE_POSITIONS], 0)
+    }
+}
+
+impl std::ops::Deref for Positions {
+    type Target = [Position];
+    fn deref(&self) -> &[Position] {
+        match self {
+            Positions::Inline(entries, len) => &entries[..usize::from(*len)],
+            Positions::Heap(entries) => entries,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Positions {
+    fn deref_mut(&mut self) -> &mut [Position] {
+        match self {
+            Positions::Inline(entries, len) => &mut entries[..usize::from(*len)],
+            Positions::Heap(entries) => entries,
+        }
+    }
+}
+
+impl Positions {
+    fn push(&mut self, position: Position) {
+        match self {
+            Positions::Inline(entries, len) if usize::from(*len) < INLINE_POSITIONS => {
+                entries[usize::from(*len)] = position;
+                *len += 1;
+            }
+            Positions::Inline(entries, _) => {
+                let mut heap = Vec::with_capacity(2 * INLINE_POSITIONS);
+                heap.extend_from_slice(entries);
+                heap.push(position);
+                *self = Positions::Heap(heap);
+            }
+            Positions::Heap(entries) => entries.push(position),
+        }
+    }
+
+    /// Remove entry `i`; the last entry takes its place.
+    fn swap_remove(&mut self, i: usize) {
+        match self {
+            Positions::Inline(entries, len) => {
+                let last = usize::from(*len) - 1;
+                entries.swap(i, last);
+                *len -= 1;
+            }
+            Positions::Heap(entries) => {
+                entries.swap_remove(i);
+            }
+        }
+    }
 }
 
 /// An account's margin figures at the current marks.
@@ -652,7 +721,7 @@ impl MarginEngine {
             h.update((id as u32).to_le_bytes());
             h.update(a.balance_e6.to_le_bytes());
             h.update([u8::from(a.flagged)]);
-            let mut positions = a.positions.clone();
+            let mut positions = a.positions.to_vec();
             positions.sort_by_key(|p| p.market);
             for p in positions {
                 h.update(p.market.to_le_bytes());
@@ -1126,7 +1195,7 @@ impl MarginEngine {
             .any(|p| p.open_buy_lots + p.open_sell_lots > 0);
         if orders_open {
             out.push(MarginEvent::CancelAll { account });
-            for p in &mut self.accounts[a].positions {
+            for p in self.accounts[a].positions.iter_mut() {
                 p.open_buy_lots = 0;
                 p.open_sell_lots = 0;
             }
@@ -1509,5 +1578,46 @@ impl LotValuer {
             Err(_) => Fixed::from_int(intrinsic_ticks(self.kind, spot_ticks, self.strike_ticks)),
         };
         (ticks.raw() * i128::from(self.tick_lot_value_e6) / Fixed::SCALE) as i64
+    }
+}
+
+#[cfg(test)]
+mod positions_tests {
+    use super::*;
+
+    #[test]
+    fn positions_behave_like_a_vec_inline_and_spilled() {
+        // Proves the inline-first store keeps Vec's order under push and swap_remove, both
+        // while inline and after spilling to the heap (the state, and so the digest, must
+        // not depend on where the entries live).
+        let entry = |m: u16| Position {
+            market: m,
+            ..Position::default()
+        };
+        let mut store = Positions::default();
+        let mut model: Vec<Position> = Vec::new();
+        let ops: [(bool, u16); 10] = [
+            (true, 1),
+            (true, 2),
+            (false, 0),
+            (true, 3),
+            (true, 4),
+            (true, 5),
+            (false, 1),
+            (false, 0),
+            (true, 6),
+            (false, 2),
+        ];
+        for (push, arg) in ops {
+            if push {
+                store.push(entry(arg));
+                model.push(entry(arg));
+            } else {
+                store.swap_remove(usize::from(arg));
+                model.swap_remove(usize::from(arg));
+            }
+            assert_eq!(&store[..], &model[..]);
+        }
+        assert!(matches!(store, Positions::Heap(_)));
     }
 }
