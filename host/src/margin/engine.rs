@@ -40,6 +40,8 @@ pub enum MarginReject {
     /// Isolated margin applies to perpetuals only, and can be withdrawn only from an
     /// isolated position.
     NotIsolatable,
+    /// The account id is outside the engine's accounts.
+    UnknownAccount,
 }
 
 /// What the engine decided, in order.
@@ -435,7 +437,9 @@ impl MarginEngine {
     /// account below initial margin is refused and changes nothing.
     pub fn deposit(&mut self, account: u32, amount_e6: i64) -> Result<(), MarginReject> {
         let a = account as usize;
-        assert!(a < self.accounts.len(), "account {account} out of range");
+        if a >= self.accounts.len() {
+            return Err(MarginReject::UnknownAccount);
+        }
         if amount_e6 < 0 {
             let assessed = self.assess(account);
             if self.accounts[a].balance_e6 + amount_e6 < 0
@@ -459,7 +463,9 @@ impl MarginEngine {
         amount_e6: i64,
     ) -> Result<(), MarginReject> {
         let a = account as usize;
-        assert!(a < self.accounts.len(), "account {account} out of range");
+        if a >= self.accounts.len() {
+            return Err(MarginReject::UnknownAccount);
+        }
         let m = self
             .market_index(instrument)
             .filter(|&m| matches!(self.markets[m].kind, Kind::Perp { .. }))
@@ -516,7 +522,10 @@ impl MarginEngine {
             return Ok(()); // not margined here
         };
         let market = &self.markets[m];
-        let a = &self.accounts[account as usize];
+        let a = self
+            .accounts
+            .get(account as usize)
+            .ok_or(MarginReject::UnknownAccount)?;
         let position = a.positions.iter().find(|p| usize::from(p.market) == m);
         if reduce_only {
             let p = position.copied().unwrap_or_default();

@@ -583,6 +583,12 @@ fn isolation_refusals() {
         Err(MarginReject::InsufficientMargin)
     );
     assert_eq!(e.balance_e6(1), 1_000 * USD);
+    // An account outside the engine is an operating fault, refused, not a panic.
+    assert_eq!(e.deposit(ACCOUNTS, USD), Err(MarginReject::UnknownAccount));
+    assert_eq!(
+        e.isolate(ACCOUNTS, BTC, USD),
+        Err(MarginReject::UnknownAccount)
+    );
     conserved(&e);
 }
 
