@@ -42,16 +42,20 @@ pub enum EventKind {
     /// An oracle update was sequenced: the message's fields echoed (`instrument` the
     /// underlying, `price_ticks` the index, `qty_lots` the volatility in ppm or 0).
     Oracle = 6,
+    /// An admin message was sequenced and applied: its fields echoed like an oracle
+    /// update's (abi.md §16).
+    Admin = 7,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Accepted,
         EventKind::Rejected,
         EventKind::Fill,
         EventKind::Cancelled,
         EventKind::Expired,
         EventKind::Oracle,
+        EventKind::Admin,
     ];
 
     pub fn from_u8(value: u8) -> Option<EventKind> {
@@ -62,6 +66,7 @@ impl EventKind {
             4 => Some(EventKind::Cancelled),
             5 => Some(EventKind::Expired),
             6 => Some(EventKind::Oracle),
+            7 => Some(EventKind::Admin),
             _ => None,
         }
     }
@@ -74,6 +79,7 @@ impl EventKind {
             EventKind::Cancelled => "cancelled",
             EventKind::Expired => "expired",
             EventKind::Oracle => "oracle",
+            EventKind::Admin => "admin",
         }
     }
 }

@@ -15,8 +15,8 @@ pub use client_refs::{ClientRefs, RestoreError};
 pub use event::{Event, EventKind, EVENT_BYTES};
 pub use framing::{FrameError, FrameReader, FRAME_HEADER_BYTES};
 pub use order::{
-    MessageType, OrderId, OrderMessage, Side, StpMode, TimeInForce, ORDER_BODY_BYTES,
-    ORDER_MESSAGE_BYTES,
+    MessageType, OrderId, OrderMessage, Side, StpMode, TimeInForce, CREDIT_UNLIMITED, LOT_COST_MAX,
+    ORDER_BODY_BYTES, ORDER_MESSAGE_BYTES,
 };
 pub use reason::Reason;
 

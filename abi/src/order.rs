@@ -48,6 +48,11 @@ pub mod offset {
     pub const SIGNATURE: usize = 64;
 }
 
+/// An admin credit of this many units means "no limit" (abi.md §16).
+pub const CREDIT_UNLIMITED: u32 = u32::MAX;
+/// The largest credit cost per lot an admin message may set (the card multiplies 16 × 16).
+pub const LOT_COST_MAX: u32 = 0xFFFF;
+
 /// What an order-entry message asks for.
 #[repr(u8)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +69,12 @@ pub enum MessageType {
     /// `price_ticks` its index (> 0), `qty_lots` its volatility in ppm (0: unchanged);
     /// `target_order_id` zero. Sequenced like orders; touches no book (abi.md §15).
     Oracle = 5,
+    /// A risk-engine instruction, from an admin account (abi.md §16). `instrument` 0: set the
+    /// pre-trade credit of account `target_order_id` to `price_ticks` units beyond its
+    /// consumption counter value `qty_lots` (`price_ticks` = `u32::MAX`: unlimited);
+    /// `instrument` ≠ 0: set that instrument's credit cost per lot to `qty_lots` (≤ 65,535),
+    /// `price_ticks` and `target_order_id` zero. Sequenced like orders; touches no book.
+    Admin = 6,
 }
 
 impl MessageType {
@@ -74,6 +85,7 @@ impl MessageType {
             3 => Some(MessageType::Amend),
             4 => Some(MessageType::MassCancel),
             5 => Some(MessageType::Oracle),
+            6 => Some(MessageType::Admin),
             _ => None,
         }
     }
@@ -281,6 +293,52 @@ impl OrderMessage {
                 Side::Buy,
                 index_ticks,
                 volatility_ppm,
+                TimeInForce::Gtc,
+                StpMode::Default,
+                nonce,
+            )
+        }
+    }
+
+    /// An admin message setting `target`'s pre-trade credit (see [`MessageType::Admin`]):
+    /// `credit` units beyond consumption counter value `as_of` ([`CREDIT_UNLIMITED`]: no
+    /// limit). The client reference is the nonce.
+    pub fn admin_credit(
+        admin: u32,
+        nonce: u64,
+        target: u32,
+        credit: u32,
+        as_of: u32,
+    ) -> OrderMessage {
+        OrderMessage {
+            message_type: MessageType::Admin as u8,
+            target_order_id: OrderId(u64::from(target)),
+            ..OrderMessage::new_order(
+                admin,
+                nonce,
+                0,
+                Side::Buy,
+                credit,
+                as_of,
+                TimeInForce::Gtc,
+                StpMode::Default,
+                nonce,
+            )
+        }
+    }
+
+    /// An admin message setting `instrument`'s credit cost per lot (see
+    /// [`MessageType::Admin`]). The client reference is the nonce.
+    pub fn admin_lot_cost(admin: u32, nonce: u64, instrument: u16, cost: u32) -> OrderMessage {
+        OrderMessage {
+            message_type: MessageType::Admin as u8,
+            ..OrderMessage::new_order(
+                admin,
+                nonce,
+                instrument,
+                Side::Buy,
+                0,
+                cost,
                 TimeInForce::Gtc,
                 StpMode::Default,
                 nonce,

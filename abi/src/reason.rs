@@ -43,11 +43,16 @@ pub enum Reason {
     SelfTrade = 15,
     /// An oracle message from an account that is not an oracle.
     NotOracle = 16,
+    /// An admin message from an account that is not an admin.
+    NotAdmin = 17,
+    /// A new order whose credit cost (quantity × the instrument's cost per lot) exceeds the
+    /// credit the risk engine left its account (abi.md §16).
+    CreditExceeded = 18,
 }
 
 impl Reason {
     /// Every code, in wire order (used by summaries and tests).
-    pub const ALL: [Reason; 17] = [
+    pub const ALL: [Reason; 19] = [
         Reason::None,
         Reason::BadSignature,
         Reason::UnknownAccount,
@@ -65,6 +70,8 @@ impl Reason {
         Reason::NotOrderOwner,
         Reason::SelfTrade,
         Reason::NotOracle,
+        Reason::NotAdmin,
+        Reason::CreditExceeded,
     ];
 
     /// Decode a wire value.
@@ -92,6 +99,8 @@ impl Reason {
             Reason::NotOrderOwner => "not_order_owner",
             Reason::SelfTrade => "self_trade",
             Reason::NotOracle => "not_oracle",
+            Reason::NotAdmin => "not_admin",
+            Reason::CreditExceeded => "credit_exceeded",
         }
     }
 }

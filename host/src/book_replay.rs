@@ -71,7 +71,7 @@ impl BookReplay {
                 Some(_) => return fail("removed quantity differs from open quantity"),
                 None => return fail("removal of an order that is not live"),
             },
-            EventKind::Rejected | EventKind::Oracle => {}
+            EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
         }
         Ok(())
     }

@@ -69,6 +69,10 @@ pub struct Accounts {
     /// Accounts allowed to send oracle messages (each a known account).
     #[serde(default)]
     pub oracles: Vec<u32>,
+    /// Accounts allowed to send admin messages (the risk engine's credit settings; each a
+    /// known account).
+    #[serde(default)]
+    pub admins: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,11 +205,16 @@ impl VenueConfig {
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err("duplicate account key id".to_string());
         }
-        for &oracle in &self.accounts.oracles {
-            if oracle >= self.accounts.test_accounts && ids.binary_search(&oracle).is_err() {
-                return Err(format!(
-                    "accounts.oracles: account {oracle} is not a known account"
-                ));
+        for (list, accounts) in [
+            ("oracles", &self.accounts.oracles),
+            ("admins", &self.accounts.admins),
+        ] {
+            for &account in accounts {
+                if account >= self.accounts.test_accounts && ids.binary_search(&account).is_err() {
+                    return Err(format!(
+                        "accounts.{list}: account {account} is not a known account"
+                    ));
+                }
             }
         }
         if self.instruments.is_empty() || self.instruments.len() > v.instruments_max as usize {
@@ -217,6 +226,11 @@ impl VenueConfig {
         }
         for (index, instrument) in self.instruments.iter().enumerate() {
             let name = &instrument.symbol;
+            if instrument.id == 0 {
+                return Err(format!(
+                    "{name}: instrument id 0 is reserved (admin messages address accounts with it)"
+                ));
+            }
             if self.instruments[..index]
                 .iter()
                 .any(|other| other.id == instrument.id)

@@ -369,6 +369,9 @@ fn print_summary(s: &Summary) {
     if s.oracle > 0 {
         println!("  oracle      {:>12} index updates", s.oracle);
     }
+    if s.admin > 0 {
+        println!("  admin       {:>12} credit settings", s.admin);
+    }
     println!(
         "  cancelled   {:>12} (self-trade prevention: {})",
         s.cancelled, s.cancelled_self_trade

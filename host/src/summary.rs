@@ -23,6 +23,8 @@ pub struct Summary {
     pub expired: u64,
     /// Oracle updates sequenced.
     pub oracle: u64,
+    /// Admin messages (credit settings) sequenced.
+    pub admin: u64,
     pub first_seq: u64,
     pub last_seq: u64,
     /// SHA-256 of the event stream, hex.
@@ -71,6 +73,7 @@ impl Tally {
             }
             EventKind::Expired => s.expired += 1,
             EventKind::Oracle => s.oracle += 1,
+            EventKind::Admin => s.admin += 1,
         }
         self.hasher.update(event.encode());
     }

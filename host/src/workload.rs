@@ -243,6 +243,29 @@ impl Generator<'_> {
                 );
             }
         }
+        // Admin messages, 3 in 1,000 when the venue has an admin account: a book's credit
+        // cost per lot, or the credit of one of the first 16 accounts — as the risk engine
+        // would set it (beyond the consumption it saw) or unlimited — so a few accounts run
+        // out of credit now and then.
+        if let Some(&admin) = self.config.accounts.admins.first() {
+            if admin < self.accounts && self.rng.below(1000) < 3 {
+                let nonce = self.fresh_nonce(admin);
+                if self.rng.chance(30) {
+                    let book = self.rng.below(self.config.instruments.len() as u64) as usize;
+                    let cost = self.rng.below(9) as u32;
+                    let instrument = self.config.instruments[book].id;
+                    return OrderMessage::admin_lot_cost(admin, nonce, instrument, cost);
+                }
+                let target = self.rng.below(u64::from(self.accounts.min(16))) as u32;
+                let credit = if self.rng.chance(25) {
+                    abi::CREDIT_UNLIMITED
+                } else {
+                    self.rng.below(3_000) as u32
+                };
+                let as_of = self.shadow.credit(target).used;
+                return OrderMessage::admin_credit(admin, nonce, target, credit, as_of);
+            }
+        }
         let roll = self.rng.below(100);
         let pool_pressure =
             self.live.ids.len() * 4 > self.config.venue.orders_resting_max as usize * 3;
@@ -330,7 +353,7 @@ impl Generator<'_> {
             2 => message.nonce = self.previous_nonces[message.account as usize], // replayed
             3 => message.nonce = self.previous_nonces[message.account as usize].saturating_sub(2),
             4 => message.price_ticks = if self.rng.chance(50) { 1 } else { u32::MAX / 2 },
-            5 => message.instrument = 0xfff0,
+            5 => message.instrument ^= 0xfff0, // unknown (or, for an admin message, malformed)
             _ => {
                 // Another account: for a cancel, not the owner.
                 message.account = (message.account + 1) % self.accounts;
@@ -360,7 +383,7 @@ impl Generator<'_> {
                     }
                 }
                 EventKind::Cancelled | EventKind::Expired => self.live.remove(id),
-                EventKind::Rejected | EventKind::Oracle => {}
+                EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
             }
         }
     }

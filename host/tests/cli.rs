@@ -915,12 +915,14 @@ fn documented_test_key_vectors_match_the_binary() {
     let two = dir.write(
         "two.toml",
         base.replacen("test_accounts = 512", "test_accounts = 2", 1)
-            .replacen("oracles = [510]", "oracles = []", 1),
+            .replacen("oracles = [510]", "oracles = []", 1)
+            .replacen("admins = [509]", "admins = []", 1),
     );
     let explicit = dir.write(
         "explicit.toml",
         base.replacen("test_accounts = 512", "test_accounts = 0", 1)
             .replacen("oracles = [510]", "oracles = []", 1)
+            .replacen("admins = [509]", "admins = []", 1)
             .replacen(
                 "keys = []",
                 &format!(
@@ -1118,7 +1120,8 @@ fn demo_without_test_accounts_fails_cleanly() {
         "venue.toml",
         default_config()
             .replacen("test_accounts = 512", "test_accounts = 0", 1)
-            .replacen("oracles = [510]", "oracles = []", 1),
+            .replacen("oracles = [510]", "oracles = []", 1)
+            .replacen("admins = [509]", "admins = []", 1),
     );
     failed(
         &ordo(&["--config", p(&config), "demo", "--messages", "10"]),

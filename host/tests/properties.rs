@@ -62,6 +62,7 @@ fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
             1,
         )
         .replacen("oracles = [510]", "oracles = []", 1)
+        .replacen("admins = [509]", &format!("admins = [{}]", ACCOUNTS - 1), 1)
         .replacen(
             "default_stp = \"cancel_newest\"",
             &format!("default_stp = \"{stp_name}\""),
@@ -563,7 +564,7 @@ impl<'a> Driver<'a> {
                     }
                 }
                 EventKind::Cancelled | EventKind::Expired => self.retire(e.order_id),
-                EventKind::Rejected | EventKind::Oracle => {}
+                EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
             }
         }
     }
@@ -879,7 +880,7 @@ impl Check for Conservation {
                 }
                 EventKind::Cancelled => credit(ledger, e.order_id, &when, |l| l.cancelled += qty)?,
                 EventKind::Expired => credit(ledger, e.order_id, &when, |l| l.expired += qty)?,
-                EventKind::Rejected | EventKind::Oracle => {}
+                EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
             }
         }
         if due(index, self.every) {

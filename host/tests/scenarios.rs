@@ -56,6 +56,8 @@ fn config_with(replacements: &[(&str, &str)]) -> VenueConfig {
         ("test_accounts = 512", "test_accounts = 8"),
         // Account 7 is the venue's oracle.
         ("oracles = [510]", "oracles = [7]"),
+        // Account 6 is its admin (the risk engine's credit settings).
+        ("admins = [509]", "admins = [6]"),
         // First occurrence: instrument 1 (BTC-PERP).
         ("qty_lots_max = 1000000", "qty_lots_max = 1000"),
     ];

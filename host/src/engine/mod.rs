@@ -111,6 +111,12 @@ pub struct Sequencer<M> {
     account_known: Vec<bool>,
     /// Whether each account id may send oracle messages.
     account_oracle: Vec<bool>,
+    /// Whether each account id may send admin messages.
+    account_admin: Vec<bool>,
+    /// Per account: its pre-trade credit (abi.md §16).
+    credit: Vec<Credit>,
+    /// Per book: credit units one lot of a new order costs.
+    lot_cost: Vec<u32>,
     /// Instrument id → book index, [`NO_BOOK`] when not configured.
     book_of_instrument: Vec<u8>,
     limits: Vec<InstrumentLimits>,
@@ -132,6 +138,10 @@ impl<M: Matcher> Sequencer<M> {
         for &oracle in &config.accounts.oracles {
             account_oracle[oracle as usize] = true;
         }
+        let mut account_admin = vec![false; accounts_max];
+        for &admin in &config.accounts.admins {
+            account_admin[admin as usize] = true;
+        }
         let mut book_of_instrument = vec![NO_BOOK; usize::from(u16::MAX) + 1];
         assert!(config.instruments.len() < usize::from(NO_BOOK));
         for (index, instrument) in config.instruments.iter().enumerate() {
@@ -151,6 +161,9 @@ impl<M: Matcher> Sequencer<M> {
             nonces: vec![0; accounts_max],
             account_known,
             account_oracle,
+            account_admin,
+            credit: vec![Credit::default(); accounts_max],
+            lot_cost: vec![0; config.instruments.len()],
             book_of_instrument,
             limits,
             default_stp: config.venue.default_stp.mode(),
@@ -164,6 +177,19 @@ impl<M: Matcher> Sequencer<M> {
 
     pub fn matcher(&self) -> &M {
         &self.matcher
+    }
+
+    /// `account`'s pre-trade credit (zero for an id outside the table).
+    pub fn credit(&self, account: u32) -> Credit {
+        self.credit
+            .get(account as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Credit units one lot of a new order on `book` costs.
+    pub fn lot_cost(&self, book: usize) -> u32 {
+        self.lot_cost[book]
     }
 
     /// Sequence number the next event will get.
@@ -222,6 +248,9 @@ impl<M: Matcher> Sequencer<M> {
             self.events.push(oracle_event(m));
             return Ok(());
         }
+        if message_type == MessageType::Admin {
+            return self.admin(m);
+        }
         let book = self.book_of_instrument[usize::from(m.instrument)];
         if book == NO_BOOK {
             return Err(Reason::UnknownInstrument);
@@ -234,7 +263,7 @@ impl<M: Matcher> Sequencer<M> {
                     .cancel(m.account, book, m.target_order_id, &mut self.events)
             }
             MessageType::Amend | MessageType::MassCancel => Err(Reason::UnsupportedMessage),
-            MessageType::Oracle => unreachable!("handled above"),
+            MessageType::Oracle | MessageType::Admin => unreachable!("handled above"),
         }
     }
 
@@ -246,6 +275,14 @@ impl<M: Matcher> Sequencer<M> {
         if m.price_ticks < limits.price_min_ticks || m.price_ticks > limits.price_max_ticks {
             return Err(Reason::PriceOutOfBand);
         }
+        // Step 7.3, the pre-trade credit: the last check before the matcher; an order that
+        // passes consumes its cost whatever the matcher then does with it.
+        let cost = u64::from(m.qty_lots) * u64::from(self.lot_cost[book]);
+        let credit = &mut self.credit[m.account as usize];
+        if credit.limited && cost > u64::from(credit.available()) {
+            return Err(Reason::CreditExceeded);
+        }
+        credit.used = credit.used.wrapping_add(cost as u32);
         // check_fields proved these decode.
         let stp = match m.stp().unwrap() {
             StpMode::Default => self.default_stp,
@@ -263,6 +300,57 @@ impl<M: Matcher> Sequencer<M> {
             client_ref: m.client_ref,
         };
         self.matcher.new_order(&order, &mut self.events)
+    }
+}
+
+impl<M: Matcher> Sequencer<M> {
+    /// Step 5 for admin messages (abi.md §16): the sender must be an admin; the target (an
+    /// account below `accounts_max`, or a configured instrument) must exist.
+    fn admin(&mut self, m: &OrderMessage) -> Result<(), Reason> {
+        if !self.account_admin[m.account as usize] {
+            return Err(Reason::NotAdmin);
+        }
+        if m.instrument == 0 {
+            let credit = usize::try_from(m.target_order_id.0)
+                .ok()
+                .and_then(|target| self.credit.get_mut(target))
+                .ok_or(Reason::Malformed)?;
+            credit.limited = m.price_ticks != abi::CREDIT_UNLIMITED;
+            credit.limit = m.qty_lots.wrapping_add(m.price_ticks);
+        } else {
+            let book = self.book_of_instrument[usize::from(m.instrument)];
+            if book == NO_BOOK {
+                return Err(Reason::UnknownInstrument);
+            }
+            self.lot_cost[usize::from(book)] = m.qty_lots;
+        }
+        self.events.push(echo_event(m, EventKind::Admin));
+        Ok(())
+    }
+}
+
+/// An account's pre-trade credit (abi.md §16): every new order that passes the sequencer's
+/// own checks adds its cost to `used`; an admin message sets `limit` to the consumption
+/// counter value the risk engine saw plus the credit it grants, so orders sequenced between
+/// the two are not forgotten. Counters wrap (32 bits, as on the card).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Credit {
+    /// Orders are checked against `limit` (an admin message turned it on).
+    pub limited: bool,
+    pub limit: u32,
+    /// The consumption counter: the sum of the costs of every order that passed, mod 2³².
+    pub used: u32,
+}
+
+impl Credit {
+    /// Units left: `limit − used`, or 0 when consumption has passed the limit.
+    pub fn available(self) -> u32 {
+        let left = self.limit.wrapping_sub(self.used);
+        if left > i32::MAX as u32 {
+            0
+        } else {
+            left
+        }
     }
 }
 
@@ -286,14 +374,30 @@ fn check_fields(m: &OrderMessage) -> Result<MessageType, Reason> {
         MessageType::Oracle if m.target_order_id != OrderId::NONE || m.price_ticks == 0 => {
             Err(Reason::Malformed)
         }
+        // Instrument 0: an account's credit (target = the account, below 2³²); otherwise an
+        // instrument's cost per lot (at most LOT_COST_MAX, no price, no target).
+        MessageType::Admin
+            if (m.instrument == 0 && m.target_order_id.0 > u64::from(u32::MAX))
+                || (m.instrument != 0
+                    && (m.price_ticks != 0
+                        || m.target_order_id != OrderId::NONE
+                        || m.qty_lots > abi::LOT_COST_MAX)) =>
+        {
+            Err(Reason::Malformed)
+        }
         _ => Ok(message_type),
     }
 }
 
 /// The oracle event for `m`: its fields echoed, as a rejected event's are.
 pub fn oracle_event(m: &OrderMessage) -> Event {
+    echo_event(m, EventKind::Oracle)
+}
+
+/// An echo of `m` (an oracle or admin event): its fields as a rejected event's, reason none.
+pub fn echo_event(m: &OrderMessage, kind: EventKind) -> Event {
     Event {
-        kind: EventKind::Oracle,
+        kind,
         reason: Reason::None,
         ..reject_event(m, Reason::None)
     }

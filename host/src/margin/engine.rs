@@ -829,7 +829,7 @@ impl MarginEngine {
                 let accounts = [buyer.min(seller), buyer.max(seller)];
                 self.liquidate_below_maintenance(&accounts, out);
             }
-            EventKind::Rejected | EventKind::Oracle => {}
+            EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
         }
     }
 
