@@ -74,6 +74,20 @@ impl Reason {
         Reason::CreditExceeded,
     ];
 
+    /// The reason is the matcher's decision (abi.md §8 steps 7.5–7.6 and cancels, and STP),
+    /// not one of the checks before it (the card's validator makes those).
+    pub fn decided_by_matcher(self) -> bool {
+        matches!(
+            self,
+            Reason::PostOnlyWouldCross
+                | Reason::FokCannotFill
+                | Reason::OrderPoolFull
+                | Reason::UnknownOrder
+                | Reason::NotOrderOwner
+                | Reason::SelfTrade
+        )
+    }
+
     /// Decode a wire value.
     pub fn from_u8(value: u8) -> Option<Reason> {
         Reason::ALL.get(usize::from(value)).copied()

@@ -41,7 +41,7 @@ pub enum FrontState {
     Hold,
 }
 
-/// The back end: one validated message's events, in order — its reject (or an oracle
+/// The back end: one validated message's events, in order — its reject (or an oracle or admin
 /// update's echo, in the same state), or the matcher's.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum BackState {
@@ -106,8 +106,9 @@ pub struct Card {
     f_stamp: DFF<Bits<64>>,
     f_reason: DFF<Bits<8>>,
     f_book: DFF<Bits<3>>,
-    /// The held message passed as an oracle update (its event is an echo, like a reject's).
-    f_oracle: DFF<Bit>,
+    /// The held message passed as an update (oracle, admin): its event is an echo of this
+    /// kind, with a reject's fields; 0 for anything else.
+    f_echo: DFF<Bits<8>>,
     /// The back end can take the held message this cycle.
     back_free: Signal<Local, Bit>,
     /// Beats of the current message accepted so far (sideband is taken with beat 0).
@@ -146,7 +147,8 @@ pub struct Card {
     target: DFF<Bits<64>>,
     reason: DFF<Bits<8>>,
     book: DFF<Bits<3>>,
-    oracle: DFF<Bit>,
+    /// The message is an update: its echo kind (see `f_echo`).
+    echo: DFF<Bits<8>>,
     price_min: Signal<Local, Bits<32>>,
     price_max: Signal<Local, Bits<32>>,
     arrival: Signal<Local, Bits<64>>,
@@ -176,7 +178,7 @@ impl Logic for Card {
             f_stamp,
             f_reason,
             f_book,
-            f_oracle,
+            f_echo,
             beat,
             pending_arrival,
             pending_signature_ok,
@@ -211,7 +213,7 @@ impl Logic for Card {
             target,
             reason,
             book,
-            oracle
+            echo
         );
         clock!(self, clock, deserializer, validator, matcher, serializer);
         // Configuration.
@@ -303,7 +305,7 @@ impl Logic for Card {
         self.validator.s_instrument.next = self.deserializer.m_instrument.val();
         self.validator.s_price.next = self.deserializer.m_price.val();
         self.validator.s_qty.next = self.deserializer.m_qty.val();
-        self.validator.s_target_nonzero.next = self.deserializer.m_target.val().any();
+        self.validator.s_target.next = self.deserializer.m_target.val();
         self.validator.m_ready.next = false;
         // The matcher takes the held message (front registers): book bounds, priority keys.
         self.price_min.next = self.price_min0.q.val();
@@ -435,7 +437,7 @@ impl Logic for Card {
                 if self.validator.m_valid.val() {
                     self.f_reason.d.next = self.validator.m_reason.val();
                     self.f_book.d.next = self.validator.m_book.val();
-                    self.f_oracle.d.next = self.validator.m_oracle.val();
+                    self.f_echo.d.next = self.validator.m_echo.val();
                     self.front.d.next = FrontState::Hold;
                 }
             }
@@ -449,10 +451,10 @@ impl Logic for Card {
             }
             BackState::Reject => {
                 self.serializer.s_valid.next = true;
-                // A reject, or an oracle update's echo (abi §15: same fields, kind oracle).
+                // A reject, or an update's echo (abi §15, §16: same fields, its own kind).
                 self.serializer.s_kind.next = 2.into();
-                if self.oracle.q.val() {
-                    self.serializer.s_kind.next = 6.into();
+                if self.echo.q.val().any() {
+                    self.serializer.s_kind.next = self.echo.q.val();
                 }
                 self.serializer.s_reason.next = self.reason.q.val();
                 self.serializer.s_side.next = self.side.q.val();
@@ -483,8 +485,9 @@ impl Logic for Card {
         // registers, anything else to the matcher directly (it is idle whenever the back end
         // is free) with the back end keeping the stamp and fields for its events.
         if (self.front.q.val() == FrontState::Hold) & self.back_free.val() {
-            self.matcher.s_valid.next = !self.f_reason.q.val().any() & !self.f_oracle.q.val();
-            if self.f_reason.q.val().any() | self.f_oracle.q.val() | self.matcher.s_ready.val() {
+            self.matcher.s_valid.next = !self.f_reason.q.val().any() & !self.f_echo.q.val().any();
+            if self.f_reason.q.val().any() | self.f_echo.q.val().any() | self.matcher.s_ready.val()
+            {
                 self.message_type.d.next = self.f_type.q.val();
                 self.side.d.next = self.f_side.q.val();
                 self.tif.d.next = self.f_tif.q.val();
@@ -498,9 +501,9 @@ impl Logic for Card {
                 self.stamp.d.next = self.f_stamp.q.val();
                 self.reason.d.next = self.f_reason.q.val();
                 self.book.d.next = self.f_book.q.val();
-                self.oracle.d.next = self.f_oracle.q.val();
+                self.echo.d.next = self.f_echo.q.val();
                 self.back.d.next = BackState::MatchRun;
-                if self.f_reason.q.val().any() | self.f_oracle.q.val() {
+                if self.f_reason.q.val().any() | self.f_echo.q.val().any() {
                     self.back.d.next = BackState::Reject;
                 }
                 self.front.d.next = FrontState::Idle;

@@ -1,24 +1,33 @@
-//! Validator: the sequencer's checks before matching (docs/abi.md §8, steps 1–7.2), in the
+//! Validator: the sequencer's checks before matching (docs/abi.md §8, steps 1–7.3), in the
 //! contract's order — account, signature verdict, nonce (consumed when it passes), fields,
-//! instrument, message type, quantity, price band. The software path (`host::engine::
-//! Sequencer`) is its reference model; `sim/tests/validator.rs` diffs the two message by
-//! message on a fault-injecting workload.
+//! instrument, message type, quantity, price band, pre-trade credit. The software path
+//! (`host::engine::Sequencer`) is its reference model; `sim/tests/validator.rs` diffs the two
+//! message by message on a fault-injecting workload.
 //!
 //! Configuration is written through `cfg_valid` / `cfg_address` / `cfg_data` before traffic
 //! (the host does this over the register map):
 //! - `0x0000 + account` (account < [`ACCOUNTS`]): bit 0 = the account has a key, bit 1 =
-//!   it is an oracle (may send oracle messages);
+//!   it is an oracle (may send oracle messages), bit 2 = it is an admin (may send admin
+//!   messages);
 //! - `0x0400 + 4 * book + field` (book < [`INSTRUMENTS`]): field 0 = instrument id in bits
 //!   0..16 and "configured" in bit 16; 1 = lowest in-band price; 2 = highest; 3 = largest
-//!   quantity.
+//!   quantity;
+//! - [`CFG_ACCOUNTS_MAX`]: the venue's `accounts_max`.
+//!
+//! Admin messages (abi §16) change state at run time, in sequence: an account's credit
+//! (limited or not, and its limit) or a book's credit cost per lot.
 //!
 //! Messages (valid/ready `s_*`) carry the order-entry fields and the signature verdict;
 //! each gets one verdict (valid/ready `m_*`): `m_reason` ([`abi::Reason`] wire value; 0 =
-//! passes), `m_oracle` (it passed as an oracle update: its event is an echo, not the
-//! matcher's) and `m_book` (the instrument's book when it passes to the matcher, else 0).
+//! passes), `m_echo` (it passed as an update — 6 oracle, 7 admin: its event is an echo of
+//! that kind, not the matcher's) and `m_book` (the instrument's book when it passes to the
+//! matcher, else 0).
 //!
 //! Latency 2 cycles (accept; RAM read and checks; respond); one message in flight. Nonces
-//! are two 32-bit RAMs (64-bit compare), the known-account bits a 1-bit RAM.
+//! are two 32-bit RAMs (64-bit compare), the account bits a 3-bit RAM, the credit a 1-bit
+//! and two 32-bit RAMs (limit, consumption), all read at accept and written in the check
+//! cycle — at least two cycles before the next message's read, so no forwarding is needed.
+//! An order's cost is qty × lot cost, two 16 × 16 products (the ECP5's multipliers).
 
 use rust_hdl::prelude::*;
 
@@ -32,6 +41,10 @@ pub const INSTRUMENTS: usize = 8;
 pub const CFG_ACCOUNTS: u64 = 0x0000;
 /// Configuration address of book 0's instrument id.
 pub const CFG_INSTRUMENTS: u64 = 0x0400;
+/// Configuration address of `accounts_max` (admin messages' targets must be below it).
+pub const CFG_ACCOUNTS_MAX: u64 = 0x0420;
+// `update` spells it as a literal (hdl_gen does not translate constants).
+const _: () = assert!(CFG_ACCOUNTS_MAX == 0x0420);
 
 /// One configured instrument: its id and limits, and the checks against them.
 #[derive(LogicBlock, Default)]
@@ -43,21 +56,30 @@ pub struct InstrumentEntry {
     pub instrument: Signal<In, Bits<16>>,
     pub price: Signal<In, Bits<32>>,
     pub qty: Signal<In, Bits<32>>,
+    /// An admin message sets the book's credit cost per lot (abi.md §16).
+    pub admin_write: Signal<In, Bit>,
+    pub admin_data: Signal<In, Bits<16>>,
     pub hit: Signal<Out, Bit>,
     pub price_ok: Signal<Out, Bit>,
     pub qty_ok: Signal<Out, Bit>,
+    pub lot_cost: Signal<Out, Bits<16>>,
     id: DFF<Bits<17>>,
     price_min: DFF<Bits<32>>,
     price_max: DFF<Bits<32>>,
     qty_max: DFF<Bits<32>>,
+    lot_cost_q: DFF<Bits<16>>,
 }
 
-crate::inputs!(InstrumentEntry: clock, cfg_write, cfg_field, cfg_data, instrument, price, qty);
+crate::inputs!(InstrumentEntry: clock, cfg_write, cfg_field, cfg_data, instrument, price, qty, admin_write, admin_data);
 
 impl Logic for InstrumentEntry {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, id, price_min, price_max, qty_max);
+        dff_setup!(self, clock, id, price_min, price_max, qty_max, lot_cost_q);
+        if self.admin_write.val() {
+            self.lot_cost_q.d.next = self.admin_data.val();
+        }
+        self.lot_cost.next = self.lot_cost_q.q.val();
         if self.cfg_write.val() {
             if self.cfg_field.val() == 0 {
                 self.id.d.next = bit_cast::<17, 32>(self.cfg_data.val());
@@ -108,14 +130,23 @@ pub struct Validator {
     pub s_instrument: Signal<In, Bits<16>>,
     pub s_price: Signal<In, Bits<32>>,
     pub s_qty: Signal<In, Bits<32>>,
-    pub s_target_nonzero: Signal<In, Bit>,
+    pub s_target: Signal<In, Bits<64>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_reason: Signal<Out, Bits<8>>,
     pub m_book: Signal<Out, Bits<3>>,
-    pub m_oracle: Signal<Out, Bit>,
-    /// Per account: bit 0 known (has a key), bit 1 oracle.
-    known: RAM<Bits<2>, 10>,
+    /// The message passed as an update, not an order: its event is an echo of this kind
+    /// (6 oracle, 7 admin; 0 for anything else).
+    pub m_echo: Signal<Out, Bits<8>>,
+    /// Per account: bit 0 known (has a key), bit 1 oracle, bit 2 admin.
+    known: RAM<Bits<3>, 10>,
+    /// Per account: the pre-trade credit (abi.md §16) — whether it is limited, the limit and
+    /// the consumption counter (both wrap).
+    credit_on: RAM<Bit, 10>,
+    credit_limit: RAM<Bits<32>, 10>,
+    credit_used: RAM<Bits<32>, 10>,
+    /// Account ids are below this (admin targets are checked against it).
+    accounts_max: DFF<Bits<32>>,
     nonce_lo: RAM<Bits<32>, 10>,
     nonce_hi: RAM<Bits<32>, 10>,
     entry0: Gated<InstrumentEntry>,
@@ -137,13 +168,35 @@ pub struct Validator {
     unsupported: DFF<Bit>,
     is_new: DFF<Bit>,
     is_oracle: DFF<Bit>,
+    is_admin: DFF<Bit>,
+    /// An admin message for an account's credit (instrument 0), else for a book's lot cost.
+    admin_account: DFF<Bit>,
+    target: DFF<Bits<10>>,
+    target_ok: DFF<Bit>,
+    price: DFF<Bits<32>>,
+    qty: DFF<Bits<32>>,
+    qty_lo: DFF<Bits<16>>,
+    qty_hi: DFF<Bits<16>>,
+    lot_cost: DFF<Bits<16>>,
     qty_bad: DFF<Bit>,
     price_bad: DFF<Bit>,
     reason: DFF<Bits<8>>,
     last_nonce: Signal<Local, Bits<64>>,
+    /// The order's credit cost, qty × lot cost, as 32 bits and whether it needs more.
+    cost_lo: Signal<Local, Bits<32>>,
+    cost_hi: Signal<Local, Bits<32>>,
+    cost: Signal<Local, Bits<32>>,
+    cost_overflow: Signal<Local, Bit>,
+    available: Signal<Local, Bits<32>>,
+    credit_ok: Signal<Local, Bit>,
+    /// The Check state's reason (0: passes), whether it passes, and whether it is a passing
+    /// lot-cost message.
+    verdict: Signal<Local, Bits<8>>,
+    passed: Signal<Local, Bit>,
+    lot_write: Signal<Local, Bit>,
 }
 
-crate::inputs!(Validator: clock, cfg_valid, cfg_address, cfg_data, s_valid, s_account, s_signature_ok, s_nonce, s_version, s_type, s_side, s_tif, s_stp, s_flags, s_reserved_nonzero, s_instrument, s_price, s_qty, s_target_nonzero, m_ready);
+crate::inputs!(Validator: clock, cfg_valid, cfg_address, cfg_data, s_valid, s_account, s_signature_ok, s_nonce, s_version, s_type, s_side, s_tif, s_stp, s_flags, s_reserved_nonzero, s_instrument, s_price, s_qty, s_target, m_ready);
 
 impl Logic for Validator {
     #[hdl_gen]
@@ -162,6 +215,16 @@ impl Logic for Validator {
             unsupported,
             is_new,
             is_oracle,
+            is_admin,
+            admin_account,
+            target,
+            target_ok,
+            price,
+            qty,
+            qty_lo,
+            qty_hi,
+            lot_cost,
+            accounts_max,
             qty_bad,
             price_bad,
             reason
@@ -172,6 +235,12 @@ impl Logic for Validator {
         self.nonce_lo.write_clock.next = self.clock.val();
         self.nonce_hi.read_clock.next = self.clock.val();
         self.nonce_hi.write_clock.next = self.clock.val();
+        self.credit_on.read_clock.next = self.clock.val();
+        self.credit_on.write_clock.next = self.clock.val();
+        self.credit_limit.read_clock.next = self.clock.val();
+        self.credit_limit.write_clock.next = self.clock.val();
+        self.credit_used.read_clock.next = self.clock.val();
+        self.credit_used.write_clock.next = self.clock.val();
         self.entry0.clock.next = self.clock.val();
         self.entry0.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1024);
@@ -180,6 +249,8 @@ impl Logic for Validator {
         self.entry0.instrument.next = self.s_instrument.val();
         self.entry0.price.next = self.s_price.val();
         self.entry0.qty.next = self.s_qty.val();
+        self.entry0.admin_write.next = false;
+        self.entry0.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry1.clock.next = self.clock.val();
         self.entry1.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1028);
@@ -188,6 +259,8 @@ impl Logic for Validator {
         self.entry1.instrument.next = self.s_instrument.val();
         self.entry1.price.next = self.s_price.val();
         self.entry1.qty.next = self.s_qty.val();
+        self.entry1.admin_write.next = false;
+        self.entry1.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry2.clock.next = self.clock.val();
         self.entry2.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1032);
@@ -196,6 +269,8 @@ impl Logic for Validator {
         self.entry2.instrument.next = self.s_instrument.val();
         self.entry2.price.next = self.s_price.val();
         self.entry2.qty.next = self.s_qty.val();
+        self.entry2.admin_write.next = false;
+        self.entry2.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry3.clock.next = self.clock.val();
         self.entry3.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1036);
@@ -204,6 +279,8 @@ impl Logic for Validator {
         self.entry3.instrument.next = self.s_instrument.val();
         self.entry3.price.next = self.s_price.val();
         self.entry3.qty.next = self.s_qty.val();
+        self.entry3.admin_write.next = false;
+        self.entry3.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry4.clock.next = self.clock.val();
         self.entry4.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1040);
@@ -212,6 +289,8 @@ impl Logic for Validator {
         self.entry4.instrument.next = self.s_instrument.val();
         self.entry4.price.next = self.s_price.val();
         self.entry4.qty.next = self.s_qty.val();
+        self.entry4.admin_write.next = false;
+        self.entry4.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry5.clock.next = self.clock.val();
         self.entry5.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1044);
@@ -220,6 +299,8 @@ impl Logic for Validator {
         self.entry5.instrument.next = self.s_instrument.val();
         self.entry5.price.next = self.s_price.val();
         self.entry5.qty.next = self.s_qty.val();
+        self.entry5.admin_write.next = false;
+        self.entry5.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry6.clock.next = self.clock.val();
         self.entry6.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1048);
@@ -228,6 +309,8 @@ impl Logic for Validator {
         self.entry6.instrument.next = self.s_instrument.val();
         self.entry6.price.next = self.s_price.val();
         self.entry6.qty.next = self.s_qty.val();
+        self.entry6.admin_write.next = false;
+        self.entry6.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         self.entry7.clock.next = self.clock.val();
         self.entry7.cfg_write.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFFFC) == 1052);
@@ -236,15 +319,43 @@ impl Logic for Validator {
         self.entry7.instrument.next = self.s_instrument.val();
         self.entry7.price.next = self.s_price.val();
         self.entry7.qty.next = self.s_qty.val();
+        self.entry7.admin_write.next = false;
+        self.entry7.admin_data.next = bit_cast::<16, 32>(self.qty.q.val());
         // Configuration: account known bits.
         self.known.write_enable.next =
             self.cfg_valid.val() & ((self.cfg_address.val() & 0xFC00) == 0);
         self.known.write_address.next = bit_cast::<10, 16>(self.cfg_address.val());
-        self.known.write_data.next = bit_cast::<2, 32>(self.cfg_data.val());
+        self.known.write_data.next = bit_cast::<3, 32>(self.cfg_data.val());
+        if self.cfg_valid.val() & (self.cfg_address.val() == 0x0420) {
+            self.accounts_max.d.next = self.cfg_data.val();
+        }
         // Nonce table: read at accept, written in Check when the nonce is consumed.
         self.known.read_address.next = bit_cast::<10, 32>(self.s_account.val());
         self.nonce_lo.read_address.next = bit_cast::<10, 32>(self.s_account.val());
         self.nonce_hi.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        self.credit_on.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        self.credit_limit.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        self.credit_used.read_address.next = bit_cast::<10, 32>(self.s_account.val());
+        // Credit: an order's consumption is written back to its account, an admin message's
+        // limit to its target.
+        self.credit_used.write_address.next = self.account.q.val();
+        self.credit_used.write_enable.next = false;
+        self.credit_limit.write_address.next = self.target.q.val();
+        self.credit_limit.write_data.next = self.qty.q.val() + self.price.q.val();
+        self.credit_limit.write_enable.next = false;
+        self.credit_on.write_address.next = self.target.q.val();
+        self.credit_on.write_data.next = self.price.q.val() != 0xFFFF_FFFF_u64;
+        self.credit_on.write_enable.next = false;
+        self.cost_lo.next = 0.into();
+        self.cost_hi.next = 0.into();
+        self.cost.next = 0.into();
+        self.cost_overflow.next = false;
+        self.available.next = 0.into();
+        self.credit_ok.next = true;
+        self.verdict.next = 0.into();
+        self.passed.next = false;
+        self.lot_write.next = false;
+        self.credit_used.write_data.next = self.credit_used.read_data.val();
         self.nonce_lo.write_address.next = self.account.q.val();
         self.nonce_hi.write_address.next = self.account.q.val();
         self.nonce_lo.write_data.next = bit_cast::<32, 64>(self.nonce.q.val());
@@ -257,9 +368,17 @@ impl Logic for Validator {
         self.m_valid.next = false;
         self.m_reason.next = self.reason.q.val();
         self.m_book.next = 0.into();
-        self.m_oracle.next = self.is_oracle.q.val() & !self.reason.q.val().any();
-        if !self.reason.q.val().any() & !self.is_oracle.q.val() {
-            self.m_book.next = self.book.q.val();
+        self.m_echo.next = 0.into();
+        if !self.reason.q.val().any() {
+            if self.is_oracle.q.val() {
+                self.m_echo.next = 6.into();
+            } else {
+                if self.is_admin.q.val() {
+                    self.m_echo.next = 7.into();
+                } else {
+                    self.m_book.next = self.book.q.val();
+                }
+            }
         }
         match self.state.q.val() {
             ValidatorState::Idle => {
@@ -274,18 +393,36 @@ impl Logic for Validator {
                         | self.s_flags.val().any()
                         | self.s_reserved_nonzero.val()
                         | (self.s_type.val() == 0)
-                        | (self.s_type.val() > 5)
+                        | (self.s_type.val() > 6)
                         | (self.s_side.val() > 1)
                         | (self.s_tif.val() > 3)
                         | (self.s_stp.val() > 4)
-                        | ((self.s_type.val() == 1) & self.s_target_nonzero.val())
+                        | ((self.s_type.val() == 1) & self.s_target.val().any())
                         | ((self.s_type.val() == 2)
                             & (self.s_price.val().any() | self.s_qty.val().any()))
                         | ((self.s_type.val() == 5)
-                            & (self.s_target_nonzero.val() | !self.s_price.val().any()));
+                            & (self.s_target.val().any() | !self.s_price.val().any()))
+                        | ((self.s_type.val() == 6)
+                            & (self.s_instrument.val() == 0)
+                            & (self.s_target.val() > 0xFFFF_FFFF_u64))
+                        | ((self.s_type.val() == 6)
+                            & (self.s_instrument.val() != 0)
+                            & (self.s_price.val().any()
+                                | self.s_target.val().any()
+                                | (self.s_qty.val() > 0xFFFF)));
                     self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
                     self.is_new.d.next = self.s_type.val() == 1;
                     self.is_oracle.d.next = self.s_type.val() == 5;
+                    self.is_admin.d.next = self.s_type.val() == 6;
+                    self.admin_account.d.next = self.s_instrument.val() == 0;
+                    self.target.d.next = bit_cast::<10, 64>(self.s_target.val());
+                    self.target_ok.d.next =
+                        self.s_target.val() < bit_cast::<64, 32>(self.accounts_max.q.val());
+                    self.price.d.next = self.s_price.val();
+                    self.qty.d.next = self.s_qty.val();
+                    self.qty_lo.d.next = bit_cast::<16, 32>(self.s_qty.val());
+                    self.qty_hi.d.next = self.s_qty.val().get_bits::<16>(16);
+                    self.lot_cost.d.next = 0.into();
                     self.instrument_found.d.next = false;
                     self.book.d.next = 0.into();
                     self.qty_bad.d.next = false;
@@ -293,48 +430,56 @@ impl Logic for Validator {
                     if self.entry0.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 0.into();
+                        self.lot_cost.d.next = self.entry0.lot_cost.val();
                         self.qty_bad.d.next = !self.entry0.qty_ok.val();
                         self.price_bad.d.next = !self.entry0.price_ok.val();
                     }
                     if self.entry1.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 1.into();
+                        self.lot_cost.d.next = self.entry1.lot_cost.val();
                         self.qty_bad.d.next = !self.entry1.qty_ok.val();
                         self.price_bad.d.next = !self.entry1.price_ok.val();
                     }
                     if self.entry2.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 2.into();
+                        self.lot_cost.d.next = self.entry2.lot_cost.val();
                         self.qty_bad.d.next = !self.entry2.qty_ok.val();
                         self.price_bad.d.next = !self.entry2.price_ok.val();
                     }
                     if self.entry3.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 3.into();
+                        self.lot_cost.d.next = self.entry3.lot_cost.val();
                         self.qty_bad.d.next = !self.entry3.qty_ok.val();
                         self.price_bad.d.next = !self.entry3.price_ok.val();
                     }
                     if self.entry4.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 4.into();
+                        self.lot_cost.d.next = self.entry4.lot_cost.val();
                         self.qty_bad.d.next = !self.entry4.qty_ok.val();
                         self.price_bad.d.next = !self.entry4.price_ok.val();
                     }
                     if self.entry5.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 5.into();
+                        self.lot_cost.d.next = self.entry5.lot_cost.val();
                         self.qty_bad.d.next = !self.entry5.qty_ok.val();
                         self.price_bad.d.next = !self.entry5.price_ok.val();
                     }
                     if self.entry6.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 6.into();
+                        self.lot_cost.d.next = self.entry6.lot_cost.val();
                         self.qty_bad.d.next = !self.entry6.qty_ok.val();
                         self.price_bad.d.next = !self.entry6.price_ok.val();
                     }
                     if self.entry7.hit.val() {
                         self.instrument_found.d.next = true;
                         self.book.d.next = 7.into();
+                        self.lot_cost.d.next = self.entry7.lot_cost.val();
                         self.qty_bad.d.next = !self.entry7.qty_ok.val();
                         self.price_bad.d.next = !self.entry7.price_ok.val();
                     }
@@ -342,52 +487,89 @@ impl Logic for Validator {
             }
             ValidatorState::Check => {
                 self.state.d.next = ValidatorState::Respond;
-                self.reason.d.next = 0.into();
-                if !self.account_in_range.q.val() | !self.known.read_data.val().get_bit(0) {
-                    self.reason.d.next = 2.into();
-                } else {
-                    if !self.signature_ok.q.val() {
-                        self.reason.d.next = 1.into();
-                    } else {
-                        if self.nonce.q.val() == self.last_nonce.val() {
-                            self.reason.d.next = 3.into();
-                        } else {
-                            if self.nonce.q.val() < self.last_nonce.val() {
-                                self.reason.d.next = 4.into();
-                            } else {
-                                self.nonce_lo.write_enable.next = true;
-                                self.nonce_hi.write_enable.next = true;
-                                if self.malformed.q.val() {
-                                    self.reason.d.next = 5.into();
-                                } else {
-                                    // Oracle updates skip the book checks (abi §15).
-                                    if self.is_oracle.q.val() {
-                                        if !self.known.read_data.val().get_bit(1) {
-                                            self.reason.d.next = 16.into();
-                                        }
-                                    } else {
-                                        if !self.instrument_found.q.val() {
-                                            self.reason.d.next = 7.into();
-                                        } else {
-                                            if self.unsupported.q.val() {
-                                                self.reason.d.next = 6.into();
-                                            } else {
-                                                if self.is_new.q.val() & self.qty_bad.q.val() {
-                                                    self.reason.d.next = 8.into();
-                                                } else {
-                                                    if self.is_new.q.val() & self.price_bad.q.val()
-                                                    {
-                                                        self.reason.d.next = 9.into();
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                // The order's credit cost and whether its account can pay it (abi §16): qty
+                // × lot cost from two 16 × 16 products; the account's credit is `limit −
+                // used`, none when that is negative; a zero cost always passes.
+                self.cost_lo.next = self.qty_lo.q.val() * self.lot_cost.q.val();
+                self.cost_hi.next = self.qty_hi.q.val() * self.lot_cost.q.val();
+                self.cost.next = (self.cost_hi.val() << 16) + self.cost_lo.val();
+                self.cost_overflow.next =
+                    (self.cost_hi.val() > 0xFFFF) | (self.cost.val() < self.cost_lo.val());
+                self.available.next =
+                    self.credit_limit.read_data.val() - self.credit_used.read_data.val();
+                self.credit_ok.next = !self.credit_on.read_data.val()
+                    | !self.cost.val().any()
+                    | (!self.cost_overflow.val()
+                        & !self.available.val().get_bit(31)
+                        & (self.cost.val() <= self.available.val()));
+                // The verdict, checks in reverse priority order: the last failing check
+                // assigned is the first in the contract's order (abi §8), which decides.
+                self.verdict.next = 0.into();
+                if self.is_new.q.val() & !self.credit_ok.val() {
+                    self.verdict.next = 18.into();
                 }
+                if self.is_new.q.val() & self.price_bad.q.val() {
+                    self.verdict.next = 9.into();
+                }
+                if self.is_new.q.val() & self.qty_bad.q.val() {
+                    self.verdict.next = 8.into();
+                }
+                if self.unsupported.q.val() {
+                    self.verdict.next = 6.into();
+                }
+                if !self.instrument_found.q.val()
+                    & !self.is_oracle.q.val()
+                    & !(self.is_admin.q.val() & self.admin_account.q.val())
+                {
+                    self.verdict.next = 7.into();
+                }
+                if self.is_admin.q.val() & self.admin_account.q.val() & !self.target_ok.q.val() {
+                    self.verdict.next = 5.into();
+                }
+                if self.is_admin.q.val() & !self.known.read_data.val().get_bit(2) {
+                    self.verdict.next = 17.into();
+                }
+                if self.is_oracle.q.val() & !self.known.read_data.val().get_bit(1) {
+                    self.verdict.next = 16.into();
+                }
+                if self.malformed.q.val() {
+                    self.verdict.next = 5.into();
+                }
+                if self.nonce.q.val() < self.last_nonce.val() {
+                    self.verdict.next = 4.into();
+                }
+                if self.nonce.q.val() == self.last_nonce.val() {
+                    self.verdict.next = 3.into();
+                }
+                if !self.signature_ok.q.val() {
+                    self.verdict.next = 1.into();
+                }
+                if !self.account_in_range.q.val() | !self.known.read_data.val().get_bit(0) {
+                    self.verdict.next = 2.into();
+                }
+                self.reason.d.next = self.verdict.val();
+                // Effects: the nonce is consumed once the nonce check passed; a passing order
+                // consumes its credit; a passing admin message sets a credit or a lot cost.
+                self.passed.next = !self.verdict.val().any();
+                self.nonce_lo.write_enable.next = self.passed.val() | (self.verdict.val() >= 5);
+                self.nonce_hi.write_enable.next = self.passed.val() | (self.verdict.val() >= 5);
+                self.credit_used.write_data.next =
+                    self.credit_used.read_data.val() + self.cost.val();
+                self.credit_used.write_enable.next = self.passed.val() & self.is_new.q.val();
+                self.credit_limit.write_enable.next =
+                    self.passed.val() & self.is_admin.q.val() & self.admin_account.q.val();
+                self.credit_on.write_enable.next =
+                    self.passed.val() & self.is_admin.q.val() & self.admin_account.q.val();
+                self.lot_write.next =
+                    self.passed.val() & self.is_admin.q.val() & !self.admin_account.q.val();
+                self.entry0.admin_write.next = self.lot_write.val() & (self.book.q.val() == 0);
+                self.entry1.admin_write.next = self.lot_write.val() & (self.book.q.val() == 1);
+                self.entry2.admin_write.next = self.lot_write.val() & (self.book.q.val() == 2);
+                self.entry3.admin_write.next = self.lot_write.val() & (self.book.q.val() == 3);
+                self.entry4.admin_write.next = self.lot_write.val() & (self.book.q.val() == 4);
+                self.entry5.admin_write.next = self.lot_write.val() & (self.book.q.val() == 5);
+                self.entry6.admin_write.next = self.lot_write.val() & (self.book.q.val() == 6);
+                self.entry7.admin_write.next = self.lot_write.val() & (self.book.q.val() == 7);
             }
             ValidatorState::Respond => {
                 self.m_valid.next = true;

@@ -69,6 +69,8 @@ pub fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
             .map(Option::is_some)
             .collect(),
         oracle_accounts: config.accounts.oracles.clone(),
+        admin_accounts: config.accounts.admins.clone(),
+        accounts_max: config.venue.accounts_max,
         instruments: config
             .instruments
             .iter()

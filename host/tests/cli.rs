@@ -150,6 +150,7 @@ fn check_summary(s: &Value) {
             + u(s, "cancelled")
             + u(s, "expired")
             + u(s, "oracle")
+            + u(s, "admin")
     );
     if u(s, "events") > 0 {
         assert_eq!(u(s, "first_seq"), 1);
@@ -170,6 +171,7 @@ fn check_run_report(r: &Value, messages: u64) {
         messages,
         u(s, "accepted") + u(s, "rejected") + u(s, "cancelled") - u(s, "cancelled_self_trade")
             + u(s, "oracle")
+            + u(s, "admin")
     );
     let t = &r["timing"];
     for key in [
@@ -421,7 +423,8 @@ fn events_prints_one_json_line_per_event_and_summary_digest_matches() {
             "fill",
             "cancelled",
             "expired",
-            "oracle"
+            "oracle",
+            "admin"
         ]
         .contains(&kind));
         if kind == "fill" {

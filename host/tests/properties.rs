@@ -1053,6 +1053,10 @@ impl Check for Answered {
                     prop_assert_eq!(events.len(), 1, "{}", when());
                     prop_assert_eq!(first, EventKind::Oracle, "{}", when());
                 }
+                Some(MessageType::Admin) => {
+                    prop_assert_eq!(events.len(), 1, "{}", when());
+                    prop_assert_eq!(first, EventKind::Admin, "{}", when());
+                }
                 other => prop_assert!(false, "{other:?} was not rejected: {}", when()),
             }
         }
@@ -1120,6 +1124,12 @@ struct Model {
     free: Vec<u32>,
     generations: Vec<u32>,
     next_priority: u64,
+    /// Per account: its credit limit (None: unlimited) and consumption counter (abi §16:
+    /// 32-bit counters that wrap).
+    credit_limit: Vec<Option<u32>>,
+    credit_used: Vec<u32>,
+    /// Per instrument id: credit units per lot (0 until an admin message sets it).
+    lot_cost: std::collections::HashMap<u16, u32>,
 }
 
 /// The taker side of a new order, resolved.
@@ -1142,6 +1152,9 @@ impl Model {
             free: (0..pool).rev().collect(),
             generations: vec![0; pool as usize],
             next_priority: 0,
+            credit_limit: vec![None; config.venue.accounts_max as usize],
+            credit_used: vec![0; config.venue.accounts_max as usize],
+            lot_cost: Default::default(),
         }
     }
 
@@ -1209,8 +1222,47 @@ impl Model {
             {
                 return Err(Reason::Malformed)
             }
+            Some(MessageType::Admin)
+                if m.instrument == 0 && m.target_order_id.0 >= 1 << 32
+                    || m.instrument != 0
+                        && (m.price_ticks != 0
+                            || m.target_order_id != OrderId::NONE
+                            || m.qty_lots > 0xFFFF) =>
+            {
+                return Err(Reason::Malformed)
+            }
             Some(kind) => kind,
         };
+        // 5 for admin messages (abi §16): an admin's credit or lot cost setting is echoed.
+        if kind == MessageType::Admin {
+            if !self.config.accounts.admins.contains(&m.account) {
+                return Err(Reason::NotAdmin);
+            }
+            if m.instrument == 0 {
+                let target = m.target_order_id.0 as usize;
+                if target >= self.credit_limit.len() {
+                    return Err(Reason::Malformed);
+                }
+                self.credit_limit[target] =
+                    (m.price_ticks != u32::MAX).then(|| m.qty_lots.wrapping_add(m.price_ticks));
+            } else {
+                if self.config.instrument(m.instrument).is_none() {
+                    return Err(Reason::UnknownInstrument);
+                }
+                self.lot_cost.insert(m.instrument, m.qty_lots);
+            }
+            events.push(Event {
+                side: m.side,
+                instrument: m.instrument,
+                account: m.account,
+                price_ticks: m.price_ticks,
+                order_id: m.target_order_id.0,
+                qty_lots: m.qty_lots,
+                client_ref: m.client_ref,
+                ..Event::blank(EventKind::Admin)
+            });
+            return Ok(());
+        }
         // 5 for oracle messages (abi §15): an oracle account's update is echoed; no book.
         if kind == MessageType::Oracle {
             if !self.config.accounts.oracles.contains(&m.account) {
@@ -1247,6 +1299,17 @@ impl Model {
         {
             return Err(Reason::PriceOutOfBand);
         }
+        // 7.3: the credit; a passing order consumes its cost whatever the matcher decides.
+        let cost = u64::from(m.qty_lots)
+            * u64::from(self.lot_cost.get(&m.instrument).copied().unwrap_or(0));
+        let used = &mut self.credit_used[m.account as usize];
+        if let Some(limit) = self.credit_limit[m.account as usize] {
+            let available = (limit.wrapping_sub(*used) as i32).max(0) as u64;
+            if cost > available {
+                return Err(Reason::CreditExceeded);
+            }
+        }
+        *used = used.wrapping_add(cost as u32);
         self.new_order(&m, events)
     }
 

@@ -10,7 +10,7 @@
 //! [`QUIET_CYCLES`] cycles.
 
 use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
-use hdl::validator::{ACCOUNTS, CFG_INSTRUMENTS, INSTRUMENTS};
+use hdl::validator::{ACCOUNTS, CFG_ACCOUNTS_MAX, CFG_INSTRUMENTS, INSTRUMENTS};
 
 use crate::harness::Harness;
 use crate::verilator::VerilatedDriver;
@@ -36,6 +36,10 @@ pub struct CardConfig {
     pub known_accounts: Vec<bool>,
     /// Account ids that may send oracle messages.
     pub oracle_accounts: Vec<u32>,
+    /// Account ids that may send admin messages.
+    pub admin_accounts: Vec<u32>,
+    /// The venue's `accounts_max` (admin messages' target accounts are below it).
+    pub accounts_max: u32,
     pub instruments: Vec<CardInstrument>,
     /// Wire value of the venue's default STP mode (1–4).
     pub default_stp: u8,
@@ -78,7 +82,10 @@ pub const OUT_LANES: usize = hdl::event_serializer::LANES;
 impl CardConfig {
     /// The configuration writes, in order: (address, data).
     pub fn writes(&self) -> Result<Vec<(u64, u64)>, Error> {
-        if self.known_accounts.len() > ACCOUNTS || self.instruments.len() > INSTRUMENTS {
+        if self.known_accounts.len() > ACCOUNTS
+            || self.accounts_max as usize > ACCOUNTS
+            || self.instruments.len() > INSTRUMENTS
+        {
             return Err(Error::Capacity {
                 what: "accounts or instruments",
                 limit: format!("{ACCOUNTS} accounts, {INSTRUMENTS} books"),
@@ -98,8 +105,13 @@ impl CardConfig {
         for account in 0..ACCOUNTS {
             let known = self.known_accounts.get(account).copied().unwrap_or(false);
             let oracle = self.oracle_accounts.contains(&(account as u32));
-            writes.push((account as u64, u64::from(known) | u64::from(oracle) << 1));
+            let admin = self.admin_accounts.contains(&(account as u32));
+            writes.push((
+                account as u64,
+                u64::from(known) | u64::from(oracle) << 1 | u64::from(admin) << 2,
+            ));
         }
+        writes.push((CFG_ACCOUNTS_MAX, u64::from(self.accounts_max)));
         for (book, i) in self.instruments.iter().enumerate() {
             let base = CFG_INSTRUMENTS + 4 * book as u64;
             writes.push((base, u64::from(i.id) | 1 << 16));

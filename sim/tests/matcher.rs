@@ -273,11 +273,10 @@ fn diff_workload(
             signature_ok: ok,
         };
         let want = unstamped(sequencer.handle(&input));
-        let validator_reject = want[0].kind == EventKind::Rejected
-            && ((want[0].reason as u8) <= Reason::PriceOutOfBand as u8
-                || want[0].reason == Reason::NotOracle);
-        if validator_reject || want[0].kind == EventKind::Oracle {
-            continue; // the validator's decision (or an oracle echo), not the matcher's
+        let validator_reject =
+            want[0].kind == EventKind::Rejected && !want[0].reason.decided_by_matcher();
+        if validator_reject || matches!(want[0].kind, EventKind::Oracle | EventKind::Admin) {
+            continue; // the validator's decision (or an update's echo), not the matcher's
         }
         let got = bench.run(&command(config, &s.message));
         assert_eq!(got, want, "message {i}: {:?}", s.message);

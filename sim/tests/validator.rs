@@ -1,7 +1,9 @@
 //! The Validator block against the software path (its reference model), Verilator and yosys.
 
 use abi::{EventKind, MessageType, OrderId, OrderMessage, Reason, Side, StpMode, TimeInForce};
-use hdl::validator::{verilog, Validator, ACCOUNTS, CFG_INSTRUMENTS, INSTRUMENTS};
+use hdl::validator::{
+    verilog, Validator, ACCOUNTS, CFG_ACCOUNTS_MAX, CFG_INSTRUMENTS, INSTRUMENTS,
+};
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::rng::SplitMix64;
@@ -26,7 +28,7 @@ const INPUT_NAMES: [(&str, u32); 19] = [
     ("s_instrument", 16),
     ("s_price", 32),
     ("s_qty", 32),
-    ("s_target_nonzero", 1),
+    ("s_target", 64),
     ("m_ready", 1),
 ];
 const OUTPUT_NAMES: [(&str, u32); 5] = [
@@ -34,7 +36,7 @@ const OUTPUT_NAMES: [(&str, u32); 5] = [
     ("m_valid", 1),
     ("m_reason", 8),
     ("m_book", 3),
-    ("m_oracle", 1),
+    ("m_echo", 8),
 ];
 
 fn ports(names: &[(&'static str, u32)]) -> Vec<Port> {
@@ -65,11 +67,13 @@ impl Bench {
         for account in 0..ACCOUNTS {
             let is_known = known.get(account).is_some_and(Option::is_some);
             let is_oracle = config.accounts.oracles.contains(&(account as u32));
+            let is_admin = config.accounts.admins.contains(&(account as u32));
             bench.configure(
                 account as u64,
-                u64::from(is_known) | u64::from(is_oracle) << 1,
+                u64::from(is_known) | u64::from(is_oracle) << 1 | u64::from(is_admin) << 2,
             );
         }
+        bench.configure(CFG_ACCOUNTS_MAX, u64::from(config.venue.accounts_max));
         for (book, i) in config.instruments.iter().enumerate() {
             let base = CFG_INSTRUMENTS + 4 * book as u64;
             bench.configure(base, u64::from(i.id) | 1 << 16);
@@ -120,7 +124,7 @@ impl Bench {
             u64::from(m.instrument),
             u64::from(m.price_ticks),
             u64::from(m.qty_lots),
-            u64::from(m.target_order_id != OrderId::NONE),
+            m.target_order_id.0,
             u64::from(m_ready),
         ];
         u.cfg_valid.next = cfg.0;
@@ -140,7 +144,7 @@ impl Bench {
         u.s_instrument.next = values[14].into();
         u.s_price.next = values[15].into();
         u.s_qty.next = values[16].into();
-        u.s_target_nonzero.next = values[17] == 1;
+        u.s_target.next = values[17].into();
         u.m_ready.next = m_ready;
         self.h.settle();
         let u = &self.h.uut;
@@ -149,7 +153,7 @@ impl Bench {
             u64::from(u.m_valid.val()),
             u.m_reason.val().to_u64(),
             u.m_book.val().to_u64(),
-            u64::from(u.m_oracle.val()),
+            u.m_echo.val().to_u64(),
         ];
         self.inputs.push(values);
         self.outputs.push(out.to_vec());
@@ -162,8 +166,8 @@ impl Bench {
     }
 
     /// Validate one message (random idle cycles and backpressure); returns (reason, book,
-    /// oracle).
-    fn validate(&mut self, message: OrderMessage, signature_ok: bool) -> (u8, u8, bool) {
+    /// echo kind).
+    fn validate(&mut self, message: OrderMessage, signature_ok: bool) -> (u8, u8, u8) {
         let mut sent = false;
         for _ in 0..1_000 {
             let offer = !sent && !self.rng.chance(20);
@@ -176,7 +180,7 @@ impl Bench {
             sent |= offer && out[0] == 1;
             if out[1] == 1 && m_ready {
                 assert!(sent);
-                return (out[2] as u8, out[3] as u8, out[4] == 1);
+                return (out[2] as u8, out[3] as u8, out[4] as u8);
             }
         }
         panic!("no verdict");
@@ -184,22 +188,20 @@ impl Bench {
 }
 
 /// The software path's verdict for the validator's part of the checks.
-fn expected(events: &[abi::Event], message: &OrderMessage, config: &VenueConfig) -> (u8, u8, bool) {
+fn expected(events: &[abi::Event], message: &OrderMessage, config: &VenueConfig) -> (u8, u8, u8) {
     let first = events[0];
-    let validator_reason =
-        (1..=9).contains(&(first.reason as u8)) || first.reason == Reason::NotOracle;
-    if first.kind == EventKind::Rejected && validator_reason {
-        return (first.reason as u8, 0, false);
+    if first.kind == EventKind::Rejected && !first.reason.decided_by_matcher() {
+        return (first.reason as u8, 0, 0);
     }
-    if first.kind == EventKind::Oracle {
-        return (0, 0, true);
+    if matches!(first.kind, EventKind::Oracle | EventKind::Admin) {
+        return (0, 0, first.kind as u8);
     }
     let book = config
         .instruments
         .iter()
         .position(|i| i.id == message.instrument)
         .expect("passed");
-    (0, book as u8, false)
+    (0, book as u8, 0)
 }
 
 /// Demo traffic plus hand-made edge cases for every validator reason.
@@ -304,7 +306,100 @@ fn messages(config: &VenueConfig) -> Vec<(OrderMessage, bool)> {
             *m = OrderMessage::cancel(8, m.nonce, m.instrument, OrderId(5), 0);
         }), // a well-formed cancel passes (the matcher decides unknown_order)
     ]);
+    out.extend(credit_cases(config, &out));
     out
+}
+
+/// Admin messages and the credit check, after `before` (whose effect on the credit counter
+/// of the account used here is replayed first, so the limits below are exact).
+fn credit_cases(
+    config: &VenueConfig,
+    before: &[(OrderMessage, bool)],
+) -> Vec<(OrderMessage, bool)> {
+    let mut shadow: Sequencer<LadderBook> = Sequencer::new(config);
+    for (i, &(message, signature_ok)) in before.iter().enumerate() {
+        shadow.handle(&Input {
+            arrival_ns: i as u64,
+            message,
+            signature_ok,
+        });
+    }
+    let btc = config.instruments[0].clone();
+    let (trader, admin, base) = (20u32, config.accounts.admins[0], 2_000_000u64);
+    let used = shadow.credit(trader).used;
+    let order = |n: u64, qty: u32| {
+        let m = OrderMessage::new_order(
+            trader,
+            base + n,
+            btc.id,
+            Side::Buy,
+            btc.reference_price_ticks,
+            qty,
+            TimeInForce::Gtc,
+            StpMode::Default,
+            0,
+        );
+        (m, true)
+    };
+    let credit = |n: u64, credit: u32, as_of: u32| {
+        (
+            OrderMessage::admin_credit(admin, base + n, trader, credit, as_of),
+            true,
+        )
+    };
+    let lot_cost = |n: u64, cost: u32| {
+        (
+            OrderMessage::admin_lot_cost(admin, base + n, btc.id, cost),
+            true,
+        )
+    };
+    let unlimited = abi::CREDIT_UNLIMITED;
+    let mut cases = vec![
+        lot_cost(1, 5),
+        credit(2, 20, used),
+        order(3, 4), // costs 20 of 20: passes
+        order(4, 1), // nothing left: credit_exceeded
+        credit(5, unlimited, 0),
+        order(6, 1),      // unlimited: passes (used + 25 now)
+        credit(7, 10, 0), // limit 10, far below the counter: nothing available
+        order(8, 1),
+        lot_cost(9, 0),
+        order(10, 1000), // free, even with nothing available
+        lot_cost(11, 20_000),
+        credit(12, 0x7000_0000, used.wrapping_add(25)),
+        order(13, 70_000), // 1.4e9 units (the high half of qty counts): passes
+        credit(
+            14,
+            0x7000_0000,
+            used.wrapping_add(25).wrapping_add(1_400_000_000),
+        ),
+        order(15, 100_000),          // 2e9 > 1.88e9: credit_exceeded
+        order(16, btc.qty_lots_max), // 2e10 does not fit in 32 bits: credit_exceeded
+        (OrderMessage::admin_credit(9, base, trader, 1, 0), true), // not an admin
+        (
+            OrderMessage {
+                target_order_id: OrderId(1 << 32),
+                ..OrderMessage::admin_credit(admin, base + 17, trader, 1, 0)
+            },
+            true,
+        ), // target beyond 32 bits: malformed
+        (
+            OrderMessage::admin_credit(admin, base + 18, config.venue.accounts_max, 1, 0),
+            true,
+        ), // target beyond accounts_max: malformed
+        (
+            OrderMessage {
+                price_ticks: 1,
+                ..OrderMessage::admin_lot_cost(admin, base + 19, btc.id, 1)
+            },
+            true,
+        ), // lot cost with a price: malformed
+        lot_cost(20, abi::LOT_COST_MAX + 1), // malformed
+        (OrderMessage::admin_lot_cost(admin, base + 21, 999, 1), true), // unknown_instrument
+        lot_cost(22, abi::LOT_COST_MAX),
+    ];
+    cases.push(order(23, 1));
+    cases
 }
 
 #[test]
@@ -334,17 +429,21 @@ fn verdicts_match_the_software_path() {
     }
     let mut all: std::collections::BTreeSet<u8> =
         (Reason::None as u8..=Reason::PriceOutOfBand as u8).collect();
-    all.insert(Reason::NotOracle as u8);
+    all.extend([
+        Reason::NotOracle as u8,
+        Reason::NotAdmin as u8,
+        Reason::CreditExceeded as u8,
+    ]);
     assert_eq!(reasons, all, "every validator reason was exercised");
 }
 
 #[test]
 fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // Proves the Verilator build matches the rust-hdl simulation on every cycle, the
-    // configuration writes included.
+    // configuration writes and the credit cases (16 × 16 products, overflow) included.
     let config = VenueConfig::embedded();
     let mut bench = Bench::new(&config, 2);
-    for (message, ok) in messages(&config).into_iter().take(800) {
+    for (message, ok) in messages(&config) {
         bench.validate(message, ok);
     }
     let difference = first_difference(

@@ -34,6 +34,7 @@ pub struct MarginConfig {
     pub funding: Funding,
     pub breaker: Breaker,
     pub options_margin: OptionsMargin,
+    pub credit: Credit,
     pub underlyings: Vec<Underlying>,
     #[serde(default)]
     pub perps: Vec<Perp>,
@@ -87,6 +88,17 @@ pub struct OptionsMargin {
     pub short_minimum_ppm: i64,
     pub im_over_mm_ppm: i64,
     pub rate_ppm: i64,
+}
+
+/// The pre-trade credit the host hands the sequencer (`margin::credit`, abi.md §16).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    /// Value of one credit unit (e6).
+    pub unit_e6: i64,
+    /// A credit (or a cost per lot) is raised only when the new value exceeds what the
+    /// sequencer holds by more than this fraction; lowered at once, always.
+    pub raise_ppm: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,6 +186,8 @@ impl MarginConfig {
             256,
         )?;
         in_range("margin.fee_ppm", g.fee_ppm, 0, PPM / 10)?;
+        in_range("credit.unit_e6", self.credit.unit_e6, 1, 1 << 40)?;
+        in_range("credit.raise_ppm", self.credit.raise_ppm, 0, 10 * PPM)?;
         let l = &self.liquidation;
         in_range("liquidation.penalty_ppm", l.penalty_ppm, 0, PPM / 2)?;
         in_range(

@@ -685,6 +685,70 @@ impl MarginEngine {
             .map(|m| self.markets[m].value_e6)
     }
 
+    /// An upper bound on what one more lot of open orders on `instrument` adds to an
+    /// account's initial requirement at the current marks (e6; None: not margined here).
+    /// Perps: the highest tier's initial rate on a lot's value at the mark or at `price`,
+    /// whichever is higher (the requirement grows by at most the top marginal rate per lot
+    /// of the larger side). Options: `im_over_mm` times the larger of the underlying's and
+    /// the strike's value per lot — above any premium and any loss of the scenario grid.
+    /// The pre-trade credit (`margin::credit`) prices an order with it.
+    pub fn lot_requirement_bound_e6(&self, instrument: u16, price_ticks: i64) -> Option<i64> {
+        let market = &self.markets[self.market_index(instrument)?];
+        // Rounded up: a bound must not fall short by the rounding.
+        let ceil_ppm = |x: i64, ppm: i64| {
+            let product = i128::from(x.max(0)) * i128::from(ppm.max(0));
+            i64::try_from((product + 999_999) / 1_000_000).unwrap_or(i64::MAX)
+        };
+        Some(match &market.kind {
+            Kind::Perp { tiers } => {
+                let top = tiers.iter().map(|t| t.im_ppm).max().unwrap_or(0);
+                let value = market.mark_ticks.max(price_ticks) * market.tick_lot_value_e6;
+                ceil_ppm(value, top)
+            }
+            Kind::Option { strike_ticks, .. } => {
+                let index = self.underlyings[market.underlying].index_ticks;
+                let value = index.max(*strike_ticks) * market.tick_lot_value_e6;
+                ceil_ppm(value, self.config.options_margin.im_over_mm_ppm)
+            }
+        })
+    }
+
+    /// What the account can still commit to new orders (e6): its equity less its initial
+    /// requirement, in cross margin and in each isolated position, whichever is least; 0
+    /// when flagged for liquidation. Never negative.
+    pub fn free_margin_e6(&self, account: u32) -> i64 {
+        let Some(a) = self.accounts.get(account as usize) else {
+            return 0;
+        };
+        if a.flagged {
+            return 0;
+        }
+        let free = |scope| {
+            let s = self.assess_scope(a, scope, true);
+            s.equity_e6 - s.initial_e6
+        };
+        let mut least = free(Scope::Cross);
+        for p in a.positions.iter().filter(|p| p.isolated) {
+            least = least.min(free(Scope::Isolated(p.market)));
+        }
+        least.max(0)
+    }
+
+    /// Accounts holding a position entry (a position or open orders) in any instrument on
+    /// `underlying`, ascending.
+    pub fn accounts_on(&self, underlying: u16) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .underlyings
+            .iter()
+            .filter(|u| u.id == underlying)
+            .flat_map(|u| u.markets.iter())
+            .flat_map(|&m| self.markets[m].holders.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Whether the breaker holds the instrument halted.
     pub fn halted(&self, instrument: u16) -> bool {
         self.market_index(instrument)

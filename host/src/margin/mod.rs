@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod credit;
 pub mod engine;
 pub mod fixed;
 pub mod options;
