@@ -638,8 +638,12 @@ fn print_crash(r: &ScenarioReport) {
         r.index_start_ticks, r.index_end_ticks, r.traders
     );
     println!(
-        "  orders      {:>12} ({} fills; {} refused by the pre-trade margin check)",
-        r.orders, r.fills, r.margin_rejects
+        "  orders      {:>12} ({} fills; {} refused by the sequencer's pre-trade credit)",
+        r.orders, r.fills, r.credit_rejects
+    );
+    println!(
+        "  credit      {:>12} settings by the admin account; the margin engine alone would refuse {}; accepted beyond margin: {}",
+        r.credit_settings, r.margin_rejects, r.accepted_beyond_margin
     );
     println!(
         "  liquidated  {:>12} accounts in {} steps: {} lots to the insurance account, penalties {} USDC",

@@ -257,7 +257,9 @@ fn demo_runs_the_margin_crash_scenario() {
     let m = &first["margin_scenario"];
     assert!(u(m, "liquidated_accounts") > 0, "{m}");
     assert!(u(m, "liquidation_filled_lots") > 0, "{m}");
-    assert!(u(m, "margin_rejects") > 0, "{m}");
+    assert!(u(m, "credit_rejects") > 0, "{m}");
+    assert_eq!(u(m, "accepted_beyond_margin"), 0, "{m}");
+    assert!(u(m, "credit_settings") > 0, "{m}");
     assert_eq!(u(m, "below_maintenance_end"), 0);
     assert_eq!(m["conservation_error_e6"], 0);
     assert_eq!(m["state_digest"], second["margin_scenario"]["state_digest"]);

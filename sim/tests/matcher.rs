@@ -305,7 +305,8 @@ fn crowded_config() -> VenueConfig {
     let text = host::config::DEFAULT_CONFIG_TOML
         .replacen("test_accounts = 512", "test_accounts = 4", 1)
         .replacen("oracles = [510]", "oracles = [3]", 1)
-        .replacen("admins = [509]", "admins = [2]", 1)
+        // No admin: credit limits on 4 accounts would starve the books (covered elsewhere).
+        .replacen("admins = [509]", "admins = []", 1)
         .replace("band_ticks = 2000", "band_ticks = 12")
         .replace("band_ticks = 1500", "band_ticks = 12")
         .replace("band_ticks = 1000", "band_ticks = 12");

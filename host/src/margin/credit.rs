@@ -200,9 +200,112 @@ impl CreditDesk {
 
 #[cfg(test)]
 mod tests {
+    use super::super::engine::MarginInput;
     use super::*;
     use crate::engine::{Input, LadderBook, Sequencer};
     use crate::workload::{generate, Spec};
+    use abi::{OrderMessage, Side, StpMode, TimeInForce};
+
+    const USD: i64 = 1_000_000;
+
+    #[test]
+    fn settings_hand_checked_and_enforced_by_the_sequencer() {
+        // BTC-PERP: top tier 5%; band top 180,000 + 2,000 = 182,000 ticks at 0.0005 USD per
+        // tick-lot = 91 USD a lot; 5% of it 4.55 USD = 455 units of 0.01 USD.
+        // Account 7 with 10,000 USD and nothing open: credit 1,000,000 units, enough for
+        // 1,000,000 / 455 = 2,197 lots (999,635 units).
+        let venue = VenueConfig::embedded();
+        let margin = MarginConfig::embedded();
+        let mut engine = MarginEngine::new(&margin, venue.venue.accounts_max);
+        engine.deposit(7, 10_000 * USD).unwrap();
+        let desk = CreditDesk::new(&venue, &margin, &engine).unwrap();
+        let mut mirror = CreditMirror::new(&venue);
+        let mut sequencer: Sequencer<LadderBook> = Sequencer::new(&venue);
+        let admin = venue.accounts.admins[0];
+        let mut nonce = 0;
+        let mut send = |m: OrderMessage, mirror: &mut CreditMirror, engine: &mut MarginEngine| {
+            let events = sequencer
+                .handle(&Input {
+                    arrival_ns: 1,
+                    message: m,
+                    signature_ok: true,
+                })
+                .to_vec();
+            for e in &events {
+                mirror.observe(e);
+                engine.handle(&MarginInput::Event(*e));
+            }
+            events
+        };
+        let costs = desk.review_lot_costs(&engine, &mirror);
+        assert!(
+            costs.contains(&Setting::LotCost {
+                instrument: 1,
+                cost: 455
+            }),
+            "{costs:?}"
+        );
+        let credit = desk.review_account(&engine, &mirror, 7);
+        assert_eq!(
+            credit,
+            Some(Setting::Credit {
+                target: 7,
+                credit: 1_000_000,
+                as_of: 0
+            })
+        );
+        for setting in costs.into_iter().chain(credit) {
+            nonce += 1;
+            let m = match setting {
+                Setting::LotCost { instrument, cost } => {
+                    OrderMessage::admin_lot_cost(admin, nonce, instrument, cost)
+                }
+                Setting::Credit {
+                    target,
+                    credit,
+                    as_of,
+                } => OrderMessage::admin_credit(admin, nonce, target, credit, as_of),
+            };
+            assert_eq!(send(m, &mut mirror, &mut engine)[0].kind, EventKind::Admin);
+        }
+        // No change, nothing due.
+        assert_eq!(desk.review_account(&engine, &mirror, 7), None);
+        let order = |nonce, qty| {
+            OrderMessage::new_order(
+                7,
+                nonce,
+                1,
+                Side::Buy,
+                180_000,
+                qty,
+                TimeInForce::Gtc,
+                StpMode::Default,
+                nonce,
+            )
+        };
+        // 2,197 lots pass (the margin engine agrees), one more lot does not fit.
+        assert!(engine
+            .check_order(7, 1, Side::Buy, 180_000, 2_197, false)
+            .is_ok());
+        assert_eq!(
+            send(order(1, 2_197), &mut mirror, &mut engine)[0].kind,
+            EventKind::Accepted
+        );
+        assert_eq!(mirror.credit(7).used, 999_635);
+        let refused = send(order(2, 1), &mut mirror, &mut engine);
+        assert_eq!(refused[0].reason, Reason::CreditExceeded);
+        // The desk re-grants from the engine's state: the open order's IM is 2,197 lots ×
+        // 90 USD × 1% = 1,977.30 USD, so 8,022.70 USD are free: 802,270 units beyond the
+        // counter it saw — far above the 365 left, so it is due.
+        assert_eq!(
+            desk.review_account(&engine, &mirror, 7),
+            Some(Setting::Credit {
+                target: 7,
+                credit: 802_270,
+                as_of: 999_635
+            })
+        );
+    }
 
     #[test]
     fn the_mirror_rebuilds_the_sequencers_credit_table_from_events() {

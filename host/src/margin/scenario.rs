@@ -1,10 +1,12 @@
 //! The margin scenario of `ordo demo` (index updates are the oracle account's signed,
 //! sequenced messages, like orders): traders take leveraged SOL-PERP positions against a
-//! market maker on the software path, then the SOL index crashes by 6% (SOL, because the
-//! default venue's SOL book has a ±10% price band; BTC's is ±1.1%). Every order goes through
-//! the margin engine's pre-trade check, is signed with its account's test key, verified
-//! (ZIP-215) and sequenced; every event feeds the margin engine, and the liquidation orders it
-//! decides go back into the book as signed orders of the insurance account. The perp's mark
+//! market maker on the software path, then the SOL index crashes by 7% (SOL, because the
+//! default venue's SOL book has a ±10% price band; BTC's is ±1.1%). Every order is signed
+//! with its account's test key, verified (ZIP-215) and sequenced; the sequencer refuses
+//! those beyond the account's pre-trade credit, which the credit desk (`margin::credit`)
+//! sets from the margin engine with the admin account's signed messages — as the card
+//! would. Every event feeds the margin engine, and the liquidation orders it decides go
+//! back into the book as signed orders of the insurance account. The perp's mark
 //! is the median of the index and the book's best bid and ask (fed after every message), so
 //! on the final gap the mark follows only once the market maker has re-quoted. The report
 //! says what happened.
@@ -15,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::config::MarginConfig;
+use super::credit::{CreditDesk, CreditMirror, Setting};
 use super::engine::{MarginEngine, MarginEvent, MarginInput};
 use crate::config::VenueConfig;
 use crate::engine::{Input, LadderBook, Sequencer};
@@ -50,8 +53,16 @@ pub struct ScenarioReport {
     pub index_end_ticks: i64,
     pub orders: u64,
     pub fills: u64,
-    /// Orders the margin engine refused before the book saw them.
+    /// Orders the sequencer refused for want of credit (`credit_exceeded`).
+    pub credit_rejects: u64,
+    /// Orders the margin engine's own pre-trade check would have refused (all of them
+    /// among the credit rejections: see `accepted_beyond_margin`).
     pub margin_rejects: u64,
+    /// Orders the sequencer accepted that the margin engine's check would have refused
+    /// (should be 0: the credit is never looser).
+    pub accepted_beyond_margin: u64,
+    /// Admin messages the credit desk sent (credits and costs per lot).
+    pub credit_settings: u64,
     /// Accounts liquidated, liquidation steps, lots taken over by the insurance account.
     pub liquidated_accounts: usize,
     pub liquidation_steps: u64,
@@ -99,10 +110,14 @@ struct Run {
     nonces: Vec<u64>,
     time_ns: u64,
     /// The market maker's resting orders (cancelled when it re-quotes).
-    quotes: Vec<OrderId>,
+    quotes: Vec<(OrderId, Side)>,
     insurance: u32,
     /// The venue's oracle account (signs the index updates).
     oracle: u32,
+    /// The venue's admin account (signs the credit desk's settings).
+    admin: u32,
+    desk: CreditDesk,
+    mirror: CreditMirror,
     /// The perp's best bid and ask as last given to the margin engine.
     top: (Option<u32>, Option<u32>),
     tally: Tally,
@@ -112,7 +127,10 @@ struct Run {
 struct Tally {
     orders: u64,
     fills: u64,
+    credit_rejects: u64,
     margin_rejects: u64,
+    beyond_margin: u64,
+    credit_settings: u64,
     liquidated: Vec<u32>,
     liquidation_steps: u64,
     liquidated_lots: i64,
@@ -133,6 +151,12 @@ impl Run {
                 origin: "margin scenario".into(),
                 message: "needs an oracle account among the test accounts (accounts.oracles)"
                     .into(),
+            });
+        };
+        let Some(&admin) = venue.accounts.admins.iter().find(|&&a| a < known) else {
+            return Err(Error::Config {
+                origin: "margin scenario".into(),
+                message: "needs an admin account among the test accounts (accounts.admins)".into(),
             });
         };
         if insurance >= known || FIRST_TRADER + TRADERS > known {
@@ -162,9 +186,17 @@ impl Run {
                 ),
             });
         }
+        let engine = MarginEngine::new(margin, venue.venue.accounts_max);
+        let desk = CreditDesk::new(venue, margin, &engine).map_err(|message| Error::Config {
+            origin: "margin scenario".into(),
+            message,
+        })?;
         Ok(Run {
             sequencer: Sequencer::new(venue),
-            engine: MarginEngine::new(margin, venue.venue.accounts_max),
+            engine,
+            desk,
+            mirror: CreditMirror::new(venue),
+            admin,
             keys: vec![None; venue.venue.accounts_max as usize],
             nonces: vec![0; venue.venue.accounts_max as usize],
             time_ns: NS_PER_S,
@@ -176,8 +208,10 @@ impl Run {
         })
     }
 
-    /// The market maker gets 50M USD; traders 2,000–20,000 USD.
+    /// The market maker gets 50M USD; traders 2,000–20,000 USD. The credit desk prices the
+    /// book's lots first, then grants each account its credit.
     fn fund_accounts(&mut self) {
+        self.review_costs();
         let mut rng = SplitMix64::new(42);
         self.deposit(MARKET_MAKER, 50_000_000 * USD);
         for t in FIRST_TRADER..FIRST_TRADER + TRADERS {
@@ -192,35 +226,48 @@ impl Run {
             timestamp_ns: self.time_ns,
         };
         self.margin(&input);
+        self.review(&[account]);
     }
 
-    /// The market maker cancels its quotes and posts a ladder around `index`.
+    /// The market maker moves its ladder to `index` without leaving the book one-sided:
+    /// it cancels its asks, posts the new bids, cancels its old bids, posts the new asks
+    /// (the index only falls here, so new bids never meet old asks).
     fn quote(&mut self, index: i64) {
-        for id in std::mem::take(&mut self.quotes) {
-            let nonce = self.nonce(MARKET_MAKER);
-            self.send(OrderMessage::cancel(MARKET_MAKER, nonce, PERP, id, 0));
-        }
         let index = index as u32;
-        for level in 1..=LADDER_LEVELS {
-            for (side, price) in [
-                (Side::Buy, index - level * LADDER_GAP),
-                (Side::Sell, index + level * LADDER_GAP),
-            ] {
+        let mut posted = Vec::new();
+        for side in [Side::Sell, Side::Buy] {
+            let (old, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.quotes)
+                .into_iter()
+                .partition(|&(_, s)| s == side);
+            self.quotes = keep;
+            for (id, _) in old {
+                let nonce = self.nonce(MARKET_MAKER);
+                self.send(OrderMessage::cancel(MARKET_MAKER, nonce, PERP, id, 0));
+            }
+            let side = side.opposite();
+            for level in 1..=LADDER_LEVELS {
+                let price = match side {
+                    Side::Buy => index - level * LADDER_GAP,
+                    Side::Sell => index + level * LADDER_GAP,
+                };
                 let events = self.order(MARKET_MAKER, side, price, LADDER_LOTS, TimeInForce::Gtc);
                 if let Some(e) = events.iter().find(|e| e.kind == EventKind::Accepted) {
-                    self.quotes.push(OrderId(e.order_id));
+                    posted.push((OrderId(e.order_id), side));
                 }
             }
         }
+        self.quotes = posted;
     }
 
-    /// Each trader buys (four in five) or sells with a leverage of 2x to 60x of its
-    /// deposit, at market (IOC at 1% through the index); the pre-trade check refuses what
-    /// the tiers' initial margin does not cover (2% up to 250,000 USD, 5% above).
+    /// Each trader buys (four in five) or sells with a leverage of 2x to 30x of its
+    /// deposit, at market (IOC at 1% through the index). The tiers' initial margin (2% up
+    /// to 250,000 USD, 5% above) would allow all of them; the sequencer's credit, which
+    /// prices every lot at the top tier's 5% of the band's highest price, stops those above
+    /// about 18x.
     fn traders_take_positions(&mut self) {
         let mut rng = SplitMix64::new(7);
         for t in FIRST_TRADER..FIRST_TRADER + TRADERS {
-            let leverage = 2 + rng.below(59) as i64;
+            let leverage = 2 + rng.below(29) as i64;
             let equity = self.engine.assess(t).equity_e6;
             let lot_value = self.engine.value_e6(PERP).expect("checked in new");
             let lots = (equity * leverage / lot_value).max(1) as u32;
@@ -253,7 +300,8 @@ impl Run {
         );
     }
 
-    /// A new order, after the margin engine's pre-trade check; its events.
+    /// A new order into the sequencer, which checks its credit; its events. The margin
+    /// engine's own pre-trade check is asked too, to count what it would have refused.
     fn order(
         &mut self,
         account: u32,
@@ -263,16 +311,12 @@ impl Run {
         tif: TimeInForce,
     ) -> Vec<Event> {
         // The insurance account's liquidation orders are the engine's own decisions.
-        if account != self.insurance {
-            let (price, qty) = (i64::from(price), i64::from(qty));
-            if let Err(_reject) = self
+        let margin_ok = account == self.insurance
+            || self
                 .engine
-                .check_order(account, PERP, side, price, qty, false)
-            {
-                self.tally.margin_rejects += 1;
-                return Vec::new();
-            }
-        }
+                .check_order(account, PERP, side, i64::from(price), i64::from(qty), false)
+                .is_ok();
+        self.tally.margin_rejects += u64::from(!margin_ok);
         let nonce = self.nonce(account);
         let m = OrderMessage::new_order(
             account,
@@ -285,7 +329,52 @@ impl Run {
             StpMode::Default,
             nonce,
         );
-        self.send(m)
+        let events = self.send(m);
+        let first = events[0];
+        self.tally.credit_rejects += u64::from(first.reason == abi::Reason::CreditExceeded);
+        self.tally.beyond_margin += u64::from(first.kind == EventKind::Accepted && !margin_ok);
+        events
+    }
+
+    /// Send the credit desk's cost-per-lot settings that are due.
+    fn review_costs(&mut self) {
+        for setting in self.desk.review_lot_costs(&self.engine, &self.mirror) {
+            self.admin(setting);
+        }
+    }
+
+    /// Send the credit settings due for `accounts`.
+    fn review(&mut self, accounts: &[u32]) {
+        for &account in accounts {
+            if let Some(setting) = self
+                .desk
+                .review_account(&self.engine, &self.mirror, account)
+            {
+                self.admin(setting);
+            }
+        }
+    }
+
+    /// One admin message with a credit desk setting, sequenced.
+    fn admin(&mut self, setting: Setting) {
+        let nonce = self.nonce(self.admin);
+        let message = match setting {
+            Setting::Credit {
+                target,
+                credit,
+                as_of,
+            } => OrderMessage::admin_credit(self.admin, nonce, target, credit, as_of),
+            Setting::LotCost { instrument, cost } => {
+                OrderMessage::admin_lot_cost(self.admin, nonce, instrument, cost)
+            }
+        };
+        let events = self.sequence(message);
+        assert_eq!(
+            events[0].kind,
+            EventKind::Admin,
+            "the venue's admin is accepted"
+        );
+        self.tally.credit_settings += 1;
     }
 
     fn nonce(&mut self, account: u32) -> u64 {
@@ -293,9 +382,8 @@ impl Run {
         self.nonces[account as usize]
     }
 
-    /// Sign, verify, sequence; feed the events to the margin engine (which may send
-    /// liquidation orders in turn). Returns the message's own events.
-    fn send(&mut self, mut message: OrderMessage) -> Vec<Event> {
+    /// Sign, verify and sequence `message`; the credit mirror reads its events. Returns them.
+    fn sequence(&mut self, mut message: OrderMessage) -> Vec<Event> {
         let account = message.account;
         let key = self.keys[account as usize].get_or_insert_with(|| test_signing_key(account));
         sign_with_test_key(&mut message, key);
@@ -314,6 +402,19 @@ impl Run {
             })
             .to_vec();
         for e in &events {
+            self.mirror.observe(e);
+        }
+        events
+    }
+
+    /// Sequence `message`, feed its events to the margin engine (which may send liquidation
+    /// orders in turn), then let the credit desk review the accounts they touched — all of
+    /// the underlying's after an index or book move. Returns the message's own events.
+    fn send(&mut self, message: OrderMessage) -> Vec<Event> {
+        let events = self.sequence(message);
+        let mut touched = Vec::new();
+        let mut moved = false;
+        for e in &events {
             if e.kind == EventKind::Fill {
                 self.tally.fills += 1;
                 if e.account == self.insurance {
@@ -321,10 +422,19 @@ impl Run {
                 }
             }
             self.margin(&MarginInput::Event(*e));
+            moved |= e.kind == EventKind::Oracle;
+            if matches!(e.kind, EventKind::Oracle | EventKind::Admin) {
+                continue;
+            }
+            touched.push(e.account);
+            if e.kind == EventKind::Fill {
+                touched.push(e.maker_account);
+            }
         }
         // The perp's mark uses the book: its top, after the message.
         let top = self.sequencer.matcher().best_prices(PERP);
         if top != self.top {
+            moved = true;
             self.top = top;
             self.margin(&MarginInput::BookTop {
                 instrument: PERP,
@@ -332,6 +442,13 @@ impl Run {
                 best_ask_ticks: top.1.map(i64::from),
             });
         }
+        if moved {
+            self.review_costs();
+            touched.extend(self.engine.accounts_on(UNDERLYING));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        self.review(&touched);
         events
     }
 
@@ -385,7 +502,10 @@ impl Run {
             index_end_ticks: INDEX_START - CRASH_STEPS * CRASH_STEP - GAP,
             orders: t.orders,
             fills: t.fills,
+            credit_rejects: t.credit_rejects,
             margin_rejects: t.margin_rejects,
+            accepted_beyond_margin: t.beyond_margin,
+            credit_settings: t.credit_settings,
             liquidated_accounts: t.liquidated.len(),
             liquidation_steps: t.liquidation_steps,
             liquidated_lots: t.liquidated_lots,
@@ -433,10 +553,12 @@ mod tests {
             "{r:?}"
         );
         assert!(r.liquidation_filled_lots > 0, "{r:?}");
-        assert!(
-            r.margin_rejects > 0,
-            "traders above 100x exceed initial margin: {r:?}"
-        );
+        // The sequencer's credit is never looser than the margin engine's check: it refused
+        // every order the engine would have refused, and more (it prices every lot at the
+        // top tier's rate).
+        assert_eq!(r.accepted_beyond_margin, 0, "{r:?}");
+        assert!(r.credit_rejects > r.margin_rejects, "{r:?}");
+        assert!(r.credit_settings > 0, "{r:?}");
         assert_eq!(r.below_maintenance_end, 0);
         assert_eq!(r.conservation_error_e6, 0);
         assert_eq!(crash(&venue, &margin).unwrap().state_digest, r.state_digest);
