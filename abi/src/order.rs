@@ -69,11 +69,15 @@ pub enum MessageType {
     /// `price_ticks` its index (> 0), `qty_lots` its volatility in ppm (0: unchanged);
     /// `target_order_id` zero. Sequenced like orders; touches no book (abi.md §15).
     Oracle = 5,
-    /// A risk-engine instruction, from an admin account (abi.md §16). `instrument` 0: set the
-    /// pre-trade credit of account `target_order_id` to `price_ticks` units beyond its
-    /// consumption counter value `qty_lots` (`price_ticks` = `u32::MAX`: unlimited);
-    /// `instrument` ≠ 0: set that instrument's credit cost per lot to `qty_lots` (≤ 65,535),
-    /// `price_ticks` and `target_order_id` zero. Sequenced like orders; touches no book.
+    /// An instruction of the venue's own systems, from an admin account (abi.md §16); the
+    /// side byte is the operation. Side 0, `instrument` 0: set the pre-trade credit of
+    /// account `target_order_id` to `price_ticks` units beyond its consumption counter
+    /// value `qty_lots` (`price_ticks` = `u32::MAX`: unlimited). Side 0, `instrument` ≠ 0:
+    /// set that instrument's credit cost per lot to `qty_lots` (≤ 65,535), `price_ticks` and
+    /// `target_order_id` zero. Side 1, `instrument` 0: a collateral transfer of
+    /// `qty_lots << 32 | price_ticks` (two's complement, e6; negative: a withdrawal) for
+    /// account `target_order_id`, which the margin engine applies. Sequenced like orders;
+    /// touches no book.
     Admin = 6,
 }
 
@@ -325,6 +329,32 @@ impl OrderMessage {
                 nonce,
             )
         }
+    }
+
+    /// An admin message transferring `amount_e6` of collateral to (negative: from) account
+    /// `target` (see [`MessageType::Admin`]). The client reference is the nonce.
+    pub fn admin_transfer(admin: u32, nonce: u64, target: u32, amount_e6: i64) -> OrderMessage {
+        let bits = amount_e6 as u64;
+        OrderMessage {
+            message_type: MessageType::Admin as u8,
+            target_order_id: OrderId(u64::from(target)),
+            ..OrderMessage::new_order(
+                admin,
+                nonce,
+                0,
+                Side::Sell,
+                bits as u32,
+                (bits >> 32) as u32,
+                TimeInForce::Gtc,
+                StpMode::Default,
+                nonce,
+            )
+        }
+    }
+
+    /// The amount of an admin transfer (see [`MessageType::Admin`]) with these fields.
+    pub fn transfer_amount_e6(price_ticks: u32, qty_lots: u32) -> i64 {
+        ((u64::from(qty_lots) << 32) | u64::from(price_ticks)) as i64
     }
 
     /// An admin message setting `instrument`'s credit cost per lot (see

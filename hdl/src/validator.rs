@@ -171,6 +171,8 @@ pub struct Validator {
     is_admin: DFF<Bit>,
     /// An admin message for an account's credit (instrument 0), else for a book's lot cost.
     admin_account: DFF<Bit>,
+    /// An account admin message is a collateral transfer (side 1): echoed, no state here.
+    admin_transfer: DFF<Bit>,
     target: DFF<Bits<10>>,
     target_ok: DFF<Bit>,
     price: DFF<Bits<32>>,
@@ -217,6 +219,7 @@ impl Logic for Validator {
             is_oracle,
             is_admin,
             admin_account,
+            admin_transfer,
             target,
             target_ok,
             price,
@@ -407,7 +410,8 @@ impl Logic for Validator {
                             & (self.s_target.val() > 0xFFFF_FFFF_u64))
                         | ((self.s_type.val() == 6)
                             & (self.s_instrument.val() != 0)
-                            & (self.s_price.val().any()
+                            & (self.s_side.val().any()
+                                | self.s_price.val().any()
                                 | self.s_target.val().any()
                                 | (self.s_qty.val() > 0xFFFF)));
                     self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
@@ -415,6 +419,7 @@ impl Logic for Validator {
                     self.is_oracle.d.next = self.s_type.val() == 5;
                     self.is_admin.d.next = self.s_type.val() == 6;
                     self.admin_account.d.next = self.s_instrument.val() == 0;
+                    self.admin_transfer.d.next = self.s_side.val() == 1;
                     self.target.d.next = bit_cast::<10, 64>(self.s_target.val());
                     self.target_ok.d.next =
                         self.s_target.val() < bit_cast::<64, 32>(self.accounts_max.q.val());
@@ -556,10 +561,14 @@ impl Logic for Validator {
                 self.credit_used.write_data.next =
                     self.credit_used.read_data.val() + self.cost.val();
                 self.credit_used.write_enable.next = self.passed.val() & self.is_new.q.val();
-                self.credit_limit.write_enable.next =
-                    self.passed.val() & self.is_admin.q.val() & self.admin_account.q.val();
-                self.credit_on.write_enable.next =
-                    self.passed.val() & self.is_admin.q.val() & self.admin_account.q.val();
+                self.credit_limit.write_enable.next = self.passed.val()
+                    & self.is_admin.q.val()
+                    & self.admin_account.q.val()
+                    & !self.admin_transfer.q.val();
+                self.credit_on.write_enable.next = self.passed.val()
+                    & self.is_admin.q.val()
+                    & self.admin_account.q.val()
+                    & !self.admin_transfer.q.val();
                 self.lot_write.next =
                     self.passed.val() & self.is_admin.q.val() & !self.admin_account.q.val();
                 self.entry0.admin_write.next = self.lot_write.val() & (self.book.q.val() == 0);

@@ -257,6 +257,11 @@ impl Generator<'_> {
                     return OrderMessage::admin_lot_cost(admin, nonce, instrument, cost);
                 }
                 let target = self.rng.below(u64::from(self.accounts.min(16))) as u32;
+                if self.rng.chance(30) {
+                    // Collateral in or out, for the margin engine (echoed, no sequencer state).
+                    let amount_e6 = self.rng.next_u64() as i64 >> self.rng.below(40);
+                    return OrderMessage::admin_transfer(admin, nonce, target, amount_e6);
+                }
                 let credit = if self.rng.chance(25) {
                     abi::CREDIT_UNLIMITED
                 } else {

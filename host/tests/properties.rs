@@ -1225,7 +1225,8 @@ impl Model {
             Some(MessageType::Admin)
                 if m.instrument == 0 && m.target_order_id.0 >= 1 << 32
                     || m.instrument != 0
-                        && (m.price_ticks != 0
+                        && (m.side != 0
+                            || m.price_ticks != 0
                             || m.target_order_id != OrderId::NONE
                             || m.qty_lots > 0xFFFF) =>
             {
@@ -1243,8 +1244,10 @@ impl Model {
                 if target >= self.credit_limit.len() {
                     return Err(Reason::Malformed);
                 }
-                self.credit_limit[target] =
-                    (m.price_ticks != u32::MAX).then(|| m.qty_lots.wrapping_add(m.price_ticks));
+                if m.side == 0 {
+                    self.credit_limit[target] =
+                        (m.price_ticks != u32::MAX).then(|| m.qty_lots.wrapping_add(m.price_ticks));
+                }
             } else {
                 if self.config.instrument(m.instrument).is_none() {
                     return Err(Reason::UnknownInstrument);

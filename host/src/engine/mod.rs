@@ -315,8 +315,11 @@ impl<M: Matcher> Sequencer<M> {
                 .ok()
                 .and_then(|target| self.credit.get_mut(target))
                 .ok_or(Reason::Malformed)?;
-            credit.limited = m.price_ticks != abi::CREDIT_UNLIMITED;
-            credit.limit = m.qty_lots.wrapping_add(m.price_ticks);
+            // Side 0 sets the credit; side 1 is a collateral transfer for the margin engine.
+            if m.side == Side::Buy as u8 {
+                credit.limited = m.price_ticks != abi::CREDIT_UNLIMITED;
+                credit.limit = m.qty_lots.wrapping_add(m.price_ticks);
+            }
         } else {
             let book = self.book_of_instrument[usize::from(m.instrument)];
             if book == NO_BOOK {
@@ -374,12 +377,14 @@ fn check_fields(m: &OrderMessage) -> Result<MessageType, Reason> {
         MessageType::Oracle if m.target_order_id != OrderId::NONE || m.price_ticks == 0 => {
             Err(Reason::Malformed)
         }
-        // Instrument 0: an account's credit (target = the account, below 2³²); otherwise an
-        // instrument's cost per lot (at most LOT_COST_MAX, no price, no target).
+        // Instrument 0: an account's credit or transfer (target = the account, below 2³²);
+        // otherwise (side 0 only) an instrument's cost per lot (at most LOT_COST_MAX, no
+        // price, no target).
         MessageType::Admin
             if (m.instrument == 0 && m.target_order_id.0 > u64::from(u32::MAX))
                 || (m.instrument != 0
-                    && (m.price_ticks != 0
+                    && (m.side != Side::Buy as u8
+                        || m.price_ticks != 0
                         || m.target_order_id != OrderId::NONE
                         || m.qty_lots > abi::LOT_COST_MAX)) =>
         {

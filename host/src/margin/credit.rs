@@ -16,7 +16,7 @@
 //!
 //! Settings are lowered at once and raised only past `credit.raise_ppm` (fewer messages).
 
-use abi::{Event, EventKind, Reason, CREDIT_UNLIMITED, LOT_COST_MAX};
+use abi::{Event, EventKind, Reason, Side, CREDIT_UNLIMITED, LOT_COST_MAX};
 
 use super::config::MarginConfig;
 use super::engine::MarginEngine;
@@ -43,6 +43,7 @@ impl CreditMirror {
     /// Apply one event (in sequence order).
     pub fn observe(&mut self, e: &Event) {
         let consumed = match e.kind {
+            EventKind::Admin if e.instrument == 0 && e.side == Side::Sell as u8 => false,
             EventKind::Admin if e.instrument == 0 => {
                 if let Some(c) = self.credit.get_mut(e.order_id as usize) {
                     c.limited = e.price_ticks != CREDIT_UNLIMITED;

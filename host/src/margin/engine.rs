@@ -94,6 +94,9 @@ pub enum MarginEvent {
     /// The account is below maintenance margin and could not be liquidated now (halted
     /// market); it is checked again at the next input that moves time.
     Flagged { account: u32 },
+    /// A sequenced collateral transfer was refused and changed nothing: a withdrawal beyond
+    /// the balance or the initial margin, or an account outside the engine.
+    TransferRefused { account: u32, amount_e6: i64 },
 }
 
 /// One input of the margin engine, in stream order.
@@ -864,6 +867,15 @@ impl MarginEngine {
             // A sequenced oracle message (abi §15): the instrument field is the underlying.
             let volatility = (e.qty_lots != 0).then_some(i64::from(e.qty_lots));
             self.on_oracle(e.instrument, i64::from(e.price_ticks), volatility, out);
+            return;
+        }
+        if e.kind == EventKind::Admin && e.instrument == 0 && e.side == Side::Sell as u8 {
+            // A sequenced collateral transfer (abi §16): the target account is the order id.
+            let amount_e6 = abi::OrderMessage::transfer_amount_e6(e.price_ticks, e.qty_lots);
+            let account = u32::try_from(e.order_id).unwrap_or(u32::MAX);
+            if self.deposit(account, amount_e6).is_err() {
+                out.push(MarginEvent::TransferRefused { account, amount_e6 });
+            }
             return;
         }
         let Some(m) = self.market_index(e.instrument) else {

@@ -219,14 +219,16 @@ impl Run {
         }
     }
 
+    /// Collateral in, as the venue's custody reports it: an admin transfer, sequenced.
     fn deposit(&mut self, account: u32, amount_e6: i64) {
-        let input = MarginInput::Deposit {
-            account,
-            amount_e6,
-            timestamp_ns: self.time_ns,
-        };
-        self.margin(&input);
-        self.review(&[account]);
+        let nonce = self.nonce(self.admin);
+        let message = OrderMessage::admin_transfer(self.admin, nonce, account, amount_e6);
+        let events = self.send(message);
+        assert_eq!(
+            events[0].kind,
+            EventKind::Admin,
+            "the venue's admin is accepted"
+        );
     }
 
     /// The market maker moves its ladder to `index` without leaving the book one-sided:
@@ -423,6 +425,9 @@ impl Run {
             }
             self.margin(&MarginInput::Event(*e));
             moved |= e.kind == EventKind::Oracle;
+            if e.kind == EventKind::Admin && e.instrument == 0 {
+                touched.push(e.order_id as u32); // a transfer's (or credit's) account
+            }
             if matches!(e.kind, EventKind::Oracle | EventKind::Admin) {
                 continue;
             }
@@ -488,7 +493,8 @@ impl Run {
                 | MarginEvent::Funding { .. }
                 | MarginEvent::Resumed { .. }
                 | MarginEvent::Expired { .. }
-                | MarginEvent::Flagged { .. } => {}
+                | MarginEvent::Flagged { .. }
+                | MarginEvent::TransferRefused { .. } => {}
             }
         }
     }

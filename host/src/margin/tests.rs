@@ -781,3 +781,36 @@ fn random_streams_reach_every_rule() {
         assert!(n > 0, "no {name} event in the stream: {seen:?}");
     }
 }
+
+#[test]
+fn sequenced_transfers_move_collateral_or_are_refused_whole() {
+    // An admin transfer event (abi §16, side 1) credits 2,500 USD to account 3; a withdrawal
+    // of 3,000 USD from it would go below zero: refused, nothing changes; 1,000 USD out is
+    // paid. Money stays conserved (the deposits count moves with it).
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    let transfer = |amount_e6: i64| {
+        let m = abi::OrderMessage::admin_transfer(509, 1, 3, amount_e6);
+        MarginInput::Event(Event {
+            timestamp_ns: 1,
+            side: m.side,
+            account: 509,
+            price_ticks: m.price_ticks,
+            qty_lots: m.qty_lots,
+            order_id: m.target_order_id.0,
+            ..Event::blank(EventKind::Admin)
+        })
+    };
+    assert!(e.handle(&transfer(2_500 * USD)).is_empty());
+    assert_eq!(e.balance_e6(3), 2_500 * USD);
+    assert_eq!(
+        e.handle(&transfer(-3_000 * USD)),
+        vec![MarginEvent::TransferRefused {
+            account: 3,
+            amount_e6: -3_000 * USD
+        }]
+    );
+    assert_eq!(e.balance_e6(3), 2_500 * USD);
+    assert!(e.handle(&transfer(-1_000 * USD)).is_empty());
+    assert_eq!(e.balance_e6(3), 1_500 * USD);
+    conserved(&e);
+}
