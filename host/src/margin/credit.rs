@@ -177,7 +177,7 @@ impl CreditDesk {
         mirror: &CreditMirror,
         account: u32,
     ) -> Option<Setting> {
-        if account == self.exempt {
+        if account == self.exempt || account >= engine.account_count() {
             return None;
         }
         let free = engine.free_margin_e6(account).div_euclid(self.unit_e6);

@@ -737,6 +737,17 @@ impl MarginEngine {
         least.max(0)
     }
 
+    /// The underlying of `instrument` (None: not margined here).
+    pub fn underlying_of(&self, instrument: u16) -> Option<u16> {
+        let m = self.market_index(instrument)?;
+        Some(self.underlyings[self.markets[m].underlying].id)
+    }
+
+    /// Account ids are `0 .. account_count()`.
+    pub fn account_count(&self) -> u32 {
+        self.accounts.len() as u32
+    }
+
     /// Accounts holding a position entry (a position or open orders) in any instrument on
     /// `underlying`, ascending.
     pub fn accounts_on(&self, underlying: u16) -> Vec<u32> {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod credit;
 pub mod engine;
 pub mod fixed;
+pub mod node;
 pub mod options;
 pub mod scenario;
 

@@ -11,14 +11,17 @@
 //! on the final gap the mark follows only once the market maker has re-quoted. The report
 //! says what happened.
 
+use std::collections::VecDeque;
+
 use abi::{Event, EventKind, OrderId, OrderMessage, Side, StpMode, TimeInForce};
 use ed25519_consensus::SigningKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::config::MarginConfig;
-use super::credit::{CreditDesk, CreditMirror, Setting};
-use super::engine::{MarginEngine, MarginEvent, MarginInput};
+use super::credit::Setting;
+use super::engine::MarginEvent;
+use super::node::{Action, MarginNode};
 use crate::config::VenueConfig;
 use crate::engine::{Input, LadderBook, Sequencer};
 use crate::keys::{sign_with_test_key, test_signing_key};
@@ -87,11 +90,19 @@ pub struct ScenarioReport {
 
 /// Run the scenario on the venue's software path with `margin` parameters.
 pub fn crash(venue: &VenueConfig, margin: &MarginConfig) -> Result<ScenarioReport, Error> {
+    crash_stream(venue, margin).map(|(report, _)| report)
+}
+
+/// [`crash`], with the event stream it produced (a follower can replay it).
+pub fn crash_stream(
+    venue: &VenueConfig,
+    margin: &MarginConfig,
+) -> Result<(ScenarioReport, Vec<Event>), Error> {
     let mut run = Run::new(venue, margin)?;
     run.fund_accounts();
     run.quote(INDEX_START);
     run.traders_take_positions();
-    let fund_start = run.engine.insurance_fund_e6();
+    let fund_start = run.node.engine().insurance_fund_e6();
     for step in 1..=CRASH_STEPS + 1 {
         let index =
             INDEX_START - step.min(CRASH_STEPS) * CRASH_STEP - GAP * i64::from(step > CRASH_STEPS);
@@ -100,12 +111,20 @@ pub fn crash(venue: &VenueConfig, margin: &MarginConfig) -> Result<ScenarioRepor
         run.oracle(index);
         run.quote(index);
     }
-    Ok(run.report(fund_start))
+    let report = run.report(fund_start);
+    Ok((report, run.events))
 }
 
 struct Run {
     sequencer: Sequencer<LadderBook>,
-    engine: MarginEngine,
+    /// The margin engine, credit desk and mirror, fed by the events (as on every replica).
+    node: MarginNode,
+    /// The node's actions not sent yet (FIFO, as a follower expects them).
+    due: VecDeque<Action>,
+    /// Actions are being sent (a message sent while acting only queues its own).
+    acting: bool,
+    /// Every event, in order (a follower replays them in the scenario's test).
+    events: Vec<Event>,
     keys: Vec<Option<SigningKey>>,
     nonces: Vec<u64>,
     time_ns: u64,
@@ -114,12 +133,8 @@ struct Run {
     insurance: u32,
     /// The venue's oracle account (signs the index updates).
     oracle: u32,
-    /// The venue's admin account (signs the credit desk's settings).
+    /// The venue's admin account (signs the credit desk's settings and custody transfers).
     admin: u32,
-    desk: CreditDesk,
-    mirror: CreditMirror,
-    /// The perp's best bid and ask as last given to the margin engine.
-    top: (Option<u32>, Option<u32>),
     tally: Tally,
 }
 
@@ -186,16 +201,16 @@ impl Run {
                 ),
             });
         }
-        let engine = MarginEngine::new(margin, venue.venue.accounts_max);
-        let desk = CreditDesk::new(venue, margin, &engine).map_err(|message| Error::Config {
+        let node = MarginNode::new(venue, margin).map_err(|message| Error::Config {
             origin: "margin scenario".into(),
             message,
         })?;
         Ok(Run {
             sequencer: Sequencer::new(venue),
-            engine,
-            desk,
-            mirror: CreditMirror::new(venue),
+            due: node.initial_actions().into(),
+            node,
+            acting: false,
+            events: Vec::new(),
             admin,
             keys: vec![None; venue.venue.accounts_max as usize],
             nonces: vec![0; venue.venue.accounts_max as usize],
@@ -203,7 +218,6 @@ impl Run {
             quotes: Vec::new(),
             insurance,
             oracle,
-            top: (None, None),
             tally: Tally::default(),
         })
     }
@@ -211,7 +225,7 @@ impl Run {
     /// The market maker gets 50M USD; traders 2,000–20,000 USD. The credit desk prices the
     /// book's lots first, then grants each account its credit.
     fn fund_accounts(&mut self) {
-        self.review_costs();
+        self.act();
         let mut rng = SplitMix64::new(42);
         self.deposit(MARKET_MAKER, 50_000_000 * USD);
         for t in FIRST_TRADER..FIRST_TRADER + TRADERS {
@@ -270,8 +284,8 @@ impl Run {
         let mut rng = SplitMix64::new(7);
         for t in FIRST_TRADER..FIRST_TRADER + TRADERS {
             let leverage = 2 + rng.below(29) as i64;
-            let equity = self.engine.assess(t).equity_e6;
-            let lot_value = self.engine.value_e6(PERP).expect("checked in new");
+            let equity = self.node.engine().assess(t).equity_e6;
+            let lot_value = self.node.engine().value_e6(PERP).expect("checked in new");
             let lots = (equity * leverage / lot_value).max(1) as u32;
             let (side, limit) = if rng.chance(80) {
                 (Side::Buy, (INDEX_START * 101 / 100) as u32)
@@ -315,7 +329,8 @@ impl Run {
         // The insurance account's liquidation orders are the engine's own decisions.
         let margin_ok = account == self.insurance
             || self
-                .engine
+                .node
+                .engine()
                 .check_order(account, PERP, side, i64::from(price), i64::from(qty), false)
                 .is_ok();
         self.tally.margin_rejects += u64::from(!margin_ok);
@@ -338,26 +353,32 @@ impl Run {
         events
     }
 
-    /// Send the credit desk's cost-per-lot settings that are due.
-    fn review_costs(&mut self) {
-        for setting in self.desk.review_lot_costs(&self.engine, &self.mirror) {
-            self.admin(setting);
+    /// Send the due actions, oldest first; those their own messages cause join the back.
+    fn act(&mut self) {
+        if self.acting {
+            return;
         }
-    }
-
-    /// Send the credit settings due for `accounts`.
-    fn review(&mut self, accounts: &[u32]) {
-        for &account in accounts {
-            if let Some(setting) = self
-                .desk
-                .review_account(&self.engine, &self.mirror, account)
-            {
-                self.admin(setting);
+        self.acting = true;
+        while let Some(action) = self.due.pop_front() {
+            match action {
+                Action::Liquidation {
+                    instrument,
+                    side,
+                    qty_lots,
+                    limit_ticks,
+                } => {
+                    assert_eq!(instrument, PERP, "only SOL-PERP positions here");
+                    self.tally.liquidation_orders += 1;
+                    let insurance = self.insurance;
+                    self.order(insurance, side, limit_ticks, qty_lots, TimeInForce::Ioc);
+                }
+                Action::Credit(setting) => self.admin(setting),
             }
         }
+        self.acting = false;
     }
 
-    /// One admin message with a credit desk setting, sequenced.
+    /// One admin message with a credit desk setting.
     fn admin(&mut self, setting: Setting) {
         let nonce = self.nonce(self.admin);
         let message = match setting {
@@ -370,7 +391,7 @@ impl Run {
                 OrderMessage::admin_lot_cost(self.admin, nonce, instrument, cost)
             }
         };
-        let events = self.sequence(message);
+        let events = self.send(message);
         assert_eq!(
             events[0].kind,
             EventKind::Admin,
@@ -384,8 +405,10 @@ impl Run {
         self.nonces[account as usize]
     }
 
-    /// Sign, verify and sequence `message`; the credit mirror reads its events. Returns them.
-    fn sequence(&mut self, mut message: OrderMessage) -> Vec<Event> {
+    /// Sign, verify and sequence `message`; the margin node reads its events and says what
+    /// is due, which is sent next (liquidation orders, credit settings). Returns the
+    /// message's own events.
+    fn send(&mut self, mut message: OrderMessage) -> Vec<Event> {
         let account = message.account;
         let key = self.keys[account as usize].get_or_insert_with(|| test_signing_key(account));
         sign_with_test_key(&mut message, key);
@@ -404,64 +427,33 @@ impl Run {
             })
             .to_vec();
         for e in &events {
-            self.mirror.observe(e);
-        }
-        events
-    }
-
-    /// Sequence `message`, feed its events to the margin engine (which may send liquidation
-    /// orders in turn), then let the credit desk review the accounts they touched — all of
-    /// the underlying's after an index or book move. Returns the message's own events.
-    fn send(&mut self, message: OrderMessage) -> Vec<Event> {
-        let events = self.sequence(message);
-        let mut touched = Vec::new();
-        let mut moved = false;
-        for e in &events {
             if e.kind == EventKind::Fill {
                 self.tally.fills += 1;
                 if e.account == self.insurance {
                     self.tally.liquidation_filled_lots += u64::from(e.qty_lots);
                 }
             }
-            self.margin(&MarginInput::Event(*e));
-            moved |= e.kind == EventKind::Oracle;
-            if e.kind == EventKind::Admin && e.instrument == 0 {
-                touched.push(e.order_id as u32); // a transfer's (or credit's) account
-            }
-            if matches!(e.kind, EventKind::Oracle | EventKind::Admin) {
-                continue;
-            }
-            touched.push(e.account);
-            if e.kind == EventKind::Fill {
-                touched.push(e.maker_account);
-            }
+            let (decisions, _) = self.node.observe(e);
+            self.tally(&decisions);
         }
-        // The perp's mark uses the book: its top, after the message.
-        let top = self.sequencer.matcher().best_prices(PERP);
-        if top != self.top {
-            moved = true;
-            self.top = top;
-            self.margin(&MarginInput::BookTop {
-                instrument: PERP,
-                best_bid_ticks: top.0.map(i64::from),
-                best_ask_ticks: top.1.map(i64::from),
-            });
-        }
-        if moved {
-            self.review_costs();
-            touched.extend(self.engine.accounts_on(UNDERLYING));
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        self.review(&touched);
+        self.events.extend_from_slice(&events);
+        let (decisions, actions) = self.node.end_message();
+        self.tally(&decisions);
+        // The node's tops come from the events; they must be the book's own.
+        debug_assert_eq!(
+            self.node.book_top(PERP),
+            self.sequencer.matcher().best_prices(PERP)
+        );
+        self.due.extend(actions);
+        self.act();
         events
     }
 
-    /// Hand one input to the margin engine and act on what it decides.
-    fn margin(&mut self, input: &MarginInput) {
-        for decision in self.engine.handle(input) {
+    /// Count the margin engine's decisions (the node turns them into actions).
+    fn tally(&mut self, decisions: &[MarginEvent]) {
+        for decision in decisions {
             let t = &mut self.tally;
-            match decision {
+            match *decision {
                 MarginEvent::Liquidated {
                     account,
                     qty_lots,
@@ -475,21 +467,12 @@ impl Run {
                     t.liquidated_lots += qty_lots.abs();
                     t.penalties_e6 += penalty_e6;
                 }
-                MarginEvent::LiquidationOrder {
-                    side,
-                    qty_lots,
-                    limit_ticks,
-                    ..
-                } => {
-                    t.liquidation_orders += 1;
-                    let insurance = self.insurance;
-                    self.order(insurance, side, limit_ticks, qty_lots, TimeInForce::Ioc);
-                }
                 MarginEvent::InsuranceCovered { deficit_e6, .. } => t.covered_e6 += deficit_e6,
                 MarginEvent::AutoDeleveraged { .. } => t.adl += 1,
                 MarginEvent::Halted { .. } => t.halts += 1,
                 // Traders here only send IOC orders: nothing rests to cancel.
-                MarginEvent::CancelAll { .. }
+                MarginEvent::LiquidationOrder { .. }
+                | MarginEvent::CancelAll { .. }
                 | MarginEvent::Funding { .. }
                 | MarginEvent::Resumed { .. }
                 | MarginEvent::Expired { .. }
@@ -501,7 +484,7 @@ impl Run {
 
     fn report(&self, insurance_fund_start_e6: i64) -> ScenarioReport {
         let t = &self.tally;
-        let e = &self.engine;
+        let e = self.node.engine();
         ScenarioReport {
             traders: TRADERS,
             index_start_ticks: INDEX_START,
@@ -526,13 +509,18 @@ impl Run {
             fees_e6: e.fees_e6(),
             below_maintenance_end: e.below_maintenance().len(),
             conservation_error_e6: e.total_e6() - e.deposits_e6(),
-            state_digest: Sha256::digest(e.digest())
-                .iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            state_digest: short_digest(e),
         }
     }
+}
+
+/// The first 8 bytes of the SHA-256 of the engine's state digest, hex.
+pub fn short_digest(engine: &super::engine::MarginEngine) -> String {
+    Sha256::digest(engine.digest())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `x` millionths as a decimal with two places (e.g. "1234.57").
@@ -544,6 +532,7 @@ pub fn usd(e6: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::node::Follower;
     use super::*;
 
     #[test]
@@ -568,6 +557,44 @@ mod tests {
         assert_eq!(r.below_maintenance_end, 0);
         assert_eq!(r.conservation_error_e6, 0);
         assert_eq!(crash(&venue, &margin).unwrap().state_digest, r.state_digest);
+    }
+
+    #[test]
+    fn a_follower_replaying_the_stream_checks_every_leader_action() {
+        // Proves the replica story on the crash: a follower fed only the event stream
+        // (books' tops rebuilt from events, credit table mirrored) computes the same
+        // liquidation orders and credit settings at the same points, finds each of the
+        // leader's in the stream in order, and ends in the same margin state. A stream with
+        // one liquidation order altered is caught at that order's sequence number.
+        let venue = VenueConfig::embedded();
+        let margin = MarginConfig::embedded();
+        let (r, events) = crash_stream(&venue, &margin).unwrap();
+        let admin = venue.accounts.admins[0];
+        let mut follower = Follower::new(&venue, &margin, admin).unwrap();
+        for e in &events {
+            follower.observe(e).unwrap();
+        }
+        follower.finish().unwrap();
+        assert_eq!(
+            follower.matched,
+            r.liquidation_orders + r.credit_settings,
+            "{r:?}"
+        );
+        assert_eq!(short_digest(follower.node().engine()), r.state_digest);
+
+        let insurance = margin.margin.insurance_account;
+        let mut altered = events.clone();
+        let at = altered
+            .iter()
+            .position(|e| e.account == insurance && e.kind == EventKind::Accepted)
+            .expect("a liquidation order");
+        altered[at].qty_lots += 1;
+        let mut follower = Follower::new(&venue, &margin, admin).unwrap();
+        let divergence = altered
+            .iter()
+            .find_map(|e| follower.observe(e).err())
+            .expect("caught");
+        assert_eq!(divergence.seq, altered[at].seq);
     }
 
     #[test]

@@ -1,0 +1,379 @@
+//! The margin engine on the event stream alone, as every replica runs it: [`MarginNode`]
+//! reads the sequenced events in order, rebuilds the books' best prices from them (marks
+//! use the book), keeps the credit mirror, and says — after each message — what the venue
+//! must do next: the liquidation orders the engine decided and the credit settings due.
+//!
+//! The leader ([`super::scenario`]) sends those actions into the sequencer; a follower
+//! ([`Follower`]) runs the same node on the same events and checks that the leader's own
+//! messages in the stream (the insurance account's orders, the admin account's settings)
+//! are exactly the actions it computed itself, in the same order. Both keep a FIFO of due
+//! actions: after a message, its actions join the back; the leader sends from the front.
+//! A mismatch is a divergence, reported with its sequence number.
+//!
+//! Message boundaries come from the contract (abi §6): a message's first event is
+//! `accepted`, `rejected`, `oracle`, `admin`, or a `cancelled` with reason none (a cancel
+//! request); fills, STP cancels and expiries follow the first event of their message.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use abi::{Event, EventKind, Reason, Side};
+
+use super::config::MarginConfig;
+use super::credit::{CreditDesk, CreditMirror, Setting};
+use super::engine::{MarginEngine, MarginEvent, MarginInput};
+use crate::config::VenueConfig;
+
+/// Whether `e` is the first event of its message (abi §6).
+pub fn starts_message(e: &Event) -> bool {
+    match e.kind {
+        EventKind::Accepted | EventKind::Rejected | EventKind::Oracle | EventKind::Admin => true,
+        EventKind::Cancelled => e.reason == Reason::None,
+        EventKind::Fill | EventKind::Expired => false,
+    }
+}
+
+/// What the venue must send next, decided from the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// An IOC order of the insurance account (a `MarginEvent::LiquidationOrder`).
+    Liquidation {
+        instrument: u16,
+        side: Side,
+        qty_lots: u32,
+        limit_ticks: u32,
+    },
+    /// An admin setting of the credit desk.
+    Credit(Setting),
+}
+
+/// A book's best bid and ask (None: that side is empty).
+pub type Top = (Option<u32>, Option<u32>);
+
+/// Best bid and ask of every book, from the events alone.
+#[derive(Debug, Default)]
+struct BookTops {
+    /// Live order id → (instrument, side, price, open lots).
+    live: HashMap<u64, (u16, Side, u32, u32)>,
+    /// (instrument, side) → price → open lots.
+    levels: HashMap<(u16, u8), BTreeMap<u32, u64>>,
+}
+
+impl BookTops {
+    fn change(&mut self, instrument: u16, side: Side, price: u32, lots: i64) {
+        let level = self.levels.entry((instrument, side as u8)).or_default();
+        let total = level.entry(price).or_default();
+        *total = total.wrapping_add_signed(lots);
+        if *total == 0 {
+            level.remove(&price);
+        }
+    }
+
+    /// Remove `lots` from live order `id` (all that is left when `None`).
+    fn reduce(&mut self, id: u64, lots: Option<u32>) {
+        let Some(&(instrument, side, price, open)) = self.live.get(&id) else {
+            return; // not on the book (the event stream is checked elsewhere)
+        };
+        let lots = lots.unwrap_or(open).min(open);
+        self.change(instrument, side, price, -i64::from(lots));
+        if lots == open {
+            self.live.remove(&id);
+        } else {
+            self.live.insert(id, (instrument, side, price, open - lots));
+        }
+    }
+
+    fn apply(&mut self, e: &Event) {
+        match e.kind {
+            EventKind::Accepted => {
+                if let Some(side) = Side::from_u8(e.side) {
+                    self.live
+                        .insert(e.order_id, (e.instrument, side, e.price_ticks, e.qty_lots));
+                    self.change(e.instrument, side, e.price_ticks, i64::from(e.qty_lots));
+                }
+            }
+            EventKind::Fill => {
+                self.reduce(e.maker_order_id, Some(e.qty_lots));
+                self.reduce(e.order_id, Some(e.qty_lots));
+            }
+            EventKind::Cancelled | EventKind::Expired => self.reduce(e.order_id, None),
+            EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
+        }
+    }
+
+    fn top(&self, instrument: u16) -> Top {
+        let bid = self
+            .levels
+            .get(&(instrument, Side::Buy as u8))
+            .and_then(|l| l.keys().next_back().copied());
+        let ask = self
+            .levels
+            .get(&(instrument, Side::Sell as u8))
+            .and_then(|l| l.keys().next().copied());
+        (bid, ask)
+    }
+}
+
+/// The margin engine, the credit desk and mirror, and the book tops, fed by events.
+pub struct MarginNode {
+    engine: MarginEngine,
+    desk: CreditDesk,
+    mirror: CreditMirror,
+    tops: BookTops,
+    /// Each book's top as last given to the engine.
+    fed_tops: Vec<(u16, Top)>,
+    /// The current message: open, and what it produced so far.
+    open: bool,
+    moved: Vec<u16>,
+    touched: Vec<u32>,
+    actions: Vec<Action>,
+}
+
+impl MarginNode {
+    pub fn new(venue: &VenueConfig, margin: &MarginConfig) -> Result<MarginNode, String> {
+        let engine = MarginEngine::new(margin, venue.venue.accounts_max);
+        let desk = CreditDesk::new(venue, margin, &engine)?;
+        Ok(MarginNode {
+            engine,
+            desk,
+            mirror: CreditMirror::new(venue),
+            tops: BookTops::default(),
+            fed_tops: venue
+                .instruments
+                .iter()
+                .map(|i| (i.id, (None, None)))
+                .collect(),
+            open: false,
+            moved: Vec::new(),
+            touched: Vec::new(),
+            actions: Vec::new(),
+        })
+    }
+
+    pub fn engine(&self) -> &MarginEngine {
+        &self.engine
+    }
+
+    /// A book's best bid and ask as the events imply them.
+    pub fn book_top(&self, instrument: u16) -> Top {
+        self.tops.top(instrument)
+    }
+
+    pub fn mirror(&self) -> &CreditMirror {
+        &self.mirror
+    }
+
+    /// The cost-per-lot settings due now (the leader sends them before it opens).
+    pub fn initial_actions(&self) -> Vec<Action> {
+        self.desk
+            .review_lot_costs(&self.engine, &self.mirror)
+            .into_iter()
+            .map(Action::Credit)
+            .collect()
+    }
+
+    /// One event, in sequence order; returns the engine's decisions. The first event of a
+    /// message closes the previous one (its actions are then in [`MarginNode::end_message`]'s
+    /// next answer — callers that know the boundary call it themselves first).
+    pub fn observe(&mut self, e: &Event) -> (Vec<MarginEvent>, Vec<Action>) {
+        let mut closed = (Vec::new(), Vec::new());
+        if starts_message(e) && self.open {
+            closed = self.end_message();
+        }
+        self.open = true;
+        self.tops.apply(e);
+        self.mirror.observe(e);
+        let decisions = self.engine.handle(&MarginInput::Event(*e));
+        self.collect(&decisions);
+        match e.kind {
+            EventKind::Oracle => self.moved.push(e.instrument),
+            EventKind::Admin if e.instrument == 0 => self.touched.push(e.order_id as u32),
+            EventKind::Admin => {}
+            _ => {
+                self.touched.push(e.account);
+                if e.kind == EventKind::Fill {
+                    self.touched.push(e.maker_account);
+                }
+            }
+        }
+        closed.0.extend(decisions);
+        closed
+    }
+
+    /// Close the current message: give the engine the books' new tops, then return its
+    /// decisions and the actions due — liquidation orders, then cost and credit settings
+    /// (every holder of an underlying that moved, and every account the message touched).
+    pub fn end_message(&mut self) -> (Vec<MarginEvent>, Vec<Action>) {
+        if !self.open {
+            return (Vec::new(), Vec::new());
+        }
+        self.open = false;
+        let mut decisions = Vec::new();
+        for i in 0..self.fed_tops.len() {
+            let (instrument, fed) = self.fed_tops[i];
+            let top = self.tops.top(instrument);
+            if top != fed {
+                self.fed_tops[i].1 = top;
+                let d = self.engine.handle(&MarginInput::BookTop {
+                    instrument,
+                    best_bid_ticks: top.0.map(i64::from),
+                    best_ask_ticks: top.1.map(i64::from),
+                });
+                if let Some(underlying) = self.engine.underlying_of(instrument) {
+                    self.moved.push(underlying);
+                }
+                self.collect(&d);
+                decisions.extend(d);
+            }
+        }
+        let mut actions = std::mem::take(&mut self.actions);
+        let mut touched = std::mem::take(&mut self.touched);
+        if !self.moved.is_empty() {
+            let mut moved = std::mem::take(&mut self.moved);
+            moved.sort_unstable();
+            moved.dedup();
+            actions.extend(
+                self.desk
+                    .review_lot_costs(&self.engine, &self.mirror)
+                    .into_iter()
+                    .map(Action::Credit),
+            );
+            // Every holder of an underlying whose marks moved.
+            for u in moved {
+                touched.extend(self.engine.accounts_on(u));
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for account in touched {
+            if let Some(setting) = self
+                .desk
+                .review_account(&self.engine, &self.mirror, account)
+            {
+                actions.push(Action::Credit(setting));
+            }
+        }
+        (decisions, actions)
+    }
+
+    fn collect(&mut self, decisions: &[MarginEvent]) {
+        for d in decisions {
+            if let MarginEvent::LiquidationOrder {
+                instrument,
+                side,
+                qty_lots,
+                limit_ticks,
+            } = *d
+            {
+                self.actions.push(Action::Liquidation {
+                    instrument,
+                    side,
+                    qty_lots,
+                    limit_ticks,
+                });
+            }
+        }
+    }
+}
+
+/// A replica's check of the leader: the same node on the same events, and every message of
+/// the insurance or admin account (settings; transfers come from custody) must be the next
+/// action due.
+pub struct Follower {
+    node: MarginNode,
+    due: VecDeque<Action>,
+    insurance: u32,
+    admin: u32,
+    /// Leader actions seen and matched.
+    pub matched: u64,
+}
+
+/// The leader's message at `seq` is not the action the follower computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Divergence {
+    pub seq: u64,
+    pub expected: Option<Action>,
+    pub event: Event,
+}
+
+impl Follower {
+    pub fn new(venue: &VenueConfig, margin: &MarginConfig, admin: u32) -> Result<Follower, String> {
+        let node = MarginNode::new(venue, margin)?;
+        let due = node.initial_actions().into();
+        Ok(Follower {
+            node,
+            due,
+            insurance: margin.margin.insurance_account,
+            admin,
+            matched: 0,
+        })
+    }
+
+    pub fn node(&self) -> &MarginNode {
+        &self.node
+    }
+
+    /// One event of the stream, in order.
+    pub fn observe(&mut self, e: &Event) -> Result<(), Divergence> {
+        if starts_message(e) {
+            let (_, actions) = self.node.end_message();
+            self.due.extend(actions);
+            let leaders = (e.account == self.insurance
+                && matches!(e.kind, EventKind::Accepted | EventKind::Rejected))
+                || (e.account == self.admin
+                    && matches!(e.kind, EventKind::Admin | EventKind::Rejected)
+                    && !(e.instrument == 0 && e.side == Side::Sell as u8));
+            if leaders {
+                let expected = self.due.pop_front();
+                if expected != Some(action_of(e, e.account == self.admin)) {
+                    return Err(Divergence {
+                        seq: e.seq,
+                        expected,
+                        event: *e,
+                    });
+                }
+                self.matched += 1;
+            }
+        }
+        self.node.observe(e);
+        Ok(())
+    }
+
+    /// The end of the stream: nothing may be left due.
+    pub fn finish(&mut self) -> Result<(), Divergence> {
+        let (_, actions) = self.node.end_message();
+        self.due.extend(actions);
+        match self.due.front() {
+            None => Ok(()),
+            Some(&a) => Err(Divergence {
+                seq: 0,
+                expected: Some(a),
+                event: Event::blank(EventKind::Rejected),
+            }),
+        }
+    }
+}
+
+/// The action a leader's message event stands for (`admin`: the admin account's).
+fn action_of(e: &Event, admin: bool) -> Action {
+    if admin {
+        Action::Credit(if e.instrument == 0 {
+            Setting::Credit {
+                target: e.order_id as u32,
+                credit: e.price_ticks,
+                as_of: e.qty_lots,
+            }
+        } else {
+            Setting::LotCost {
+                instrument: e.instrument,
+                cost: e.qty_lots,
+            }
+        })
+    } else {
+        Action::Liquidation {
+            instrument: e.instrument,
+            side: Side::from_u8(e.side).unwrap_or(Side::Buy),
+            qty_lots: e.qty_lots,
+            limit_ticks: e.price_ticks,
+        }
+    }
+}
