@@ -76,8 +76,10 @@ pub enum MessageType {
     /// set that instrument's credit cost per lot to `qty_lots` (≤ 65,535), `price_ticks` and
     /// `target_order_id` zero. Side 1, `instrument` 0: a collateral transfer of
     /// `qty_lots << 32 | price_ticks` (two's complement, e6; negative: a withdrawal) for
-    /// account `target_order_id`, which the margin engine applies. Sequenced like orders;
-    /// touches no book.
+    /// account `target_order_id`, which the margin engine applies. Side 1, `instrument` ≠
+    /// 0: margin of the same amount into (negative: out of) account `target_order_id`'s
+    /// isolated position in that instrument, which the margin engine applies. Sequenced
+    /// like orders; touches no book.
     Admin = 6,
 }
 
@@ -352,7 +354,24 @@ impl OrderMessage {
         }
     }
 
-    /// The amount of an admin transfer (see [`MessageType::Admin`]) with these fields.
+    /// An admin message moving `amount_e6` of account `target`'s collateral into (negative:
+    /// out of) its isolated position in `instrument` (see [`MessageType::Admin`]). The
+    /// client reference is the nonce.
+    pub fn admin_isolate(
+        admin: u32,
+        nonce: u64,
+        target: u32,
+        instrument: u16,
+        amount_e6: i64,
+    ) -> OrderMessage {
+        OrderMessage {
+            instrument,
+            ..OrderMessage::admin_transfer(admin, nonce, target, amount_e6)
+        }
+    }
+
+    /// The amount of an admin transfer or isolation (see [`MessageType::Admin`]) with these
+    /// fields.
     pub fn transfer_amount_e6(price_ticks: u32, qty_lots: u32) -> i64 {
         ((u64::from(qty_lots) << 32) | u64::from(price_ticks)) as i64
     }

@@ -15,7 +15,8 @@
 //! - [`CFG_ACCOUNTS_MAX`]: the venue's `accounts_max`.
 //!
 //! Admin messages (abi §16) change state at run time, in sequence: an account's credit
-//! (limited or not, and its limit) or a book's credit cost per lot.
+//! (limited or not, and its limit) or a book's credit cost per lot; transfers and
+//! isolations (side 1) are checked (target account, instrument) and echoed.
 //!
 //! Messages (valid/ready `s_*`) carry the order-entry fields and the signature verdict;
 //! each gets one verdict (valid/ready `m_*`): `m_reason` ([`abi::Reason`] wire value; 0 =
@@ -169,9 +170,10 @@ pub struct Validator {
     is_new: DFF<Bit>,
     is_oracle: DFF<Bit>,
     is_admin: DFF<Bit>,
-    /// An admin message for an account's credit (instrument 0), else for a book's lot cost.
+    /// An admin message with instrument 0 (a credit or a transfer), else for a book.
     admin_account: DFF<Bit>,
-    /// An account admin message is a collateral transfer (side 1): echoed, no state here.
+    /// Side 1: a collateral transfer (instrument 0) or isolation (a book) for the margin
+    /// engine — echoed, no state here, its target account checked.
     admin_transfer: DFF<Bit>,
     target: DFF<Bits<10>>,
     target_ok: DFF<Bit>,
@@ -405,13 +407,11 @@ impl Logic for Validator {
                             & (self.s_price.val().any() | self.s_qty.val().any()))
                         | ((self.s_type.val() == 5)
                             & (self.s_target.val().any() | !self.s_price.val().any()))
-                        | ((self.s_type.val() == 6)
-                            & (self.s_instrument.val() == 0)
-                            & (self.s_target.val() > 0xFFFF_FFFF_u64))
+                        | ((self.s_type.val() == 6) & (self.s_target.val() > 0xFFFF_FFFF_u64))
                         | ((self.s_type.val() == 6)
                             & (self.s_instrument.val() != 0)
-                            & (self.s_side.val().any()
-                                | self.s_price.val().any()
+                            & !self.s_side.val().any()
+                            & (self.s_price.val().any()
                                 | self.s_target.val().any()
                                 | (self.s_qty.val() > 0xFFFF)));
                     self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
@@ -528,7 +528,10 @@ impl Logic for Validator {
                 {
                     self.verdict.next = 7.into();
                 }
-                if self.is_admin.q.val() & self.admin_account.q.val() & !self.target_ok.q.val() {
+                if self.is_admin.q.val()
+                    & (self.admin_account.q.val() | self.admin_transfer.q.val())
+                    & !self.target_ok.q.val()
+                {
                     self.verdict.next = 5.into();
                 }
                 if self.is_admin.q.val() & !self.known.read_data.val().get_bit(2) {
@@ -569,8 +572,10 @@ impl Logic for Validator {
                     & self.is_admin.q.val()
                     & self.admin_account.q.val()
                     & !self.admin_transfer.q.val();
-                self.lot_write.next =
-                    self.passed.val() & self.is_admin.q.val() & !self.admin_account.q.val();
+                self.lot_write.next = self.passed.val()
+                    & self.is_admin.q.val()
+                    & !self.admin_account.q.val()
+                    & !self.admin_transfer.q.val();
                 self.entry0.admin_write.next = self.lot_write.val() & (self.book.q.val() == 0);
                 self.entry1.admin_write.next = self.lot_write.val() & (self.book.q.val() == 1);
                 self.entry2.admin_write.next = self.lot_write.val() & (self.book.q.val() == 2);

@@ -370,7 +370,10 @@ fn print_summary(s: &Summary) {
         println!("  oracle      {:>12} index updates", s.oracle);
     }
     if s.admin > 0 {
-        println!("  admin       {:>12} credit settings", s.admin);
+        println!(
+            "  admin       {:>12} messages (credit, lot cost, transfers, isolations)",
+            s.admin
+        );
     }
     println!(
         "  cancelled   {:>12} (self-trade prevention: {})",

@@ -23,7 +23,7 @@ pub struct Summary {
     pub expired: u64,
     /// Oracle updates sequenced.
     pub oracle: u64,
-    /// Admin messages (credit settings) sequenced.
+    /// Admin messages sequenced (credit and lot cost settings, transfers, isolations).
     pub admin: u64,
     pub first_seq: u64,
     pub last_seq: u64,

@@ -258,8 +258,16 @@ impl Generator<'_> {
                 }
                 let target = self.rng.below(u64::from(self.accounts.min(16))) as u32;
                 if self.rng.chance(30) {
-                    // Collateral in or out, for the margin engine (echoed, no sequencer state).
+                    // Collateral in or out, or into or out of an isolated position, for the
+                    // margin engine (echoed, no sequencer state).
                     let amount_e6 = self.rng.next_u64() as i64 >> self.rng.below(40);
+                    if self.rng.chance(50) {
+                        let book = self.rng.below(self.config.instruments.len() as u64) as usize;
+                        let instrument = self.config.instruments[book].id;
+                        return OrderMessage::admin_isolate(
+                            admin, nonce, target, instrument, amount_e6,
+                        );
+                    }
                     return OrderMessage::admin_transfer(admin, nonce, target, amount_e6);
                 }
                 let credit = if self.rng.chance(25) {

@@ -1223,10 +1223,10 @@ impl Model {
                 return Err(Reason::Malformed)
             }
             Some(MessageType::Admin)
-                if m.instrument == 0 && m.target_order_id.0 >= 1 << 32
+                if m.target_order_id.0 >= 1 << 32
                     || m.instrument != 0
-                        && (m.side != 0
-                            || m.price_ticks != 0
+                        && m.side == 0
+                        && (m.price_ticks != 0
                             || m.target_order_id != OrderId::NONE
                             || m.qty_lots > 0xFFFF) =>
             {
@@ -1234,25 +1234,28 @@ impl Model {
             }
             Some(kind) => kind,
         };
-        // 5 for admin messages (abi §16): an admin's credit or lot cost setting is echoed.
+        // 5 for admin messages (abi §16): an admin's credit or lot cost setting is applied,
+        // a transfer or isolation (side 1) only checked; each is echoed.
         if kind == MessageType::Admin {
             if !self.config.accounts.admins.contains(&m.account) {
                 return Err(Reason::NotAdmin);
             }
-            if m.instrument == 0 {
-                let target = m.target_order_id.0 as usize;
-                if target >= self.credit_limit.len() {
-                    return Err(Reason::Malformed);
-                }
-                if m.side == 0 {
+            let target = m.target_order_id.0 as usize;
+            if (m.instrument == 0 || m.side == 1) && target >= self.credit_limit.len() {
+                return Err(Reason::Malformed);
+            }
+            if m.instrument != 0 && self.config.instrument(m.instrument).is_none() {
+                return Err(Reason::UnknownInstrument);
+            }
+            match (m.instrument, m.side) {
+                (0, 0) => {
                     self.credit_limit[target] =
                         (m.price_ticks != u32::MAX).then(|| m.qty_lots.wrapping_add(m.price_ticks));
                 }
-            } else {
-                if self.config.instrument(m.instrument).is_none() {
-                    return Err(Reason::UnknownInstrument);
+                (instrument, 0) => {
+                    self.lot_cost.insert(instrument, m.qty_lots);
                 }
-                self.lot_cost.insert(m.instrument, m.qty_lots);
+                _ => {}
             }
             events.push(Event {
                 side: m.side,

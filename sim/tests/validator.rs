@@ -397,24 +397,45 @@ fn credit_cases(
         lot_cost(20, abi::LOT_COST_MAX + 1), // malformed
         (OrderMessage::admin_lot_cost(admin, base + 21, 999, 1), true), // unknown_instrument
         lot_cost(22, abi::LOT_COST_MAX),
-        // Transfers (side 1): echoed, the credit untouched; only with instrument 0 and a
-        // target below accounts_max.
+        // Transfers and isolations (side 1): echoed, credit and lot cost untouched (the
+        // last order below would pass free if an isolation set the lot cost); a target
+        // below accounts_max; an isolation's instrument configured.
         (
             OrderMessage::admin_transfer(admin, base + 24, trader, -5_000_000),
             true,
         ),
         (
-            OrderMessage {
-                instrument: btc.id,
-                ..OrderMessage::admin_transfer(admin, base + 25, trader, 1)
-            },
+            OrderMessage::admin_isolate(admin, base + 25, trader, btc.id, 1),
             true,
-        ), // malformed
+        ),
         (
             OrderMessage::admin_transfer(admin, base + 26, config.venue.accounts_max, 1),
             true,
         ), // malformed
-        credit(27, 0, used.wrapping_add(25).wrapping_add(1_400_000_000)),
+        (
+            OrderMessage::admin_isolate(admin, base + 27, trader, btc.id, -1),
+            true,
+        ),
+        (
+            OrderMessage::admin_isolate(admin, base + 28, config.venue.accounts_max, btc.id, 1),
+            true,
+        ), // malformed
+        (
+            OrderMessage::admin_isolate(admin, base + 29, trader, 999, 1),
+            true,
+        ), // unknown_instrument
+        (
+            OrderMessage::admin_isolate(admin, base + 30, config.venue.accounts_max, 999, 1),
+            true,
+        ), // malformed: the target is checked first
+        (
+            OrderMessage {
+                target_order_id: OrderId(1 << 32),
+                ..OrderMessage::admin_isolate(admin, base + 31, trader, btc.id, 1)
+            },
+            true,
+        ), // malformed
+        credit(32, 0, used.wrapping_add(25).wrapping_add(1_400_000_000)),
     ];
     cases.push(order(23, 1));
     cases

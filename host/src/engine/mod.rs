@@ -310,22 +310,27 @@ impl<M: Matcher> Sequencer<M> {
         if !self.account_admin[m.account as usize] {
             return Err(Reason::NotAdmin);
         }
-        if m.instrument == 0 {
+        // Side 0 with instrument 0 sets a credit, with an instrument a cost per lot; side 1
+        // is a transfer (instrument 0) or an isolation (an instrument) for the margin engine.
+        let setting = m.side == Side::Buy as u8;
+        let book = self.book_of_instrument[usize::from(m.instrument)];
+        if m.instrument == 0 || !setting {
             let credit = usize::try_from(m.target_order_id.0)
                 .ok()
                 .and_then(|target| self.credit.get_mut(target))
                 .ok_or(Reason::Malformed)?;
-            // Side 0 sets the credit; side 1 is a collateral transfer for the margin engine.
-            if m.side == Side::Buy as u8 {
+            if m.instrument == 0 && setting {
                 credit.limited = m.price_ticks != abi::CREDIT_UNLIMITED;
                 credit.limit = m.qty_lots.wrapping_add(m.price_ticks);
             }
-        } else {
-            let book = self.book_of_instrument[usize::from(m.instrument)];
+        }
+        if m.instrument != 0 {
             if book == NO_BOOK {
                 return Err(Reason::UnknownInstrument);
             }
-            self.lot_cost[usize::from(book)] = m.qty_lots;
+            if setting {
+                self.lot_cost[usize::from(book)] = m.qty_lots;
+            }
         }
         self.events.push(echo_event(m, EventKind::Admin));
         Ok(())
@@ -377,14 +382,13 @@ fn check_fields(m: &OrderMessage) -> Result<MessageType, Reason> {
         MessageType::Oracle if m.target_order_id != OrderId::NONE || m.price_ticks == 0 => {
             Err(Reason::Malformed)
         }
-        // Instrument 0: an account's credit or transfer (target = the account, below 2³²);
-        // otherwise (side 0 only) an instrument's cost per lot (at most LOT_COST_MAX, no
-        // price, no target).
+        // Any target is an account, below 2³² (a credit, transfer or isolation); a cost
+        // setting (side 0, an instrument) is at most LOT_COST_MAX, no price, no target.
         MessageType::Admin
-            if (m.instrument == 0 && m.target_order_id.0 > u64::from(u32::MAX))
+            if m.target_order_id.0 > u64::from(u32::MAX)
                 || (m.instrument != 0
-                    && (m.side != Side::Buy as u8
-                        || m.price_ticks != 0
+                    && m.side == Side::Buy as u8
+                    && (m.price_ticks != 0
                         || m.target_order_id != OrderId::NONE
                         || m.qty_lots > abi::LOT_COST_MAX)) =>
         {

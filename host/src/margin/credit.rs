@@ -43,7 +43,8 @@ impl CreditMirror {
     /// Apply one event (in sequence order).
     pub fn observe(&mut self, e: &Event) {
         let consumed = match e.kind {
-            EventKind::Admin if e.instrument == 0 && e.side == Side::Sell as u8 => false,
+            // Transfers and isolations (side 1) leave the credit table alone.
+            EventKind::Admin if e.side == Side::Sell as u8 => false,
             EventKind::Admin if e.instrument == 0 => {
                 if let Some(c) = self.credit.get_mut(e.order_id as usize) {
                     c.limited = e.price_ticks != CREDIT_UNLIMITED;

@@ -97,6 +97,13 @@ pub enum MarginEvent {
     /// A sequenced collateral transfer was refused and changed nothing: a withdrawal beyond
     /// the balance or the initial margin, or an account outside the engine.
     TransferRefused { account: u32, amount_e6: i64 },
+    /// A sequenced isolation (margin into or out of an isolated perpetual position) was
+    /// refused and changed nothing (see [`MarginEngine::isolate`] for why).
+    IsolateRefused {
+        account: u32,
+        instrument: u16,
+        amount_e6: i64,
+    },
 }
 
 /// One input of the margin engine, in stream order.
@@ -880,12 +887,21 @@ impl MarginEngine {
             self.on_oracle(e.instrument, i64::from(e.price_ticks), volatility, out);
             return;
         }
-        if e.kind == EventKind::Admin && e.instrument == 0 && e.side == Side::Sell as u8 {
-            // A sequenced collateral transfer (abi §16): the target account is the order id.
+        if e.kind == EventKind::Admin && e.side == Side::Sell as u8 {
+            // A sequenced collateral transfer (instrument 0) or isolation (abi §16): the
+            // target account is the order id.
             let amount_e6 = abi::OrderMessage::transfer_amount_e6(e.price_ticks, e.qty_lots);
             let account = u32::try_from(e.order_id).unwrap_or(u32::MAX);
-            if self.deposit(account, amount_e6).is_err() {
-                out.push(MarginEvent::TransferRefused { account, amount_e6 });
+            if e.instrument == 0 {
+                if self.deposit(account, amount_e6).is_err() {
+                    out.push(MarginEvent::TransferRefused { account, amount_e6 });
+                }
+            } else if self.isolate(account, e.instrument, amount_e6).is_err() {
+                out.push(MarginEvent::IsolateRefused {
+                    account,
+                    instrument: e.instrument,
+                    amount_e6,
+                });
             }
             return;
         }

@@ -186,7 +186,10 @@ impl MarginNode {
         self.collect(&decisions);
         match e.kind {
             EventKind::Oracle => self.moved.push(e.instrument),
-            EventKind::Admin if e.instrument == 0 => self.touched.push(e.order_id as u32),
+            // A credit setting, transfer or isolation concerns the target account.
+            EventKind::Admin if e.instrument == 0 || e.side == Side::Sell as u8 => {
+                self.touched.push(e.order_id as u32)
+            }
             EventKind::Admin => {}
             _ => {
                 self.touched.push(e.account);
@@ -276,8 +279,8 @@ impl MarginNode {
 }
 
 /// A replica's check of the leader: the same node on the same events, and every message of
-/// the insurance or admin account (settings; transfers come from custody) must be the next
-/// action due.
+/// the insurance or admin account (settings; transfers and isolations, side 1, come from
+/// custody and users) must be the next action due.
 pub struct Follower {
     node: MarginNode,
     due: VecDeque<Action>,
@@ -321,7 +324,7 @@ impl Follower {
                 && matches!(e.kind, EventKind::Accepted | EventKind::Rejected))
                 || (e.account == self.admin
                     && matches!(e.kind, EventKind::Admin | EventKind::Rejected)
-                    && !(e.instrument == 0 && e.side == Side::Sell as u8));
+                    && e.side != Side::Sell as u8);
             if leaders {
                 let expected = self.due.pop_front();
                 if expected != Some(action_of(e, e.account == self.admin)) {

@@ -477,7 +477,8 @@ impl Run {
                 | MarginEvent::Resumed { .. }
                 | MarginEvent::Expired { .. }
                 | MarginEvent::Flagged { .. }
-                | MarginEvent::TransferRefused { .. } => {}
+                | MarginEvent::TransferRefused { .. }
+                | MarginEvent::IsolateRefused { .. } => {}
             }
         }
     }

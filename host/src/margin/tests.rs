@@ -814,3 +814,45 @@ fn sequenced_transfers_move_collateral_or_are_refused_whole() {
     assert_eq!(e.balance_e6(3), 1_500 * USD);
     conserved(&e);
 }
+
+#[test]
+fn sequenced_isolations_move_margin_or_are_refused_whole() {
+    // An admin isolation event (abi §16, side 1, an instrument) moves 1,000 USD of account
+    // 3's 2,500 into its isolated BTC-PERP position, exactly as `isolate` does; taking
+    // 1,000.000001 USD back is refused (only 1,000 is isolated) and changes nothing; an
+    // option cannot be isolated; taking all 1,000 back ends the isolation.
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    deposit(&mut e, 3, 2_500);
+    let option = MarginConfig::embedded().options[0].instrument;
+    let isolate = |instrument: u16, amount_e6: i64| {
+        let m = abi::OrderMessage::admin_isolate(509, 1, 3, instrument, amount_e6);
+        MarginInput::Event(Event {
+            timestamp_ns: 1,
+            side: m.side,
+            instrument: m.instrument,
+            account: 509,
+            price_ticks: m.price_ticks,
+            qty_lots: m.qty_lots,
+            order_id: m.target_order_id.0,
+            ..Event::blank(EventKind::Admin)
+        })
+    };
+    assert!(e.handle(&isolate(BTC, 1_000 * USD)).is_empty());
+    assert_eq!(e.balance_e6(3), 1_500 * USD);
+    assert_eq!(e.assess_isolated(3, BTC).unwrap().equity_e6, 1_000 * USD);
+    for (instrument, amount_e6) in [(BTC, -1_000 * USD - 1), (option, USD)] {
+        assert_eq!(
+            e.handle(&isolate(instrument, amount_e6)),
+            vec![MarginEvent::IsolateRefused {
+                account: 3,
+                instrument,
+                amount_e6
+            }]
+        );
+    }
+    assert_eq!(e.balance_e6(3), 1_500 * USD);
+    assert!(e.handle(&isolate(BTC, -1_000 * USD)).is_empty());
+    assert_eq!(e.balance_e6(3), 2_500 * USD);
+    assert_eq!(e.assess_isolated(3, BTC), None);
+    conserved(&e);
+}
