@@ -649,6 +649,10 @@ fn print_crash(r: &ScenarioReport) {
         r.credit_settings, r.margin_rejects, r.accepted_beyond_margin
     );
     println!(
+        "  isolated    {:>12} traders margined SOL-PERP with half their deposit (sequenced isolations; {} refused); {} of them liquidated",
+        r.isolated_accounts, r.isolations_refused, r.isolated_liquidated
+    );
+    println!(
         "  liquidated  {:>12} accounts in {} steps: {} lots to the insurance account, penalties {} USDC",
         r.liquidated_accounts,
         r.liquidation_steps,

@@ -260,6 +260,8 @@ fn demo_runs_the_margin_crash_scenario() {
     assert!(u(m, "credit_rejects") > 0, "{m}");
     assert_eq!(u(m, "accepted_beyond_margin"), 0, "{m}");
     assert!(u(m, "credit_settings") > 0, "{m}");
+    assert!(u(m, "isolated_accounts") > 0, "{m}");
+    assert_eq!(u(m, "isolations_refused"), 0, "{m}");
     assert_eq!(u(m, "below_maintenance_end"), 0);
     assert_eq!(m["conservation_error_e6"], 0);
     assert_eq!(m["state_digest"], second["margin_scenario"]["state_digest"]);

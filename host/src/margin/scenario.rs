@@ -48,6 +48,11 @@ const LADDER_LOTS: u32 = 40_000;
 const NS_PER_S: u64 = 1_000_000_000;
 const USD: i64 = 1_000_000;
 
+/// Whether trader `t` margins its SOL-PERP position in isolation.
+fn isolates(t: u32) -> bool {
+    (FIRST_TRADER..FIRST_TRADER + TRADERS).contains(&t) && (t - FIRST_TRADER).is_multiple_of(5)
+}
+
 /// What the scenario did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioReport {
@@ -66,6 +71,11 @@ pub struct ScenarioReport {
     pub accepted_beyond_margin: u64,
     /// Admin messages the credit desk sent (credits and costs per lot).
     pub credit_settings: u64,
+    /// Traders whose position is isolated (half their deposit), and how many of them
+    /// were liquidated; isolations the margin engine refused (should be 0).
+    pub isolated_accounts: u32,
+    pub isolated_liquidated: usize,
+    pub isolations_refused: u64,
     /// Accounts liquidated, liquidation steps, lots taken over by the insurance account.
     pub liquidated_accounts: usize,
     pub liquidation_steps: u64,
@@ -146,6 +156,7 @@ struct Tally {
     margin_rejects: u64,
     beyond_margin: u64,
     credit_settings: u64,
+    isolations_refused: u64,
     liquidated: Vec<u32>,
     liquidation_steps: u64,
     liquidated_lots: i64,
@@ -222,14 +233,28 @@ impl Run {
         })
     }
 
-    /// The market maker gets 50M USD; traders 2,000–20,000 USD. The credit desk prices the
-    /// book's lots first, then grants each account its credit.
+    /// The market maker gets 50M USD; traders 2,000–20,000 USD, and every fifth trader
+    /// isolates half of it on SOL-PERP (a sequenced isolation, as its owner would ask
+    /// through the gateway). The credit desk prices the book's lots first, then grants each
+    /// account its credit.
     fn fund_accounts(&mut self) {
         self.act();
         let mut rng = SplitMix64::new(42);
         self.deposit(MARKET_MAKER, 50_000_000 * USD);
         for t in FIRST_TRADER..FIRST_TRADER + TRADERS {
-            self.deposit(t, (2_000 + 1_000 * rng.below(19) as i64) * USD);
+            let amount_e6 = (2_000 + 1_000 * rng.below(19) as i64) * USD;
+            self.deposit(t, amount_e6);
+            if isolates(t) {
+                let nonce = self.nonce(self.admin);
+                let events = self.send(OrderMessage::admin_isolate(
+                    self.admin,
+                    nonce,
+                    t,
+                    PERP,
+                    amount_e6 / 2,
+                ));
+                assert_eq!(events[0].kind, EventKind::Admin, "sequenced");
+            }
         }
     }
 
@@ -477,8 +502,8 @@ impl Run {
                 | MarginEvent::Resumed { .. }
                 | MarginEvent::Expired { .. }
                 | MarginEvent::Flagged { .. }
-                | MarginEvent::TransferRefused { .. }
-                | MarginEvent::IsolateRefused { .. } => {}
+                | MarginEvent::TransferRefused { .. } => {}
+                MarginEvent::IsolateRefused { .. } => t.isolations_refused += 1,
             }
         }
     }
@@ -496,6 +521,11 @@ impl Run {
             margin_rejects: t.margin_rejects,
             accepted_beyond_margin: t.beyond_margin,
             credit_settings: t.credit_settings,
+            isolated_accounts: (FIRST_TRADER..FIRST_TRADER + TRADERS)
+                .filter(|&t| isolates(t))
+                .count() as u32,
+            isolated_liquidated: t.liquidated.iter().filter(|&&a| isolates(a)).count(),
+            isolations_refused: t.isolations_refused,
             liquidated_accounts: t.liquidated.len(),
             liquidation_steps: t.liquidation_steps,
             liquidated_lots: t.liquidated_lots,
@@ -555,6 +585,9 @@ mod tests {
         assert_eq!(r.accepted_beyond_margin, 0, "{r:?}");
         assert!(r.credit_rejects > r.margin_rejects, "{r:?}");
         assert!(r.credit_settings > 0, "{r:?}");
+        // Sequenced isolations all applied; at least one isolated position went under.
+        assert_eq!(r.isolations_refused, 0, "{r:?}");
+        assert!(r.isolated_liquidated >= 1, "{r:?}");
         assert_eq!(r.below_maintenance_end, 0);
         assert_eq!(r.conservation_error_e6, 0);
         assert_eq!(crash(&venue, &margin).unwrap().state_digest, r.state_digest);
@@ -582,6 +615,12 @@ mod tests {
             "{r:?}"
         );
         assert_eq!(short_digest(follower.node().engine()), r.state_digest);
+        // An isolated position's loss stops at its margin: every isolated trader keeps a
+        // cross balance (half its deposit less fees), liquidated or not.
+        let engine = follower.node().engine();
+        for t in (FIRST_TRADER..FIRST_TRADER + TRADERS).filter(|&t| isolates(t)) {
+            assert!(engine.balance_e6(t) > 0, "trader {t}");
+        }
 
         let insurance = margin.margin.insurance_account;
         let mut altered = events.clone();
