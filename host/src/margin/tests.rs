@@ -782,24 +782,22 @@ fn random_streams_reach_every_rule() {
     }
 }
 
+/// The `admin` event the sequencer emits for `m` (its fields echoed), at time 1.
+fn admin_event(m: abi::OrderMessage) -> MarginInput {
+    MarginInput::Event(Event {
+        timestamp_ns: 1,
+        ..crate::engine::echo_event(&m, EventKind::Admin)
+    })
+}
+
 #[test]
 fn sequenced_transfers_move_collateral_or_are_refused_whole() {
     // An admin transfer event (abi §16, side 1) credits 2,500 USD to account 3; a withdrawal
     // of 3,000 USD from it would go below zero: refused, nothing changes; 1,000 USD out is
     // paid. Money stays conserved (the deposits count moves with it).
     let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
-    let transfer = |amount_e6: i64| {
-        let m = abi::OrderMessage::admin_transfer(509, 1, 3, amount_e6);
-        MarginInput::Event(Event {
-            timestamp_ns: 1,
-            side: m.side,
-            account: 509,
-            price_ticks: m.price_ticks,
-            qty_lots: m.qty_lots,
-            order_id: m.target_order_id.0,
-            ..Event::blank(EventKind::Admin)
-        })
-    };
+    let transfer =
+        |amount_e6: i64| admin_event(abi::OrderMessage::admin_transfer(509, 1, 3, amount_e6));
     assert!(e.handle(&transfer(2_500 * USD)).is_empty());
     assert_eq!(e.balance_e6(3), 2_500 * USD);
     assert_eq!(
@@ -825,17 +823,9 @@ fn sequenced_isolations_move_margin_or_are_refused_whole() {
     deposit(&mut e, 3, 2_500);
     let option = MarginConfig::embedded().options[0].instrument;
     let isolate = |instrument: u16, amount_e6: i64| {
-        let m = abi::OrderMessage::admin_isolate(509, 1, 3, instrument, amount_e6);
-        MarginInput::Event(Event {
-            timestamp_ns: 1,
-            side: m.side,
-            instrument: m.instrument,
-            account: 509,
-            price_ticks: m.price_ticks,
-            qty_lots: m.qty_lots,
-            order_id: m.target_order_id.0,
-            ..Event::blank(EventKind::Admin)
-        })
+        admin_event(abi::OrderMessage::admin_isolate(
+            509, 1, 3, instrument, amount_e6,
+        ))
     };
     assert!(e.handle(&isolate(BTC, 1_000 * USD)).is_empty());
     assert_eq!(e.balance_e6(3), 1_500 * USD);
