@@ -2,7 +2,7 @@
 //! events must reach the same resting orders as the engine that produced them; the property
 //! tests check exactly that, and the replication layer will use it as its book replay check.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use abi::{Event, EventKind, OrderId, Side};
 
@@ -14,7 +14,12 @@ use crate::engine::RestingOrder;
 pub struct BookReplay {
     /// Order id → (sequence number of its acceptance, order with its open quantity).
     live: BTreeMap<u64, (u64, RestingOrder)>,
+    /// (instrument, side) → price → open lots at that price (the books' depth, for tops).
+    levels: HashMap<(u16, u8), BTreeMap<u32, u64>>,
 }
+
+/// A book's best bid and ask (None: that side is empty).
+pub type Top = (Option<u32>, Option<u32>);
 
 /// An event the stream should not contain at this point.
 #[derive(Debug, PartialEq, Eq)]
@@ -48,6 +53,7 @@ impl BookReplay {
                 if self.live.insert(e.order_id, (e.seq, order)).is_some() {
                     return fail("order id accepted twice while live");
                 }
+                self.change(&order, i64::from(order.qty_lots));
             }
             EventKind::Fill => {
                 for (id, qty, remaining) in [
@@ -61,19 +67,51 @@ impl BookReplay {
                         return fail("fill quantities do not add up");
                     }
                     order.qty_lots = remaining;
+                    let order = *order;
                     if remaining == 0 {
                         self.live.remove(&id);
                     }
+                    self.change(&order, -i64::from(qty));
                 }
             }
             EventKind::Cancelled | EventKind::Expired => match self.live.remove(&e.order_id) {
-                Some((_, order)) if order.qty_lots == e.qty_lots => {}
+                Some((_, order)) if order.qty_lots == e.qty_lots => {
+                    self.change(&order, -i64::from(order.qty_lots));
+                }
                 Some(_) => return fail("removed quantity differs from open quantity"),
                 None => return fail("removal of an order that is not live"),
             },
             EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
         }
         Ok(())
+    }
+
+    /// `lots` more (negative: fewer) open at `order`'s price on its book side.
+    fn change(&mut self, order: &RestingOrder, lots: i64) {
+        let level = self
+            .levels
+            .entry((order.instrument, order.side as u8))
+            .or_default();
+        let total = level.entry(order.price_ticks).or_default();
+        *total = total.wrapping_add_signed(lots);
+        if *total == 0 {
+            level.remove(&order.price_ticks);
+        }
+    }
+
+    /// The best bid and ask of `instrument`'s book as the events imply them (a taker's
+    /// quantity counts from its `accepted` event until its fills, expiry or cancel — read
+    /// tops between messages).
+    pub fn best_prices(&self, instrument: u16) -> Top {
+        let best = |side: Side, highest: bool| {
+            let level = self.levels.get(&(instrument, side as u8))?;
+            if highest {
+                level.keys().next_back().copied()
+            } else {
+                level.keys().next().copied()
+            }
+        };
+        (best(Side::Buy, true), best(Side::Sell, false))
     }
 
     /// Resting orders in the engine's canonical order: by book (config order), bids then

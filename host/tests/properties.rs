@@ -957,7 +957,7 @@ impl Check for Numbering {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Property 5: the event stream alone rebuilds the books
+// Property 5: the event stream alone rebuilds the books (and their tops)
 
 struct Replayed<'a> {
     config: &'a VenueConfig,
@@ -990,6 +990,16 @@ impl Check for Replayed<'_> {
                 "replay refused {:?}: {:?} at {}",
                 e,
                 applied,
+                describe(index, input)
+            );
+        }
+        // The tops a replica marks with are the book's own after every message.
+        for i in &self.config.instruments {
+            prop_assert_eq!(
+                self.replay.best_prices(i.id),
+                engine.best_prices(i.id),
+                "replayed tops of {} differ after {}",
+                i.id,
                 describe(index, input)
             );
         }

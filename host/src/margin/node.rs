@@ -14,13 +14,14 @@
 //! `accepted`, `rejected`, `oracle`, `admin`, or a `cancelled` with reason none (a cancel
 //! request); fills, STP cancels and expiries follow the first event of their message.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use abi::{Event, EventKind, Reason, Side};
 
 use super::config::MarginConfig;
 use super::credit::{CreditDesk, CreditMirror, Setting};
 use super::engine::{MarginEngine, MarginEvent, MarginInput};
+use crate::book_replay::{BookReplay, ReplayError, Top};
 use crate::config::VenueConfig;
 
 /// Whether `e` is the first event of its message (abi §6).
@@ -46,79 +47,15 @@ pub enum Action {
     Credit(Setting),
 }
 
-/// A book's best bid and ask (None: that side is empty).
-pub type Top = (Option<u32>, Option<u32>);
-
-/// Best bid and ask of every book, from the events alone.
-#[derive(Debug, Default)]
-struct BookTops {
-    /// Live order id → (instrument, side, price, open lots).
-    live: HashMap<u64, (u16, Side, u32, u32)>,
-    /// (instrument, side) → price → open lots.
-    levels: HashMap<(u16, u8), BTreeMap<u32, u64>>,
-}
-
-impl BookTops {
-    fn change(&mut self, instrument: u16, side: Side, price: u32, lots: i64) {
-        let level = self.levels.entry((instrument, side as u8)).or_default();
-        let total = level.entry(price).or_default();
-        *total = total.wrapping_add_signed(lots);
-        if *total == 0 {
-            level.remove(&price);
-        }
-    }
-
-    /// Remove `lots` from live order `id` (all that is left when `None`).
-    fn reduce(&mut self, id: u64, lots: Option<u32>) {
-        let Some(&(instrument, side, price, open)) = self.live.get(&id) else {
-            return; // not on the book (the event stream is checked elsewhere)
-        };
-        let lots = lots.unwrap_or(open).min(open);
-        self.change(instrument, side, price, -i64::from(lots));
-        if lots == open {
-            self.live.remove(&id);
-        } else {
-            self.live.insert(id, (instrument, side, price, open - lots));
-        }
-    }
-
-    fn apply(&mut self, e: &Event) {
-        match e.kind {
-            EventKind::Accepted => {
-                if let Some(side) = Side::from_u8(e.side) {
-                    self.live
-                        .insert(e.order_id, (e.instrument, side, e.price_ticks, e.qty_lots));
-                    self.change(e.instrument, side, e.price_ticks, i64::from(e.qty_lots));
-                }
-            }
-            EventKind::Fill => {
-                self.reduce(e.maker_order_id, Some(e.qty_lots));
-                self.reduce(e.order_id, Some(e.qty_lots));
-            }
-            EventKind::Cancelled | EventKind::Expired => self.reduce(e.order_id, None),
-            EventKind::Rejected | EventKind::Oracle | EventKind::Admin => {}
-        }
-    }
-
-    fn top(&self, instrument: u16) -> Top {
-        let bid = self
-            .levels
-            .get(&(instrument, Side::Buy as u8))
-            .and_then(|l| l.keys().next_back().copied());
-        let ask = self
-            .levels
-            .get(&(instrument, Side::Sell as u8))
-            .and_then(|l| l.keys().next().copied());
-        (bid, ask)
-    }
-}
-
 /// The margin engine, the credit desk and mirror, and the book tops, fed by events.
 pub struct MarginNode {
     engine: MarginEngine,
     desk: CreditDesk,
     mirror: CreditMirror,
-    tops: BookTops,
+    /// The books as the events imply them (their tops feed the marks).
+    books: BookReplay,
+    /// The first event the books could not take (a broken stream), if any.
+    replay_error: Option<ReplayError>,
     /// Each book's top as last given to the engine.
     fed_tops: Vec<(u16, Top)>,
     /// The current message: open, and what it produced so far.
@@ -136,7 +73,8 @@ impl MarginNode {
             engine,
             desk,
             mirror: CreditMirror::new(venue),
-            tops: BookTops::default(),
+            books: BookReplay::default(),
+            replay_error: None,
             fed_tops: venue
                 .instruments
                 .iter()
@@ -155,7 +93,14 @@ impl MarginNode {
 
     /// A book's best bid and ask as the events imply them.
     pub fn book_top(&self, instrument: u16) -> Top {
-        self.tops.top(instrument)
+        self.books.best_prices(instrument)
+    }
+
+    /// The first event the rebuilt books could not take — a fill, cancel or expiry of an
+    /// order that is not live, quantities that do not add up: the stream is not one a
+    /// sequencer produced.
+    pub fn replay_error(&self) -> Option<&ReplayError> {
+        self.replay_error.as_ref()
     }
 
     pub fn mirror(&self) -> &CreditMirror {
@@ -180,7 +125,9 @@ impl MarginNode {
             closed = self.end_message();
         }
         self.open = true;
-        self.tops.apply(e);
+        if let Err(error) = self.books.apply(e) {
+            self.replay_error.get_or_insert(error);
+        }
         self.mirror.observe(e);
         let decisions = self.engine.handle(&MarginInput::Event(*e));
         self.collect(&decisions);
@@ -213,7 +160,7 @@ impl MarginNode {
         let mut decisions = Vec::new();
         for i in 0..self.fed_tops.len() {
             let (instrument, fed) = self.fed_tops[i];
-            let top = self.tops.top(instrument);
+            let top = self.books.best_prices(instrument);
             if top != fed {
                 self.fed_tops[i].1 = top;
                 let d = self.engine.handle(&MarginInput::BookTop {
@@ -290,12 +237,15 @@ pub struct Follower {
     pub matched: u64,
 }
 
-/// The leader's message at `seq` is not the action the follower computed.
+/// The leader's message at `seq` is not the action the follower computed, or (`books`
+/// set) the event at `seq` cannot happen on the books the stream built so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {
     pub seq: u64,
     pub expected: Option<Action>,
     pub event: Event,
+    /// What the rebuilt books found wrong with the event, if that is the divergence.
+    pub books: Option<String>,
 }
 
 impl Follower {
@@ -332,13 +282,22 @@ impl Follower {
                         seq: e.seq,
                         expected,
                         event: *e,
+                        books: None,
                     });
                 }
                 self.matched += 1;
             }
         }
         self.node.observe(e);
-        Ok(())
+        match self.node.replay_error() {
+            Some(error) if error.seq == e.seq => Err(Divergence {
+                seq: e.seq,
+                expected: self.due.front().copied(),
+                event: *e,
+                books: Some(error.message.clone()),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The end of the stream: nothing may be left due.
@@ -351,6 +310,7 @@ impl Follower {
                 seq: 0,
                 expected: Some(a),
                 event: Event::blank(EventKind::Rejected),
+                books: None,
             }),
         }
     }

@@ -635,6 +635,22 @@ mod tests {
             .find_map(|e| follower.observe(e).err())
             .expect("caught");
         assert_eq!(divergence.seq, altered[at].seq);
+        assert_eq!(divergence.books, None);
+
+        // A fill of an order the stream never accepted is caught by the rebuilt books.
+        let mut broken = events.clone();
+        let at = broken
+            .iter()
+            .position(|e| e.kind == EventKind::Fill)
+            .expect("a fill");
+        broken[at].maker_order_id ^= 1 << 40;
+        let mut follower = Follower::new(&venue, &margin, admin).unwrap();
+        let divergence = broken
+            .iter()
+            .find_map(|e| follower.observe(e).err())
+            .expect("caught");
+        assert_eq!(divergence.seq, broken[at].seq);
+        assert!(divergence.books.is_some(), "{divergence:?}");
     }
 
     #[test]
