@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use host::config::{VenueConfig, DEFAULT_CONFIG_TOML};
-use host::input::{decode_events, encode_orders, read_orders};
+use host::input::{append_event, decode_events, encode_orders, events_file_header, read_orders};
 use host::margin::config::MarginConfig;
 use host::margin::scenario::{usd, ScenarioReport};
 use host::pipeline::{self, progress_bar, Report};
@@ -50,6 +50,9 @@ enum Command {
         /// Margin parameters (TOML) for the crash scenario; the embedded default when absent.
         #[arg(long, value_name = "FILE")]
         margin_config: Option<PathBuf>,
+        /// Write the crash scenario's event stream here (`ordo follow` checks it).
+        #[arg(long, value_name = "FILE")]
+        margin_events: Option<PathBuf>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -98,6 +101,17 @@ enum Command {
         #[arg(long)]
         summary: bool,
         /// With --summary: as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the margin engine over an event stream file as a replica does, checking every
+    /// liquidation order and credit setting of the venue against its own; exit 1 on a
+    /// divergence.
+    Follow {
+        file: PathBuf,
+        /// Margin parameters (TOML) the leader ran with; the embedded default when absent.
+        #[arg(long, value_name = "FILE")]
+        margin_config: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -189,6 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             events,
             write_orders,
             margin_config,
+            margin_events,
             json,
         } => {
             host::workload::check_config(&config)?;
@@ -219,7 +234,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             // The scenario needs SOL-PERP with a wide band and a few dozen test accounts; on
             // a venue without them it is skipped, with the reason, not failed.
-            let crash = host::margin::scenario::crash(&config, &margin).map_err(|e| e.to_string());
+            let crash =
+                host::margin::scenario::crash_stream(&config, &margin).map_err(|e| e.to_string());
+            if let Some(path) = &margin_events {
+                let Ok((_, stream)) = &crash else {
+                    return Err(usage_error(
+                        "--margin-events: the margin scenario cannot run on this venue",
+                    ));
+                };
+                let mut bytes = events_file_header();
+                stream.iter().for_each(|e| append_event(&mut bytes, e));
+                write_file(path, &bytes)?;
+            }
+            let crash = crash.map(|(report, _)| report);
             let crash_json = match &crash {
                 Ok(report) => json!(report),
                 Err(reason) => json!({ "skipped": reason }),
@@ -286,6 +313,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             summary,
             json,
         } => print_events(&file, summary, json),
+        Command::Follow {
+            file,
+            margin_config,
+            json,
+        } => {
+            let margin = MarginConfig::load(margin_config.as_deref())?;
+            follow_file(&config, &margin, &file, json)
+        }
         Command::Config => {
             print!("{DEFAULT_CONFIG_TOML}");
             Ok(ExitCode::SUCCESS)
@@ -416,6 +451,86 @@ fn print_events(file: &Path, summary_only: bool, json: bool) -> Result<ExitCode,
         Some(e) => Err(e),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn follow_file(
+    config: &VenueConfig,
+    margin: &MarginConfig,
+    file: &Path,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
+    let (events, error) = decode_events(&bytes, file);
+    if let Some(e) = error {
+        return Err(e); // a replica does not follow a damaged stream past the damage
+    }
+    let Some(&admin) = config.accounts.admins.first() else {
+        return Err(usage_error(
+            "the venue has no admin account (accounts.admins): nothing to follow",
+        ));
+    };
+    let r = host::margin::node::follow(config, margin, admin, &events).map_err(|message| {
+        Error::Config {
+            origin: "margin".into(),
+            message,
+        }
+    })?;
+    let divergence = r.divergence.as_ref().map(|d| {
+        json!({
+            "seq": d.seq,
+            "expected": d.expected.map(|a| format!("{a:?}")),
+            "event": event_json(&d.event),
+            "books": d.books,
+        })
+    });
+    if json {
+        println!(
+            "{}",
+            json!({
+                "file": file.display().to_string(),
+                "events": r.events,
+                "matched": r.matched,
+                "liquidations": r.liquidations,
+                "transfers_refused": r.transfers_refused,
+                "isolations_refused": r.isolations_refused,
+                "state_digest": r.state_digest,
+                "divergence": divergence,
+            })
+        );
+    } else {
+        println!("ordo follow: {} ({} events)", file.display(), r.events);
+        println!(
+            "  leader      {:>12} actions matched (liquidation orders, credit and cost settings)",
+            r.matched
+        );
+        println!(
+            "  margin      {:>12} liquidation steps; refused: {} transfers, {} isolations",
+            r.liquidations, r.transfers_refused, r.isolations_refused
+        );
+        println!("  state       {:>12}", r.state_digest);
+        match &r.divergence {
+            None => println!("  verdict     in step with the leader"),
+            Some(d) if d.seq == 0 => println!(
+                "  verdict     DIVERGED: the stream ends with {:?} still due",
+                d.expected
+            ),
+            Some(d) => println!(
+                "  verdict     DIVERGED at seq {}: expected {:?}, the stream has {} {}",
+                d.seq,
+                d.expected,
+                event_json(&d.event),
+                d.books.as_deref().unwrap_or("")
+            ),
+        }
+    }
+    Ok(if r.divergence.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn usage_error(message: &str) -> Error {

@@ -271,6 +271,51 @@ fn demo_runs_the_margin_crash_scenario() {
 }
 
 #[test]
+fn follow_checks_the_crash_stream_and_catches_a_foreign_or_damaged_one() {
+    // Proves `ordo follow` is a replica's check of a stream file: on the crash scenario's
+    // own stream it matches every leader action (liquidation orders and credit settings)
+    // and ends in the leader's margin state; on the demo workload's stream (whose admin
+    // settings are random, not the credit desk's) it reports a divergence and exits 1; a
+    // damaged file is a clean error naming where.
+    let dir = Scratch::new("follow");
+    let margin_events = dir.path("margin.events");
+    let events = dir.path("demo.events");
+    let demo = ok_json(&ordo(&[
+        "demo",
+        "--messages",
+        "1000",
+        "--json",
+        "--margin-events",
+        p(&margin_events),
+        "--events",
+        p(&events),
+    ]));
+    let m = &demo["margin_scenario"];
+    let r = ok_json(&ordo(&["follow", p(&margin_events), "--json"]));
+    assert_eq!(r["divergence"], Value::Null, "{r}");
+    assert_eq!(
+        u(&r, "matched"),
+        u(m, "liquidation_orders") + u(m, "credit_settings"),
+        "{r} {m}"
+    );
+    assert_eq!(u(&r, "liquidations"), u(m, "liquidation_steps"), "{r} {m}");
+    assert_eq!(r["state_digest"], m["state_digest"]);
+    let text = ok(&ordo(&["follow", p(&margin_events)]));
+    assert!(text.contains("in step with the leader"), "{text}");
+
+    let out = ordo(&["follow", p(&events), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r: Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON object");
+    assert!(u(&r["divergence"], "seq") > 0, "{r}");
+
+    let mut bytes = std::fs::read(&margin_events).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    let damaged = dir.write("damaged.events", &bytes);
+    failed(&ordo(&["follow", p(&damaged)]), &["damaged.events"]);
+}
+
+#[test]
 fn a_bad_margin_config_is_a_clean_error() {
     // Proves margin parameters are checked before anything runs: a missing file and a bad
     // value each stop the command with a message naming the problem.

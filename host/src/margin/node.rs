@@ -265,10 +265,12 @@ impl Follower {
         &self.node
     }
 
-    /// One event of the stream, in order.
-    pub fn observe(&mut self, e: &Event) -> Result<(), Divergence> {
+    /// One event of the stream, in order; the margin engine's decisions it completed.
+    pub fn observe(&mut self, e: &Event) -> Result<Vec<MarginEvent>, Divergence> {
+        let mut decisions = Vec::new();
         if starts_message(e) {
-            let (_, actions) = self.node.end_message();
+            let (closed, actions) = self.node.end_message();
+            decisions = closed;
             self.due.extend(actions);
             let leaders = (e.account == self.insurance
                 && matches!(e.kind, EventKind::Accepted | EventKind::Rejected))
@@ -288,7 +290,7 @@ impl Follower {
                 self.matched += 1;
             }
         }
-        self.node.observe(e);
+        decisions.extend(self.node.observe(e).0);
         match self.node.replay_error() {
             Some(error) if error.seq == e.seq => Err(Divergence {
                 seq: e.seq,
@@ -296,16 +298,17 @@ impl Follower {
                 event: *e,
                 books: Some(error.message.clone()),
             }),
-            _ => Ok(()),
+            _ => Ok(decisions),
         }
     }
 
-    /// The end of the stream: nothing may be left due.
-    pub fn finish(&mut self) -> Result<(), Divergence> {
-        let (_, actions) = self.node.end_message();
+    /// The end of the stream: nothing may be left due. Returns the last message's
+    /// decisions.
+    pub fn finish(&mut self) -> Result<Vec<MarginEvent>, Divergence> {
+        let (decisions, actions) = self.node.end_message();
         self.due.extend(actions);
         match self.due.front() {
-            None => Ok(()),
+            None => Ok(decisions),
             Some(&a) => Err(Divergence {
                 seq: 0,
                 expected: Some(a),
@@ -314,6 +317,75 @@ impl Follower {
             }),
         }
     }
+}
+
+/// What a follower found in a whole stream (`ordo follow`).
+#[derive(Debug, Clone)]
+pub struct FollowReport {
+    /// Events read (up to the divergence, if any).
+    pub events: u64,
+    /// Leader actions (insurance orders, admin settings) matched.
+    pub matched: u64,
+    pub liquidations: u64,
+    pub transfers_refused: u64,
+    pub isolations_refused: u64,
+    /// Short digest of the margin state at the end (or at the divergence).
+    pub state_digest: String,
+    pub divergence: Option<Divergence>,
+}
+
+/// Run a [`Follower`] over `events` (a whole stream, from seq 1), stopping at the first
+/// divergence.
+pub fn follow(
+    venue: &VenueConfig,
+    margin: &MarginConfig,
+    admin: u32,
+    events: &[Event],
+) -> Result<FollowReport, String> {
+    let mut follower = Follower::new(venue, margin, admin)?;
+    let mut report = FollowReport {
+        events: 0,
+        matched: 0,
+        liquidations: 0,
+        transfers_refused: 0,
+        isolations_refused: 0,
+        state_digest: String::new(),
+        divergence: None,
+    };
+    let mut count = |decisions: Vec<MarginEvent>| {
+        for d in decisions {
+            match d {
+                MarginEvent::Liquidated { .. } => report.liquidations += 1,
+                MarginEvent::TransferRefused { .. } => report.transfers_refused += 1,
+                MarginEvent::IsolateRefused { .. } => report.isolations_refused += 1,
+                _ => {}
+            }
+        }
+    };
+    let mut read = 0;
+    let mut outcome = Ok(Vec::new());
+    for e in events {
+        read += 1;
+        outcome = follower.observe(e);
+        match outcome {
+            Ok(decisions) => {
+                count(decisions);
+                outcome = Ok(Vec::new());
+            }
+            Err(_) => break,
+        }
+    }
+    if outcome.is_ok() {
+        outcome = follower.finish();
+    }
+    match outcome {
+        Ok(decisions) => count(decisions),
+        Err(divergence) => report.divergence = Some(divergence),
+    }
+    report.events = read;
+    report.matched = follower.matched;
+    report.state_digest = super::scenario::short_digest(follower.node().engine());
+    Ok(report)
 }
 
 /// The action a leader's message event stands for (`admin`: the admin account's).
