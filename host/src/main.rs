@@ -817,6 +817,10 @@ fn print_margin_bench(f: &host::margin::bench::MarginBench) {
         f.baseline_pass_ms, f.recheck_over_baseline, f.liquidations
     );
     println!(
+        "book-top move leaving the mark: {:>8.3} us (proved a no-op; fully re-checked: {:.3} ms)",
+        f.top_move_us, f.top_move_full_ms
+    );
+    println!(
         "fill, positions + fees + both parties re-checked, {} fills:",
         f.fills
     );

@@ -364,6 +364,8 @@ fn bench_margin_prints_figures_and_json() {
     assert!(figures["recheck_ms_best"].as_f64().unwrap() > 0.0);
     assert!(figures["fill_ns"].as_f64().unwrap() > 0.0);
     assert!(figures["fill_uniform_ns"].as_f64().unwrap() > 0.0);
+    assert!(figures["top_move_us"].as_f64().unwrap() >= 0.0);
+    assert!(figures["top_move_full_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -42,6 +42,12 @@ pub struct MarginBench {
     pub recheck_over_baseline: f64,
     /// Liquidations the updates caused (the bench moves the index ±0.5%: expected 0).
     pub liquidations: usize,
+    /// A perp book-top move that leaves the mark where it is (the index inside the new
+    /// spread), right after an index update: the engine proves it changes nothing and skips
+    /// the re-check (fastest of `repeats`, µs) — and the same move fully re-marked and
+    /// re-checked (ms), as the engine did before; both give the same (empty) output.
+    pub top_move_us: f64,
+    pub top_move_full_ms: f64,
     pub fills: usize,
     /// Per fill (positions, fees, open orders and the maintenance check of both parties;
     /// fastest of three runs),
@@ -65,9 +71,10 @@ pub fn bench(config: &MarginConfig, accounts: u32, fills: usize, repeats: usize)
     let mut times = Vec::new();
     let mut liquidations = 0;
     let mut t = 1_000_000u64;
+    let mut index = INDEX_TICKS;
     for i in 0..repeats.max(1) {
         // Alternate ±0.5% so no account drifts toward liquidation.
-        let index = if i % 2 == 0 {
+        index = if i % 2 == 0 {
             INDEX_TICKS * 1005 / 1000
         } else {
             INDEX_TICKS * 995 / 1000
@@ -88,6 +95,7 @@ pub fn bench(config: &MarginConfig, accounts: u32, fills: usize, repeats: usize)
             .count();
     }
     times.sort_by(f64::total_cmp);
+    let (top_move_us, top_move_full_ms) = time_top_moves(&mut engine, index, repeats);
     let baseline_pass_ms = baseline(&engine, accounts, repeats);
     let active = ACTIVE_ACCOUNTS.min(accounts);
     // Active accounts drawn at random (a fifth of them hold options, as in the population).
@@ -107,6 +115,8 @@ pub fn bench(config: &MarginConfig, accounts: u32, fills: usize, repeats: usize)
         baseline_pass_ms,
         recheck_over_baseline: times[0] / baseline_pass_ms,
         liquidations,
+        top_move_us,
+        top_move_full_ms,
         fills,
         fill_ns,
         fill_uniform_ns,
@@ -114,6 +124,37 @@ pub fn bench(config: &MarginConfig, accounts: u32, fills: usize, repeats: usize)
         goal_recheck_ms: GOAL_RECHECK_MS,
         goal_fill_ns: GOAL_FILL_NS,
     }
+}
+
+/// Book-top moves around `index` that leave the perp's mark at the index: fastest of
+/// `repeats` with the engine's skip (µs), then with it off (ms). The outputs must agree.
+fn time_top_moves(engine: &mut MarginEngine, index: i64, repeats: usize) -> (f64, f64) {
+    let time = |engine: &mut MarginEngine, skip: bool| {
+        engine.skip_unmoved_tops = skip;
+        let mut best = f64::INFINITY;
+        let mut outputs = Vec::new();
+        for i in 0..repeats.max(1) as i64 {
+            let spread = 2 + i % 5;
+            let input = MarginInput::BookTop {
+                instrument: PERP,
+                best_bid_ticks: Some(index - spread),
+                best_ask_ticks: Some(index + spread),
+            };
+            let started = Instant::now();
+            let events = engine.handle(black_box(&input));
+            best = best.min(started.elapsed().as_secs_f64());
+            outputs.push(events);
+        }
+        (best, outputs)
+    };
+    let (skipped, skipped_out) = time(engine, true);
+    let (full, full_out) = time(engine, false);
+    engine.skip_unmoved_tops = true;
+    assert_eq!(
+        skipped_out, full_out,
+        "skipping a top move changed the output"
+    );
+    (skipped * 1e6, full * 1e3)
 }
 
 /// Pairs of accounts trade with each other: account 2k buys from 2k+1, sizes 1–50 lots at

@@ -182,6 +182,9 @@ struct UnderlyingState {
     index_ticks: i64,
     volatility_ppm: i64,
     markets: Vec<usize>,
+    /// Sequencer time of the last re-mark (None: never): with the index and volatility
+    /// unchanged since, a re-mark at the same time gives the same marks and values.
+    remarked_ns: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -317,6 +320,9 @@ pub struct MarginEngine {
     next_funding_ns: u64,
     /// Accounts flagged for liquidation (ascending).
     flagged: Vec<u32>,
+    /// Skip the re-mark and re-check of a book-top move that provably changes nothing
+    /// ([`MarginEngine::top_changes_nothing`]); off only in the test that proves it exact.
+    pub(crate) skip_unmoved_tops: bool,
 }
 
 impl MarginEngine {
@@ -336,6 +342,7 @@ impl MarginEngine {
                 index_ticks: u.index_ticks,
                 volatility_ppm: u.volatility_ppm,
                 markets: Vec::new(),
+                remarked_ns: None,
             })
             .collect();
         let underlying_of = |id: u16| {
@@ -376,6 +383,7 @@ impl MarginEngine {
             now_ns: 0,
             next_funding_ns: config.funding.interval_ns,
             flagged: Vec::new(),
+            skip_unmoved_tops: true,
         };
         for u in 0..engine.underlyings.len() {
             engine.remark(u);
@@ -434,6 +442,9 @@ impl MarginEngine {
                     self.markets[m].best_bid_ticks = best_bid_ticks;
                     self.markets[m].best_ask_ticks = best_ask_ticks;
                     let u = self.markets[m].underlying;
+                    if self.skip_unmoved_tops && self.top_changes_nothing(m) {
+                        return out;
+                    }
                     self.remark(u);
                     self.check_breakers(u, &mut out);
                     self.recheck_underlying(u, &mut out);
@@ -1067,8 +1078,27 @@ impl MarginEngine {
         accounts
     }
 
+    /// Whether perp market `m`'s new book top (already stored) leaves the whole state and
+    /// output as they are, so the re-mark, breaker check and re-check can be skipped: the
+    /// mark (median of index, bid, ask) did not move; the underlying was re-marked at this
+    /// very sequencer time, so every other market's mark and option value would come out
+    /// the same and the breakers' windows and checks find what they found then; and no
+    /// account is flagged, so — every account having been at or above maintenance after
+    /// the previous input (the engine's invariant, property-tested) — a re-check at
+    /// unchanged marks finds nobody. The usual case while the index sits inside the spread.
+    fn top_changes_nothing(&self, m: usize) -> bool {
+        let market = &self.markets[m];
+        let u = &self.underlyings[market.underlying];
+        matches!(market.kind, Kind::Perp { .. })
+            && perp_mark(u.index_ticks, market.best_bid_ticks, market.best_ask_ticks)
+                == market.mark_ticks
+            && u.remarked_ns == Some(self.now_ns)
+            && self.flagged.is_empty()
+    }
+
     /// New marks and option values (current and per scenario) for underlying `u`.
     fn remark(&mut self, u: usize) {
+        self.underlyings[u].remarked_ns = Some(self.now_ns);
         let index = self.underlyings[u].index_ticks;
         let volatility = self.underlyings[u].volatility_ppm;
         let grid = &self.config.options_margin;

@@ -640,8 +640,14 @@ fn step() -> impl Strategy<Value = Step> {
 /// Turn steps into inputs against the engine's current state (prices near the index);
 /// the engine and every margin event, in order.
 fn run(steps: &[Step], check: bool) -> (MarginEngine, Vec<MarginEvent>) {
+    run_with(steps, check, true)
+}
+
+/// [`run`], with the engine's skip of book-top moves that change nothing on or off.
+fn run_with(steps: &[Step], check: bool, skip_tops: bool) -> (MarginEngine, Vec<MarginEvent>) {
     let config = config_with(&[("insurance_account = 511", "insurance_account = 15")]);
     let mut e = MarginEngine::new(&config, 16);
+    e.skip_unmoved_tops = skip_tops;
     for a in 1..12 {
         e.deposit(a, 20_000 * USD).unwrap();
     }
@@ -732,6 +738,16 @@ proptest! {
     #[test]
     fn replay_gives_identical_digests(steps in prop::collection::vec(step(), 1..80)) {
         prop_assert_eq!(run(&steps, false).0.digest(), run(&steps, false).0.digest());
+    }
+
+    /// Skipping book-top moves that provably change nothing is exact: the same margin
+    /// events, in order, and the same state as re-marking and re-checking every time.
+    #[test]
+    fn skipping_unmoved_tops_changes_nothing(steps in prop::collection::vec(step(), 1..120)) {
+        let (skipping, skipping_events) = run_with(&steps, false, true);
+        let (full, full_events) = run_with(&steps, false, false);
+        prop_assert_eq!(skipping_events, full_events);
+        prop_assert_eq!(skipping.digest(), full.digest());
     }
 }
 
@@ -845,4 +861,37 @@ fn sequenced_isolations_move_margin_or_are_refused_whole() {
     assert_eq!(e.balance_e6(3), 2_500 * USD);
     assert_eq!(e.assess_isolated(3, BTC), None);
     conserved(&e);
+}
+
+#[test]
+fn a_top_move_after_time_passed_is_not_skipped() {
+    // The skip of unmoved book tops must not outlive sequencer time: after a day passes (a
+    // fill moves time), a top move inside the spread leaves the perp's mark at the index
+    // but must still re-value the options (time decay) and restart the breaker's window,
+    // exactly as a full re-mark does. Then a second move at the same time is skipped.
+    let top = |k: i64| MarginInput::BookTop {
+        instrument: BTC,
+        best_bid_ticks: Some(180_000 - k),
+        best_ask_ticks: Some(180_000 + k),
+    };
+    let day = 86_400 * 1_000_000_000u64;
+    let engines: Vec<MarginEngine> = [true, false]
+        .into_iter()
+        .map(|skip| {
+            let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+            e.skip_unmoved_tops = skip;
+            deposit(&mut e, 1, 100_000);
+            deposit(&mut e, 2, 100_000);
+            assert!(e.handle(&oracle(180_000, 1)).is_empty());
+            let option = e.value_e6(101).unwrap();
+            e.handle(&fill(1, Side::Buy, 2, 101, (option / 500) as u32, 10, 2));
+            assert!(e.handle(&top(5)).is_empty());
+            e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 1, day));
+            assert!(e.handle(&top(7)).is_empty());
+            assert!(e.value_e6(101).unwrap() < option, "a day of time decay");
+            assert!(e.handle(&top(9)).is_empty());
+            e
+        })
+        .collect();
+    assert_eq!(engines[0].digest(), engines[1].digest());
 }
