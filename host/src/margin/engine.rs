@@ -185,6 +185,9 @@ struct UnderlyingState {
     /// Sequencer time of the last re-mark (None: never): with the index and volatility
     /// unchanged since, a re-mark at the same time gives the same marks and values.
     remarked_ns: Option<u64>,
+    /// Counts the changes to what every holder's margin depends on: re-marks, funding
+    /// payments, expiries ([`MarginEngine::revision`]).
+    revision: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -343,6 +346,7 @@ impl MarginEngine {
                 volatility_ppm: u.volatility_ppm,
                 markets: Vec::new(),
                 remarked_ns: None,
+                revision: 0,
             })
             .collect();
         let underlying_of = |id: u16| {
@@ -755,10 +759,12 @@ impl MarginEngine {
         least.max(0)
     }
 
-    /// The underlying of `instrument` (None: not margined here).
-    pub fn underlying_of(&self, instrument: u16) -> Option<u16> {
-        let m = self.market_index(instrument)?;
-        Some(self.underlyings[self.markets[m].underlying].id)
+    /// The underlyings' ids with their revisions: a revision moves whenever what every
+    /// holder's margin depends on may have changed (a re-mark, a funding payment, an
+    /// expiry), and only then — a book-top move the engine skipped as a no-op leaves it.
+    /// Not part of the state digest (it only says where to look).
+    pub fn revisions(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+        self.underlyings.iter().map(|u| (u.id, u.revision))
     }
 
     /// Account ids are `0 .. account_count()`.
@@ -1099,6 +1105,7 @@ impl MarginEngine {
     /// New marks and option values (current and per scenario) for underlying `u`.
     fn remark(&mut self, u: usize) {
         self.underlyings[u].remarked_ns = Some(self.now_ns);
+        self.underlyings[u].revision += 1;
         let index = self.underlyings[u].index_ticks;
         let volatility = self.underlyings[u].volatility_ppm;
         let grid = &self.config.options_margin;
@@ -1172,6 +1179,7 @@ impl MarginEngine {
     fn pay_funding(&mut self, m: usize, out: &mut Vec<MarginEvent>) {
         let f = &self.config.funding;
         let market = &self.markets[m];
+        self.underlyings[market.underlying].revision += 1;
         let index = self.underlyings[market.underlying].index_ticks;
         let premium_ppm =
             (i128::from(market.mark_ticks - index) * i128::from(PPM) / i128::from(index)) as i64;
@@ -1208,6 +1216,7 @@ impl MarginEngine {
             unreachable!("only options expire")
         };
         *expired = true;
+        self.underlyings[market.underlying].revision += 1;
         let value_e6 = intrinsic_ticks(kind, index, strike_ticks) * market.tick_lot_value_e6;
         market.value_e6 = value_e6;
         market.scenario_e6.iter_mut().for_each(|v| *v = value_e6);

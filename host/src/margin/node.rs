@@ -58,9 +58,10 @@ pub struct MarginNode {
     replay_error: Option<ReplayError>,
     /// Each book's top as last given to the engine.
     fed_tops: Vec<(u16, Top)>,
+    /// Each underlying's engine revision when last reviewed (see `MarginEngine::revisions`).
+    reviewed: Vec<(u16, u64)>,
     /// The current message: open, and what it produced so far.
     open: bool,
-    moved: Vec<u16>,
     touched: Vec<u32>,
     actions: Vec<Action>,
 }
@@ -70,6 +71,7 @@ impl MarginNode {
         let engine = MarginEngine::new(margin, venue.venue.accounts_max);
         let desk = CreditDesk::new(venue, margin, &engine)?;
         Ok(MarginNode {
+            reviewed: engine.revisions().collect(),
             engine,
             desk,
             mirror: CreditMirror::new(venue),
@@ -81,7 +83,6 @@ impl MarginNode {
                 .map(|i| (i.id, (None, None)))
                 .collect(),
             open: false,
-            moved: Vec::new(),
             touched: Vec::new(),
             actions: Vec::new(),
         })
@@ -132,7 +133,7 @@ impl MarginNode {
         let decisions = self.engine.handle(&MarginInput::Event(*e));
         self.collect(&decisions);
         match e.kind {
-            EventKind::Oracle => self.moved.push(e.instrument),
+            EventKind::Oracle => {}
             // A credit setting, transfer or isolation concerns the target account.
             EventKind::Admin if e.instrument == 0 || e.side == Side::Sell as u8 => {
                 self.touched.push(e.order_id as u32)
@@ -168,26 +169,29 @@ impl MarginNode {
                     best_bid_ticks: top.0.map(i64::from),
                     best_ask_ticks: top.1.map(i64::from),
                 });
-                if let Some(underlying) = self.engine.underlying_of(instrument) {
-                    self.moved.push(underlying);
-                }
                 self.collect(&d);
                 decisions.extend(d);
             }
         }
         let mut actions = std::mem::take(&mut self.actions);
         let mut touched = std::mem::take(&mut self.touched);
-        if !self.moved.is_empty() {
-            let mut moved = std::mem::take(&mut self.moved);
-            moved.sort_unstable();
-            moved.dedup();
+        // Underlyings whose marks, funding or expiries changed in this message (an index
+        // update, a book-top move the engine did not prove a no-op, a time step).
+        let mut moved = Vec::new();
+        for ((u, seen), (_, now)) in self.reviewed.iter_mut().zip(self.engine.revisions()) {
+            if *seen != now {
+                *seen = now;
+                moved.push(*u);
+            }
+        }
+        if !moved.is_empty() {
             actions.extend(
                 self.desk
                     .review_lot_costs(&self.engine, &self.mirror)
                     .into_iter()
                     .map(Action::Credit),
             );
-            // Every holder of an underlying whose marks moved.
+            // Every holder of an underlying that moved.
             for u in moved {
                 touched.extend(self.engine.accounts_on(u));
             }

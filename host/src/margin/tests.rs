@@ -895,3 +895,41 @@ fn a_top_move_after_time_passed_is_not_skipped() {
         .collect();
     assert_eq!(engines[0].digest(), engines[1].digest());
 }
+
+#[test]
+fn revisions_move_with_marks_funding_and_expiry_only() {
+    // The node reviews credit for every holder of an underlying only when its revision
+    // moves: an index update, a book-top move that re-marks, a funding payment or an
+    // expiry move it; a top move the engine proved a no-op and a fill do not.
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    let revision = |e: &MarginEngine| {
+        e.revisions()
+            .find(|&(u, _)| u == BTC_UNDERLYING)
+            .map(|(_, r)| r)
+            .unwrap()
+    };
+    deposit(&mut e, 1, 100_000);
+    deposit(&mut e, 2, 100_000);
+    let top = |bid: i64, ask: i64| MarginInput::BookTop {
+        instrument: BTC,
+        best_bid_ticks: Some(bid),
+        best_ask_ticks: Some(ask),
+    };
+    let r0 = revision(&e);
+    e.handle(&oracle(180_000, 1));
+    let r1 = revision(&e);
+    assert!(r1 > r0, "index update");
+    e.handle(&top(179_990, 180_010));
+    assert_eq!(revision(&e), r1, "top move leaving the mark");
+    e.handle(&top(180_020, 180_030));
+    let r2 = revision(&e);
+    assert!(r2 > r1, "top move moving the mark");
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 10, 2));
+    assert_eq!(revision(&e), r2, "a fill");
+    let day = 86_400 * 1_000_000_000u64;
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 10, day));
+    assert!(
+        revision(&e) > r2,
+        "funding (and option expiries) as time passes"
+    );
+}
