@@ -367,25 +367,24 @@ pub fn follow(
         }
     };
     let mut read = 0;
-    let mut outcome = Ok(Vec::new());
+    let mut divergence = None;
     for e in events {
         read += 1;
-        outcome = follower.observe(e);
-        match outcome {
-            Ok(decisions) => {
-                count(decisions);
-                outcome = Ok(Vec::new());
+        match follower.observe(e) {
+            Ok(decisions) => count(decisions),
+            Err(d) => {
+                divergence = Some(d);
+                break;
             }
-            Err(_) => break,
         }
     }
-    if outcome.is_ok() {
-        outcome = follower.finish();
+    if divergence.is_none() {
+        match follower.finish() {
+            Ok(decisions) => count(decisions),
+            Err(d) => divergence = Some(d),
+        }
     }
-    match outcome {
-        Ok(decisions) => count(decisions),
-        Err(divergence) => report.divergence = Some(divergence),
-    }
+    report.divergence = divergence;
     report.events = read;
     report.matched = follower.matched;
     report.state_digest = super::scenario::short_digest(follower.node().engine());
