@@ -16,12 +16,14 @@ pub use event::{Event, EventKind, EVENT_BYTES};
 pub use framing::{FrameError, FrameReader, FRAME_HEADER_BYTES};
 pub use order::{
     MessageType, OrderId, OrderMessage, Side, StpMode, TimeInForce, CREDIT_UNLIMITED, LOT_COST_MAX,
-    ORDER_BODY_BYTES, ORDER_MESSAGE_BYTES,
+    ORDER_BODY_BYTES, ORDER_MESSAGE_BYTES, SIGNED_MESSAGE_BYTES, SIGNING_DOMAIN_TAG,
 };
 pub use reason::Reason;
 
-/// Layout version carried in every order-entry message and in file headers.
-pub const ABI_VERSION: u8 = 1;
+/// Contract version carried in every order-entry message and in file headers. Version 2
+/// (2026-12): signatures cover the domain tag and venue id ahead of the body as received
+/// (abi.md §3); version 1 signed the bare body. The layouts are unchanged.
+pub const ABI_VERSION: u8 = 2;
 
 /// Errors from decoding bytes that claim to follow this contract.
 #[non_exhaustive]

@@ -18,7 +18,10 @@
 //! | 32 | 8 | client order reference | echoed in accepted/rejected events and with the order when it leaves |
 //! | 40 | 8 | target order id | cancel only; 0 for a new order |
 //! | 48 | 16 | reserved | must be 0 |
-//! | 64 | 64 | signature | ed25519 (R ‖ S) over bytes 0..64 |
+//! | 64 | 64 | signature | ed25519 (R ‖ S) over [`signed_message`]: a domain tag, the venue id and bytes 0..64 as received |
+//!
+//! Decoding keeps every byte: `OrderMessage::decode(b).encode() == b[..128]` for every input,
+//! so the body a verifier checks is exactly the body that was received.
 
 use crate::{Error, ABI_VERSION};
 
@@ -27,6 +30,26 @@ pub const ORDER_MESSAGE_BYTES: usize = 128;
 /// Bytes covered by the signature (the body).
 pub const ORDER_BODY_BYTES: usize = 64;
 const _: () = assert!(ORDER_BODY_BYTES + 64 == ORDER_MESSAGE_BYTES);
+
+/// The first bytes of every signed message (abi.md §3): binds a signature to this contract
+/// version's signing scheme, so it cannot be replayed as a signature over anything else.
+pub const SIGNING_DOMAIN_TAG: [u8; 8] = *b"ordo/v2\0";
+/// Bytes an ed25519 signature covers: the domain tag, the venue id (u64, little-endian) and
+/// the 64-byte body. With R and A in front, SHA-512 hashes 144 bytes: two 128-byte blocks, as
+/// without the prefix (the card's hash engine does not get slower).
+pub const SIGNED_MESSAGE_BYTES: usize = SIGNING_DOMAIN_TAG.len() + 8 + ORDER_BODY_BYTES;
+const _: () = assert!(SIGNED_MESSAGE_BYTES == 80);
+
+/// The message `M` that an order-entry signature signs for venue `venue_id`:
+/// `SIGNING_DOMAIN_TAG ‖ venue_id (u64 LE) ‖ body`. A signature made for one venue is invalid on
+/// every other (domain separation; the venue id is `venue.id` in the venue config).
+pub fn signed_message(venue_id: u64, body: &[u8; ORDER_BODY_BYTES]) -> [u8; SIGNED_MESSAGE_BYTES] {
+    let mut m = [0u8; SIGNED_MESSAGE_BYTES];
+    m[..8].copy_from_slice(&SIGNING_DOMAIN_TAG);
+    m[8..16].copy_from_slice(&venue_id.to_le_bytes());
+    m[16..].copy_from_slice(body);
+    m
+}
 
 /// Byte offsets of the order-entry message (the single source for every encoder/decoder).
 pub mod offset {
@@ -244,8 +267,10 @@ pub struct OrderMessage {
     pub qty_lots: u32,
     pub client_ref: u64,
     pub target_order_id: OrderId,
-    /// True when any reserved byte is non-zero (the message is then malformed).
-    pub reserved_nonzero: bool,
+    /// Bytes 28..32 as received (must be zero; anything else is malformed).
+    pub reserved0: [u8; 4],
+    /// Bytes 48..64 as received (must be zero; anything else is malformed).
+    pub reserved1: [u8; 16],
     pub signature: [u8; 64],
 }
 
@@ -276,7 +301,8 @@ impl OrderMessage {
             qty_lots,
             client_ref,
             target_order_id: OrderId::NONE,
-            reserved_nonzero: false,
+            reserved0: [0; 4],
+            reserved1: [0; 16],
             signature: [0; 64],
         }
     }
@@ -435,7 +461,16 @@ impl OrderMessage {
         StpMode::from_u8(self.stp)
     }
 
-    /// The signed body: bytes 0..64 of the encoding.
+    /// True when any reserved byte is non-zero (the message is then malformed).
+    pub fn reserved_nonzero(&self) -> bool {
+        self.reserved0
+            .iter()
+            .chain(&self.reserved1)
+            .any(|&b| b != 0)
+    }
+
+    /// The body: bytes 0..64 of the encoding, which are the bytes received when the message
+    /// was decoded.
     pub fn body(&self) -> [u8; ORDER_BODY_BYTES] {
         let bytes = self.encode();
         let mut body = [0u8; ORDER_BODY_BYTES];
@@ -443,8 +478,13 @@ impl OrderMessage {
         body
     }
 
-    /// Encode to the wire layout. A message with `reserved_nonzero` sets reserved byte 28 to 1
-    /// (only tests build such messages).
+    /// What this message's signature must sign on venue `venue_id` ([`signed_message`]).
+    pub fn signed_message(&self, venue_id: u64) -> [u8; SIGNED_MESSAGE_BYTES] {
+        signed_message(venue_id, &self.body())
+    }
+
+    /// Encode to the wire layout: every field, reserved bytes included, as it was decoded or
+    /// set.
     pub fn encode(&self) -> [u8; ORDER_MESSAGE_BYTES] {
         use offset::*;
         let mut b = [0u8; ORDER_MESSAGE_BYTES];
@@ -459,16 +499,17 @@ impl OrderMessage {
         b[PRICE_TICKS..PRICE_TICKS + 4].copy_from_slice(&self.price_ticks.to_le_bytes());
         b[NONCE..NONCE + 8].copy_from_slice(&self.nonce.to_le_bytes());
         b[QTY_LOTS..QTY_LOTS + 4].copy_from_slice(&self.qty_lots.to_le_bytes());
-        b[RESERVED0] = u8::from(self.reserved_nonzero);
+        b[RESERVED0..RESERVED0 + 4].copy_from_slice(&self.reserved0);
         b[CLIENT_REF..CLIENT_REF + 8].copy_from_slice(&self.client_ref.to_le_bytes());
         b[TARGET_ORDER_ID..TARGET_ORDER_ID + 8]
             .copy_from_slice(&self.target_order_id.0.to_le_bytes());
+        b[RESERVED1..SIGNATURE].copy_from_slice(&self.reserved1);
         b[SIGNATURE..].copy_from_slice(&self.signature);
         b
     }
 
     /// Decode the wire layout. Never fails on field values (see the type's doc); fails only on
-    /// a short buffer.
+    /// a short buffer. Keeps every byte: `decode(b)?.encode() == b[..128]`.
     pub fn decode(bytes: &[u8]) -> Result<OrderMessage, Error> {
         use offset::*;
         if bytes.len() < ORDER_MESSAGE_BYTES {
@@ -480,8 +521,10 @@ impl OrderMessage {
         let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
         let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
-        let reserved_nonzero = bytes[RESERVED0..RESERVED0 + 4].iter().any(|&x| x != 0)
-            || bytes[RESERVED1..SIGNATURE].iter().any(|&x| x != 0);
+        let mut reserved0 = [0u8; 4];
+        reserved0.copy_from_slice(&bytes[RESERVED0..RESERVED0 + 4]);
+        let mut reserved1 = [0u8; 16];
+        reserved1.copy_from_slice(&bytes[RESERVED1..SIGNATURE]);
         let mut signature = [0u8; 64];
         signature.copy_from_slice(&bytes[SIGNATURE..ORDER_MESSAGE_BYTES]);
         Ok(OrderMessage {
@@ -498,7 +541,8 @@ impl OrderMessage {
             qty_lots: u32_at(QTY_LOTS),
             client_ref: u64_at(CLIENT_REF),
             target_order_id: OrderId(u64_at(TARGET_ORDER_ID)),
-            reserved_nonzero,
+            reserved0,
+            reserved1,
             signature,
         })
     }
@@ -549,12 +593,52 @@ mod tests {
         for at in (28..32).chain(48..64) {
             let mut b = base;
             b[at] = 1;
-            assert!(
-                OrderMessage::decode(&b).unwrap().reserved_nonzero,
-                "byte {at}"
-            );
+            let m = OrderMessage::decode(&b).unwrap();
+            assert!(m.reserved_nonzero(), "byte {at}");
+            assert_eq!(m.encode(), b, "byte {at} is kept as received");
         }
-        assert!(!OrderMessage::decode(&base).unwrap().reserved_nonzero);
+        assert!(!OrderMessage::decode(&base).unwrap().reserved_nonzero());
+    }
+
+    #[test]
+    fn decode_keeps_every_byte_as_received() {
+        // Proves the signed body is the body received: decoding then encoding any 128 bytes
+        // gives the same 128 bytes (xorshift stream of inputs, plus every single-byte value at
+        // every offset of an all-zero message).
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2_000 {
+            let mut b = [0u8; ORDER_MESSAGE_BYTES];
+            for chunk in b.chunks_mut(8) {
+                chunk.copy_from_slice(&next().to_le_bytes());
+            }
+            assert_eq!(OrderMessage::decode(&b).unwrap().encode(), b);
+        }
+        for at in 0..ORDER_MESSAGE_BYTES {
+            for value in [1u8, 0x80, 0xff] {
+                let mut b = [0u8; ORDER_MESSAGE_BYTES];
+                b[at] = value;
+                assert_eq!(OrderMessage::decode(&b).unwrap().encode(), b, "byte {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn signed_message_binds_tag_venue_and_body() {
+        // Proves the layout of M (abi.md §3): tag, venue id little-endian, then the body as
+        // encoded; a different venue id gives a different M.
+        let m =
+            OrderMessage::new_order(3, 9, 1, Side::Buy, 5, 6, TimeInForce::Ioc, StpMode::None, 7);
+        let signed = m.signed_message(0x0102_0304_0506_0708);
+        assert_eq!(&signed[..8], b"ordo/v2\0");
+        assert_eq!(&signed[8..16], &[8, 7, 6, 5, 4, 3, 2, 1]);
+        assert_eq!(&signed[16..], &m.encode()[..ORDER_BODY_BYTES]);
+        assert_ne!(signed, m.signed_message(1));
     }
 
     #[test]

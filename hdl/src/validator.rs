@@ -32,6 +32,9 @@
 
 use rust_hdl::prelude::*;
 
+// The version check in `update` compares with a literal; it must follow the contract.
+const _: () = assert!(abi::ABI_VERSION == 2);
+
 use crate::gated::Gated;
 
 /// Account ids the block holds (the ECP5 configuration's `accounts_max`).
@@ -394,7 +397,8 @@ impl Logic for Validator {
                     self.account_in_range.d.next = self.s_account.val() < 1024;
                     self.signature_ok.d.next = self.s_signature_ok.val();
                     self.nonce.d.next = self.s_nonce.val();
-                    self.malformed.d.next = (self.s_version.val() != 1)
+                    // abi::ABI_VERSION (pinned below: hdl_gen takes literals only).
+                    self.malformed.d.next = (self.s_version.val() != 2)
                         | self.s_flags.val().any()
                         | self.s_reserved_nonzero.val()
                         | (self.s_type.val() == 0)

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::config::VenueConfig;
 use crate::engine::{BTreeBook, Input, LadderBook, Matcher, Sequencer};
-use crate::keys::account_table;
 use crate::sigverify::{all_cores, Verifier};
 use crate::summary::Tally;
 use crate::workload::{generate, Spec, Workload};
@@ -135,7 +134,7 @@ pub fn sigverify(config: &VenueConfig, messages: usize, seed: u64) -> SigverifyF
     };
     let workload = generate(config, spec, &|_| {});
     let list: Vec<_> = workload.stimuli.iter().map(|s| s.message).collect();
-    let verifier = Verifier::new(account_table(config));
+    let verifier = Verifier::for_venue(config);
     let threads = all_cores();
 
     let started = Instant::now();

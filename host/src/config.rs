@@ -32,6 +32,9 @@ pub struct VenueConfig {
 #[serde(deny_unknown_fields)]
 pub struct Venue {
     pub name: String,
+    /// The venue's id: signed into every order-entry message (abi.md §3), so a signature
+    /// made for one venue is worthless on another. Pick a random non-zero u64 per venue.
+    pub id: u64,
     pub default_stp: StpName,
     pub orders_resting_max: u32,
     pub levels_per_side_max: u32,
@@ -150,6 +153,9 @@ impl VenueConfig {
 
     fn check(&self) -> Result<(), String> {
         let v = &self.venue;
+        if v.id == 0 {
+            return Err("venue.id must be non-zero (a random u64 naming this venue)".into());
+        }
         if v.orders_resting_max == 0 || v.orders_resting_max >= u32::MAX / 2 {
             return Err(format!(
                 "venue.orders_resting_max {} out of range",

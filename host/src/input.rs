@@ -362,7 +362,7 @@ fn parse_row(
             .keys
             .entry(account)
             .or_insert_with(|| test_signing_key(account));
-        sign_with_test_key(&mut message, key);
+        sign_with_test_key(&mut message, key, config.venue.id);
     }
     Ok(Stimulus {
         arrival_ns: state.arrival_ns,

@@ -32,9 +32,10 @@ pub fn account_table(config: &crate::config::VenueConfig) -> Vec<Option<Verifica
     table
 }
 
-/// Sign `message` in place with test account `message.account`'s key.
-pub fn sign_with_test_key(message: &mut abi::OrderMessage, key: &SigningKey) {
-    message.signature = key.sign(&message.body()).to_bytes();
+/// Sign `message` in place with `key` for venue `venue_id` (abi.md §3: the domain tag, the
+/// venue id and the body).
+pub fn sign_with_test_key(message: &mut abi::OrderMessage, key: &SigningKey, venue_id: u64) {
+    message.signature = key.sign(&message.signed_message(venue_id)).to_bytes();
 }
 
 #[cfg(test)]

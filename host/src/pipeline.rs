@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::config::VenueConfig;
 use crate::engine::{Input, LadderBook, Sequencer};
 use crate::input::{append_event, events_file_header};
-use crate::keys::account_table;
 use crate::sigverify::Verifier;
 use crate::summary::{Summary, Tally};
 use crate::workload::Stimulus;
@@ -91,7 +90,7 @@ pub fn run(
     let messages: Vec<_> = stimuli.iter().map(|s| s.message).collect();
     let verdicts = if options.verify {
         let bar = progress_bar(options.progress, total, "verify");
-        let verifier = Verifier::new(account_table(config));
+        let verifier = Verifier::for_venue(config);
         let verdicts = verifier.verify_parallel(&messages, options.threads, &|done| {
             bar.set_position(done as u64)
         });

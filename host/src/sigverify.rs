@@ -2,6 +2,10 @@
 //! which single and batch verification accept exactly the same signatures, so the card's
 //! verifier, this one, and a batch of either agree on every message.
 //!
+//! Every signature covers `abi::signed_message`: the domain tag and the venue's id ahead of the
+//! 64 body bytes exactly as received (`OrderMessage` keeps every byte it decoded), so a
+//! message altered anywhere after signing fails, and a signature for another venue fails.
+//!
 //! Messages are verified in batches (random linear combination, one multiscalar check per
 //! batch) spread over all cores. A failing batch is bisected until the bad signatures are
 //! isolated, so a few invalid signatures cost a few extra checks, never a wrong verdict.
@@ -18,11 +22,18 @@ pub const BATCH_MESSAGES_MAX: usize = 32;
 /// Verifies order-entry signatures against the account table.
 pub struct Verifier {
     table: Vec<Option<VerificationKey>>,
+    venue_id: u64,
 }
 
 impl Verifier {
-    pub fn new(table: Vec<Option<VerificationKey>>) -> Verifier {
-        Verifier { table }
+    /// A verifier for venue `venue_id` (`venue.id`) over account table `table`.
+    pub fn new(table: Vec<Option<VerificationKey>>, venue_id: u64) -> Verifier {
+        Verifier { table, venue_id }
+    }
+
+    /// The verifier of `config`'s venue: its account table and its id.
+    pub fn for_venue(config: &crate::config::VenueConfig) -> Verifier {
+        Verifier::new(crate::keys::account_table(config), config.venue.id)
     }
 
     fn key(&self, account: u32) -> Option<&VerificationKey> {
@@ -35,8 +46,11 @@ impl Verifier {
         let Some(key) = self.key(message.account) else {
             return false;
         };
-        key.verify(&Signature::from(message.signature), &message.body())
-            .is_ok()
+        key.verify(
+            &Signature::from(message.signature),
+            &message.signed_message(self.venue_id),
+        )
+        .is_ok()
     }
 
     /// Verify a run of messages by batch with bisection; writes one verdict per message.
@@ -74,7 +88,11 @@ impl Verifier {
                 return false;
             };
             let key_bytes = VerificationKeyBytes::from(key.to_bytes());
-            verifier.queue((key_bytes, Signature::from(m.signature), &m.body()));
+            verifier.queue((
+                key_bytes,
+                Signature::from(m.signature),
+                &m.signed_message(self.venue_id),
+            ));
         }
         verifier.verify(rand_core::OsRng).is_ok()
     }
@@ -130,6 +148,8 @@ mod tests {
     use crate::keys::{sign_with_test_key, test_signing_key};
     use abi::{Side, StpMode, TimeInForce};
 
+    const VENUE: u64 = 0x5eed;
+
     fn signed(account: u32, nonce: u64) -> OrderMessage {
         let mut m = OrderMessage::new_order(
             account,
@@ -142,7 +162,7 @@ mod tests {
             StpMode::Default,
             nonce,
         );
-        sign_with_test_key(&mut m, &test_signing_key(account));
+        sign_with_test_key(&mut m, &test_signing_key(account), VENUE);
         m
     }
 
@@ -154,7 +174,7 @@ mod tests {
         let table: Vec<_> = (0..8)
             .map(|a| Some(test_signing_key(a).verification_key()))
             .collect();
-        let verifier = Verifier::new(table);
+        let verifier = Verifier::new(table, VENUE);
         let mut messages: Vec<_> = (0..300).map(|i| signed(i % 8, u64::from(i) + 1)).collect();
         messages[5].signature = signed(3, 6).signature; // someone else's signature
         messages[40].price_ticks ^= 1; // body changed after signing
@@ -190,7 +210,7 @@ mod tests {
             Some(VerificationKey::try_from(identity).expect("ZIP-215 decodes the identity")),
             Some(VerificationKey::try_from(non_canonical_identity).expect("and y = p + 1")),
         ];
-        let verifier = Verifier::new(table);
+        let verifier = Verifier::new(table, VENUE);
         let mut signature = [0u8; 64];
         signature[..32].copy_from_slice(&identity);
         let mut messages = Vec::new();

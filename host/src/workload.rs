@@ -159,7 +159,7 @@ pub fn generate(config: &VenueConfig, spec: Spec, progress: &(dyn Fn(usize) + Sy
         }
     }
     if spec.sign {
-        sign_all(&mut out, progress);
+        sign_all(&mut out, config.venue.id, progress);
         for (stimulus, _) in out.iter_mut().zip(&verdicts).filter(|(_, ok)| !**ok) {
             // Flip one bit of S: the signature no longer verifies under any rule set.
             stimulus.message.signature[40] ^= 0x01;
@@ -171,7 +171,7 @@ pub fn generate(config: &VenueConfig, spec: Spec, progress: &(dyn Fn(usize) + Sy
     }
 }
 
-fn sign_all(out: &mut [Stimulus], progress: &(dyn Fn(usize) + Sync)) {
+fn sign_all(out: &mut [Stimulus], venue_id: u64, progress: &(dyn Fn(usize) + Sync)) {
     let total = out.len();
     let threads = crate::sigverify::all_cores();
     let chunk = out.len().div_ceil(threads).max(1);
@@ -186,7 +186,7 @@ fn sign_all(out: &mut [Stimulus], progress: &(dyn Fn(usize) + Sync)) {
                     let key = keys
                         .entry(account)
                         .or_insert_with(|| test_signing_key(account));
-                    sign_with_test_key(&mut stimulus.message, key);
+                    sign_with_test_key(&mut stimulus.message, key, venue_id);
                     if i % 1024 == 1023 {
                         let n = done.fetch_add(1024, std::sync::atomic::Ordering::Relaxed);
                         progress(total / 2 + (n + 1024) / 2);

@@ -533,7 +533,7 @@ impl<'a> Driver<'a> {
             Defect::TimeInForce(v) => m.time_in_force = v,
             Defect::Stp(v) => m.stp = v,
             Defect::Flags => m.flags = 1,
-            Defect::Reserved => m.reserved_nonzero = true,
+            Defect::Reserved => m.reserved0[3] = 0x80,
             Defect::CancelWithPrice => m.price_ticks = 1,
             Defect::CancelWithQty => m.qty_lots = 1,
             Defect::NewWithTarget => m.target_order_id = OrderId::new(0, 1),
@@ -666,7 +666,7 @@ fn describe(index: usize, input: &Input) -> String {
         m.time_in_force,
         m.stp,
         m.flags,
-        m.reserved_nonzero,
+        m.reserved_nonzero(),
         m.instrument,
         m.price_ticks,
         m.qty_lots,
@@ -1214,7 +1214,7 @@ impl Model {
         // 4: fields.
         let defined = m.version == ABI_VERSION
             && m.flags == 0
-            && !m.reserved_nonzero
+            && !m.reserved_nonzero()
             && Side::from_u8(m.side).is_some()
             && TimeInForce::from_u8(m.time_in_force).is_some()
             && StpMode::from_u8(m.stp).is_some();

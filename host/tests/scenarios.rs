@@ -675,7 +675,7 @@ fn malformed_messages_are_rejected<M: Matcher>() {
         ("stp 5", |m| m.stp = 5),
         ("flags 1", |m| m.flags = 1),
         ("flags 0x80", |m| m.flags = 0x80),
-        ("reserved bytes", |m| m.reserved_nonzero = true),
+        ("reserved bytes", |m| m.reserved1[2] = 1),
         ("version 0", |m| m.version = 0),
         ("version + 1", |m| m.version = ABI_VERSION + 1),
         ("message type 0", |m| m.message_type = 0),
@@ -696,7 +696,7 @@ fn malformed_messages_are_rejected<M: Matcher>() {
         ("cancel with a price", |m| m.price_ticks = P + 1),
         ("cancel with a quantity", |m| m.qty_lots = 1),
         ("cancel with side 2", |m| m.side = 2),
-        ("cancel with reserved bytes", |m| m.reserved_nonzero = true),
+        ("cancel with reserved bytes", |m| m.reserved1[2] = 1),
         ("cancel with flags", |m| m.flags = 1),
     ];
     let mut last = None;

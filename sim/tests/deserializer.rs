@@ -81,7 +81,7 @@ fn expected(bytes: &[u8; 128]) -> Vec<u64> {
         m.nonce,
         m.client_ref,
         m.target_order_id.0,
-        u64::from(m.reserved_nonzero),
+        u64::from(m.reserved_nonzero()),
     ]
 }
 

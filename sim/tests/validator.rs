@@ -120,7 +120,7 @@ impl Bench {
             u64::from(m.time_in_force),
             u64::from(m.stp),
             u64::from(m.flags),
-            u64::from(m.reserved_nonzero),
+            u64::from(m.reserved_nonzero()),
             u64::from(m.instrument),
             u64::from(m.price_ticks),
             u64::from(m.qty_lots),
@@ -140,7 +140,7 @@ impl Bench {
         u.s_tif.next = values[10].into();
         u.s_stp.next = values[11].into();
         u.s_flags.next = values[12].into();
-        u.s_reserved_nonzero.next = m.reserved_nonzero;
+        u.s_reserved_nonzero.next = m.reserved_nonzero();
         u.s_instrument.next = values[14].into();
         u.s_price.next = values[15].into();
         u.s_qty.next = values[16].into();
@@ -282,9 +282,9 @@ fn messages(config: &VenueConfig) -> Vec<(OrderMessage, bool)> {
         (m, true)
     };
     out.extend([
-        variant(&|m| m.version = 2),
+        variant(&|m| m.version = 1),
         variant(&|m| m.flags = 1),
-        variant(&|m| m.reserved_nonzero = true),
+        variant(&|m| m.reserved1[2] = 1),
         variant(&|m| m.message_type = 0),
         variant(&|m| m.message_type = 9),
         variant(&|m| m.side = 2),

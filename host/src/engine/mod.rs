@@ -368,7 +368,7 @@ fn check_fields(m: &OrderMessage) -> Result<MessageType, Reason> {
     // `&`, not `&&`: one combined test instead of six unpredictable branches.
     let defined = (m.version == abi::ABI_VERSION)
         & (m.flags == 0)
-        & !m.reserved_nonzero
+        & !m.reserved_nonzero()
         & m.side().is_some()
         & m.time_in_force().is_some()
         & m.stp().is_some();

@@ -136,6 +136,8 @@ struct Run {
     /// Every event, in order (a follower replays them in the scenario's test).
     events: Vec<Event>,
     keys: Vec<Option<SigningKey>>,
+    /// The venue's id, signed into every message (abi.md §3).
+    venue_id: u64,
     nonces: Vec<u64>,
     time_ns: u64,
     /// The market maker's resting orders (cancelled when it re-quotes).
@@ -224,6 +226,7 @@ impl Run {
             events: Vec::new(),
             admin,
             keys: vec![None; venue.venue.accounts_max as usize],
+            venue_id: venue.venue.id,
             nonces: vec![0; venue.venue.accounts_max as usize],
             time_ns: NS_PER_S,
             quotes: Vec::new(),
@@ -436,10 +439,13 @@ impl Run {
     fn send(&mut self, mut message: OrderMessage) -> Vec<Event> {
         let account = message.account;
         let key = self.keys[account as usize].get_or_insert_with(|| test_signing_key(account));
-        sign_with_test_key(&mut message, key);
+        sign_with_test_key(&mut message, key, self.venue_id);
         let signature_ok = key
             .verification_key()
-            .verify(&message.signature.into(), &message.body())
+            .verify(
+                &message.signature.into(),
+                &message.signed_message(self.venue_id),
+            )
             .is_ok();
         self.tally.orders += 1;
         self.time_ns += 1_000;
