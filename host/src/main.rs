@@ -496,6 +496,7 @@ fn follow_file(
                 "liquidations": r.liquidations,
                 "transfers_refused": r.transfers_refused,
                 "isolations_refused": r.isolations_refused,
+                "funding_periods_skipped": r.funding_periods_skipped,
                 "state_digest": r.state_digest,
                 "divergence": divergence,
             })
@@ -510,6 +511,12 @@ fn follow_file(
             "  margin      {:>12} liquidation steps; refused: {} transfers, {} isolations",
             r.liquidations, r.transfers_refused, r.isolations_refused
         );
+        if r.funding_periods_skipped > 0 {
+            println!(
+                "  funding     {:>12} periods skipped after gaps in sequencer time",
+                r.funding_periods_skipped
+            );
+        }
         println!("  state       {:>12}", r.state_digest);
         match &r.divergence {
             None => println!("  verdict     in step with the leader"),

@@ -1301,3 +1301,129 @@ fn bench_hdl_without_the_hardware_feature_says_how_to_get_it() {
         stderr(&out)
     );
 }
+
+/// Run `ordo` with `args`, killed (and the test failed) if it has not ended within `limit`:
+/// for commands that must end promptly, where a hang is the defect under test. Output goes
+/// to files in `dir`, so a chatty child cannot block on a full pipe and look hung.
+fn ordo_within(dir: &Scratch, args: &[&str], limit: std::time::Duration) -> Output {
+    use std::process::Stdio;
+    let out_path = dir.path("ordo_within.stdout");
+    let err_path = dir.path("ordo_within.stderr");
+    let file = |path: &Path| Stdio::from(std::fs::File::create(path).expect("output file"));
+    let mut child = Command::new(ORDO)
+        .args(args)
+        .stdout(file(&out_path))
+        .stderr(file(&err_path))
+        .spawn()
+        .expect("run the ordo binary");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for ordo") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ordo {args:?} still running after {limit:?}: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&out_path).expect("read stdout"),
+        stderr: std::fs::read(&err_path).expect("read stderr"),
+    }
+}
+
+#[test]
+fn funding_loop_near_u64_max_ends_in_follow() {
+    // Issue 11, "funding loop runs away", end to end: a one-row CSV with arrival_ns =
+    // u64::MAX replays into a stream stamped at the end of time, on which `ordo follow`
+    // never ended in release builds (its margin engine settled ~6.4·10⁵ funding periods of
+    // 8 h one by one, then wrapped the schedule past u64::MAX and went on; debug builds
+    // panicked on the overflow). Each `follow` runs as a child process, killed and the test
+    // failed after 60 s. Proves, with the default configs, that it ends with the verdict the
+    // same row gets at an ordinary time — exit 1, the leader's first cost-per-lot setting
+    // still due at the end (a CSV stream carries no leader messages) — plus the skipped
+    // periods reported; and, with perpetuals the venue does not list (nothing for a leader
+    // to send) and a row from an account outside the venue (rejected, touching no margin
+    // account), that `follow` exits 0 in step, the same skipped periods reported.
+    let dir = Scratch::new("end-of-time");
+    let limit = std::time::Duration::from_secs(60);
+    // Boundaries every 8 h from 8 h up to u64::MAX, less the 3 settled.
+    let interval_ns: u64 = 28_800_000_000_000;
+    let skipped = 1 + (u64::MAX - interval_ns) / interval_ns - 3;
+    let stream = |name: &str, account: &str, arrival_ns: u64, extra: &[&str]| {
+        let csv =
+            format!("{HEADER},arrival_ns\nnew,{account},1,buy,180000,1,gtc,,1,{arrival_ns}\n");
+        let input = dir.write(&format!("{name}.csv"), csv);
+        let events = dir.path(&format!("{name}.evt"));
+        let mut args = vec!["replay", "--input", p(&input), "--events", p(&events)];
+        args.extend_from_slice(extra);
+        ok(&ordo(&args));
+        let lines = event_lines(&ok(&ordo(&["events", p(&events)])));
+        assert_event(&lines[0], json!({"timestamp_ns": arrival_ns}));
+        events
+    };
+    let follow = |events: &Path, extra: &[&str]| {
+        let mut args = vec!["follow", p(events), "--json"];
+        args.extend_from_slice(extra);
+        let out = ordo_within(&dir, &args, limit);
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        let r: Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON object");
+        (out.status.code(), r)
+    };
+
+    let end = stream("end", "1", u64::MAX, &[]);
+    let ordinary = stream("ordinary", "1", 1_000, &[]);
+    let (code, r) = follow(&end, &[]);
+    let (ordinary_code, o) = follow(&ordinary, &[]);
+    assert_eq!((code, ordinary_code), (Some(1), Some(1)), "{r} {o}");
+    assert_eq!(u(&r["divergence"], "seq"), 0, "{r}");
+    assert_eq!(r["divergence"], o["divergence"]);
+    assert_eq!(u(&r, "funding_periods_skipped"), skipped, "{r}");
+    assert_eq!(u(&o, "funding_periods_skipped"), 0, "{o}");
+
+    let mut margin = host::margin::config::DEFAULT_MARGIN_TOML.to_string();
+    for id in 1..=4 {
+        let from = format!("instrument = {id}\n");
+        assert_eq!(margin.matches(&from).count(), 1, "{from}");
+        margin = margin.replacen(&from, &format!("instrument = {}\n", 1000 + id), 1);
+    }
+    let margin = dir.write("margin.toml", margin);
+    let outsider = stream("outsider", "4000000000", u64::MAX, &["--trusted"]);
+    let margin_args = ["--margin-config", p(&margin)];
+    let (code, r) = follow(&outsider, &margin_args);
+    assert_eq!(code, Some(0), "{r}");
+    assert_eq!(r["divergence"], Value::Null, "{r}");
+    assert_eq!(u(&r, "funding_periods_skipped"), skipped, "{r}");
+    let (_, again) = follow(&outsider, &margin_args);
+    assert_eq!(again["state_digest"], r["state_digest"]);
+}
+
+#[test]
+fn funding_interval_one_ns_is_refused_by_demo_and_follow() {
+    // Issue 11: `funding.interval_ns = 1` made `demo` and `follow` abort in the funding
+    // loop (every ns of sequencer time a period). Proves both commands now refuse such a
+    // margin config before running, with a clean error naming the field.
+    let dir = Scratch::new("interval-1ns");
+    let from = "interval_ns = 28_800_000_000_000";
+    let text = host::margin::config::DEFAULT_MARGIN_TOML.replacen(from, "interval_ns = 1", 1);
+    let margin = dir.write("margin.toml", text);
+    let events = dir.path("margin.events");
+    failed(
+        &ordo(&["demo", "--messages", "10", "--margin-config", p(&margin)]),
+        &["funding.interval_ns 1"],
+    );
+    ok(&ordo(&[
+        "demo",
+        "--messages",
+        "100",
+        "--margin-events",
+        p(&events),
+    ]));
+    failed(
+        &ordo(&["follow", p(&events), "--margin-config", p(&margin)]),
+        &["funding.interval_ns 1"],
+    );
+}

@@ -26,6 +26,22 @@ pub const SCENARIO_MOVES_MAX: usize = 16;
 /// Most tiers of a perpetual.
 pub const TIERS_MAX: usize = 16;
 
+/// One second and one (leap) year of 366 days, in ns: the bounds of `funding.interval_ns`.
+/// Below a second the catch-up after a gap is the common case, not the exception; above a
+/// year it is no funding schedule.
+pub const FUNDING_INTERVAL_NS_MIN: u64 = 1_000_000_000;
+pub const FUNDING_INTERVAL_NS_MAX: u64 = 366 * DAY_NS;
+
+/// Most funding periods settled in one input after a gap in sequencer time
+/// (`funding.catch_up_periods_max`); the engine's work per input stays bounded by it.
+pub const CATCH_UP_PERIODS_MAX: u32 = 64;
+
+/// The longest breaker window and halt: one day. A breaker reacts to minutes; a longer halt
+/// is a venue closure, an operator's decision, not a breaker's.
+pub const BREAKER_NS_MAX: u64 = DAY_NS;
+
+const DAY_NS: u64 = 86_400 * 1_000_000_000;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarginConfig {
@@ -69,6 +85,15 @@ pub struct Funding {
     pub interest_ppm: i64,
     pub clamp_ppm: i64,
     pub cap_ppm: i64,
+    /// After a gap in sequencer time covering several funding boundaries, at most this many
+    /// periods are settled (each like a single one); the rest are skipped and reported
+    /// (`MarginEvent::FundingSkipped`). Optional, 3 when absent.
+    #[serde(default = "default_catch_up_periods_max")]
+    pub catch_up_periods_max: u32,
+}
+
+fn default_catch_up_periods_max() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,18 +229,26 @@ impl MarginConfig {
         )?;
         in_range("liquidation.step_ppm", l.step_ppm, 1, PPM)?;
         let f = &self.funding;
-        if f.interval_ns == 0 {
-            return Err("funding.interval_ns must be > 0".into());
-        }
+        in_range_u64(
+            "funding.interval_ns",
+            f.interval_ns,
+            FUNDING_INTERVAL_NS_MIN,
+            FUNDING_INTERVAL_NS_MAX,
+        )?;
+        in_range(
+            "funding.catch_up_periods_max",
+            i64::from(f.catch_up_periods_max),
+            1,
+            i64::from(CATCH_UP_PERIODS_MAX),
+        )?;
         in_range("funding.interest_ppm", f.interest_ppm, -PPM / 10, PPM / 10)?;
         in_range("funding.clamp_ppm", f.clamp_ppm, 0, PPM / 10)?;
         in_range("funding.cap_ppm", f.cap_ppm, 0, PPM / 10)?;
         let b = &self.breaker;
         in_range("breaker.mark_band_ppm", b.mark_band_ppm, 1, PPM)?;
         in_range("breaker.halt_move_ppm", b.halt_move_ppm, 1, PPM)?;
-        if b.window_ns == 0 || b.halt_ns == 0 {
-            return Err("breaker.window_ns and breaker.halt_ns must be > 0".into());
-        }
+        in_range_u64("breaker.window_ns", b.window_ns, 1, BREAKER_NS_MAX)?;
+        in_range_u64("breaker.halt_ns", b.halt_ns, 1, BREAKER_NS_MAX)?;
         self.check_options_margin()?;
         self.check_instruments()
     }
@@ -343,6 +376,14 @@ fn in_range(name: &str, value: i64, low: i64, high: i64) -> Result<(), String> {
     }
 }
 
+fn in_range_u64(name: &str, value: u64, low: u64, high: u64) -> Result<(), String> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{name} {value} must be in {low}..={high}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,11 +422,70 @@ mod tests {
                 "instrument 103 listed twice",
             ),
             ("rate_ppm = 0", "rate_ppm = 0\nextra = 1", "unknown field"),
+            (
+                "catch_up_periods_max = 3",
+                "catch_up_periods_max = 0",
+                "funding.catch_up_periods_max 0",
+            ),
+            (
+                "catch_up_periods_max = 3",
+                "catch_up_periods_max = 65",
+                "funding.catch_up_periods_max 65",
+            ),
+            (
+                "window_ns = 300_000_000_000",
+                "window_ns = 86_400_000_000_001",
+                "breaker.window_ns 86400000000001",
+            ),
+            (
+                "halt_ns = 60_000_000_000",
+                "halt_ns = 9_223_372_036_854_775_807",
+                "breaker.halt_ns 9223372036854775807",
+            ),
+            (
+                "halt_ns = 60_000_000_000",
+                "halt_ns = 0",
+                "breaker.halt_ns 0",
+            ),
         ] {
             assert!(DEFAULT_MARGIN_TOML.contains(from), "{from}");
             let text = DEFAULT_MARGIN_TOML.replacen(from, to, 1);
             let message = MarginConfig::parse(&text, "t").unwrap_err().to_string();
             assert!(message.contains(expect), "{to}: {message}");
         }
+    }
+
+    #[test]
+    fn funding_interval_one_ns_is_refused() {
+        // Proves the defect of issue 11 ("funding loop runs away") cannot be configured: an
+        // interval of 1 ns (which made every input settle up to its timestamp in periods),
+        // and one past a 366-day year, are refused naming the field; the bounds themselves
+        // load. Each case replaces the default's interval in the embedded text.
+        let with = |interval: &str| {
+            let from = "interval_ns = 28_800_000_000_000";
+            assert!(DEFAULT_MARGIN_TOML.contains(from));
+            let text = DEFAULT_MARGIN_TOML.replacen(from, &format!("interval_ns = {interval}"), 1);
+            MarginConfig::parse(&text, "t")
+        };
+        for bad in ["1", "999_999_999", "31_622_400_000_000_001"] {
+            let message = with(bad).unwrap_err().to_string();
+            assert!(message.contains("funding.interval_ns"), "{bad}: {message}");
+        }
+        for good in ["1_000_000_000", "31_622_400_000_000_000"] {
+            assert!(with(good).is_ok(), "{good}");
+        }
+        assert_eq!(FUNDING_INTERVAL_NS_MAX, 31_622_400_000_000_000);
+    }
+
+    #[test]
+    fn catch_up_periods_max_defaults_to_three() {
+        // Proves the new field is optional (configs written before it still load) and that
+        // its default is 3: the embedded text without its line parses to 3.
+        let line = "catch_up_periods_max = 3\n";
+        assert!(DEFAULT_MARGIN_TOML.contains(line));
+        let text = DEFAULT_MARGIN_TOML.replacen(line, "", 1);
+        let config = MarginConfig::parse(&text, "t").unwrap();
+        assert_eq!(config.funding.catch_up_periods_max, 3);
+        assert_eq!(MarginConfig::embedded().funding.catch_up_periods_max, 3);
     }
 }

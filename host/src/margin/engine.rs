@@ -85,8 +85,21 @@ pub enum MarginEvent {
         rate_ppm: i64,
         per_lot_e6: i64,
     },
-    /// The breaker halted trading on the instrument until `until_ns`.
-    Halted { instrument: u16, until_ns: u64 },
+    /// Funding boundaries passed without payment: a gap in sequencer time covered more
+    /// boundaries than `funding.catch_up_periods_max`; that many periods were settled (the
+    /// `Funding` events just before this one), the `periods` after them skipped. One event for
+    /// all perpetuals, not one per instrument, because the schedule is the venue's, shared
+    /// by every perpetual: the same boundaries are skipped for each, and there is nothing
+    /// per instrument to report (no rate was computed for a skipped period). Consumers that
+    /// act on `Funding` (money moved) need not act on this (nothing moved).
+    FundingSkipped { periods: u64 },
+    /// The breaker halted trading on the instrument until `until_ns`; `None` when that end
+    /// (the halt's start plus `breaker.halt_ns`) is past u64::MAX, the end of sequencer
+    /// time: the market then stays halted for the rest of the stream.
+    Halted {
+        instrument: u16,
+        until_ns: Option<u64>,
+    },
     /// Trading resumed.
     Resumed { instrument: u16 },
     /// An option series expired and was settled at intrinsic value.
@@ -171,9 +184,28 @@ struct Market {
     best_ask_ticks: Option<i64>,
     /// Accounts with a position entry here (unordered; `Position::holder_slot` points back).
     holders: Vec<u32>,
-    halted_until_ns: Option<u64>,
+    halt: Halt,
+    /// Start of the breaker's window; never after the engine's `now_ns`.
     window_start_ns: u64,
     window_mark_ticks: i64,
+}
+
+/// Whether the circuit breaker holds a market halted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Halt {
+    /// Trading.
+    Open,
+    /// Halted; trading resumes at the first input at or after this time.
+    Until(u64),
+    /// Halted for the rest of the stream: the halt's end is past u64::MAX, where no input's
+    /// timestamp can reach (resuming at u64::MAX instead would cut the halt short).
+    Forever,
+}
+
+impl Halt {
+    fn halted(self) -> bool {
+        self != Halt::Open
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -320,7 +352,9 @@ pub struct MarginEngine {
     fees_e6: i64,
     deposits_e6: i128,
     now_ns: u64,
-    next_funding_ns: u64,
+    /// The next funding boundary; `None` when it is past u64::MAX, the end of sequencer
+    /// time: no funding is due again.
+    next_funding_ns: Option<u64>,
     /// Accounts flagged for liquidation (ascending).
     flagged: Vec<u32>,
     /// Skip the re-mark and re-check of a book-top move that provably changes nothing
@@ -385,7 +419,7 @@ impl MarginEngine {
             fees_e6: 0,
             deposits_e6: 0,
             now_ns: 0,
-            next_funding_ns: config.funding.interval_ns,
+            next_funding_ns: Some(config.funding.interval_ns),
             flagged: Vec::new(),
             skip_unmoved_tops: true,
         };
@@ -564,7 +598,7 @@ impl MarginEngine {
                 Err(MarginReject::ReduceOnly)
             };
         }
-        if market.halted_until_ns.is_some() {
+        if market.halt.halted() {
             return Err(MarginReject::Halted);
         }
         if let Kind::Perp { .. } = market.kind {
@@ -785,7 +819,7 @@ impl MarginEngine {
     /// Whether the breaker holds the instrument halted.
     pub fn halted(&self, instrument: u16) -> bool {
         self.market_index(instrument)
-            .is_some_and(|m| self.markets[m].halted_until_ns.is_some())
+            .is_some_and(|m| self.markets[m].halt.halted())
     }
 
     /// Accounts below maintenance margin now, the insurance account left out (after every
@@ -808,7 +842,8 @@ impl MarginEngine {
         h.update(self.fees_e6.to_le_bytes());
         h.update(self.deposits_e6.to_le_bytes());
         h.update(self.now_ns.to_le_bytes());
-        h.update(self.next_funding_ns.to_le_bytes());
+        // 0 for "no boundary left": unambiguous, a boundary is at least one interval (> 0).
+        h.update(self.next_funding_ns.unwrap_or(0).to_le_bytes());
         for u in &self.underlyings {
             h.update(u.index_ticks.to_le_bytes());
             h.update(u.volatility_ppm.to_le_bytes());
@@ -816,7 +851,18 @@ impl MarginEngine {
         for m in &self.markets {
             h.update(m.mark_ticks.to_le_bytes());
             h.update(m.value_e6.to_le_bytes());
-            h.update(m.halted_until_ns.unwrap_or(0).to_le_bytes());
+            // Open as 0 (a halt ends at least 1 ns after its start); a halt for good as
+            // u64::MAX with a marker byte after it, apart from a halt until u64::MAX. Every
+            // other state hashes as it did before halts for good existed.
+            let until_ns = match m.halt {
+                Halt::Open => 0,
+                Halt::Until(t) => t,
+                Halt::Forever => u64::MAX,
+            };
+            h.update(until_ns.to_le_bytes());
+            if m.halt == Halt::Forever {
+                h.update([0xff]);
+            }
             h.update(m.window_start_ns.to_le_bytes());
             h.update(m.window_mark_ticks.to_le_bytes());
         }
@@ -857,8 +903,8 @@ impl MarginEngine {
         }
         self.now_ns = now_ns;
         for market in &mut self.markets {
-            if market.halted_until_ns.is_some_and(|t| now_ns >= t) {
-                market.halted_until_ns = None;
+            if matches!(market.halt, Halt::Until(t) if now_ns >= t) {
+                market.halt = Halt::Open;
                 market.window_start_ns = now_ns;
                 market.window_mark_ticks = market.mark_ticks;
                 out.push(MarginEvent::Resumed {
@@ -866,14 +912,7 @@ impl MarginEngine {
                 });
             }
         }
-        while now_ns >= self.next_funding_ns {
-            for m in 0..self.markets.len() {
-                if matches!(self.markets[m].kind, Kind::Perp { .. }) {
-                    self.pay_funding(m, out);
-                }
-            }
-            self.next_funding_ns += self.config.funding.interval_ns;
-        }
+        self.fund(now_ns, out);
         for m in 0..self.markets.len() {
             if let Kind::Option {
                 expiry_ns,
@@ -889,6 +928,45 @@ impl MarginEngine {
         if !self.flagged.is_empty() {
             let flagged = std::mem::take(&mut self.flagged);
             self.liquidate_below_maintenance(&flagged, out);
+        }
+    }
+
+    /// Settle the funding periods whose boundaries `now_ns` reached: every perp pays once
+    /// per period, for at most `funding.catch_up_periods_max` periods (a gap in sequencer
+    /// time must not cost work in proportion to its length — a stream stamped near u64::MAX
+    /// reaches ~6·10⁵ boundaries of 8 h at once); the rest are skipped (`FundingSkipped`).
+    /// The marks and indexes do not change between the periods of one gap, so a settled
+    /// period pays what a single one would. The schedule moves to the first boundary after
+    /// `now_ns`, or to none when that is past u64::MAX.
+    fn fund(&mut self, now_ns: u64, out: &mut Vec<MarginEvent>) {
+        let Some(next_ns) = self.next_funding_ns.filter(|&next| now_ns >= next) else {
+            return;
+        };
+        let interval_ns = self.config.funding.interval_ns;
+        assert!(
+            interval_ns > 0,
+            "checked at load: funding.interval_ns >= 1 s"
+        );
+        // Boundaries next, next + interval, … up to now: at least 1, at most u64::MAX.
+        let due = 1 + (now_ns - next_ns) / interval_ns;
+        let settled = due.min(u64::from(self.config.funding.catch_up_periods_max));
+        for _ in 0..settled {
+            for m in 0..self.markets.len() {
+                if matches!(self.markets[m].kind, Kind::Perp { .. }) {
+                    self.pay_funding(m, out);
+                }
+            }
+        }
+        if due > settled {
+            out.push(MarginEvent::FundingSkipped {
+                periods: due - settled,
+            });
+        }
+        self.next_funding_ns = due
+            .checked_mul(interval_ns)
+            .and_then(|span_ns| next_ns.checked_add(span_ns));
+        if let Some(next) = self.next_funding_ns {
+            assert!(next > now_ns, "the schedule moves past now");
         }
     }
 
@@ -1154,18 +1232,24 @@ impl MarginEngine {
         let b = &self.config.breaker;
         for &m in &self.underlyings[u].markets {
             let market = &mut self.markets[m];
-            if !matches!(market.kind, Kind::Perp { .. }) || market.halted_until_ns.is_some() {
+            if !matches!(market.kind, Kind::Perp { .. }) || market.halt.halted() {
                 continue;
             }
-            if self.now_ns >= market.window_start_ns + b.window_ns {
+            // Elapsed time, not start + window: the sum may pass u64::MAX near the end of
+            // time, the difference cannot (a window starts at a time already reached).
+            let elapsed_ns = self
+                .now_ns
+                .checked_sub(market.window_start_ns)
+                .expect("a window starts no later than now");
+            if elapsed_ns >= b.window_ns {
                 market.window_start_ns = self.now_ns;
                 market.window_mark_ticks = market.mark_ticks;
                 continue;
             }
             let limit = mul_ppm(market.window_mark_ticks, b.halt_move_ppm);
             if (market.mark_ticks - market.window_mark_ticks).abs() > limit {
-                let until_ns = self.now_ns + b.halt_ns;
-                market.halted_until_ns = Some(until_ns);
+                let until_ns = self.now_ns.checked_add(b.halt_ns);
+                market.halt = until_ns.map_or(Halt::Forever, Halt::Until);
                 out.push(MarginEvent::Halted {
                     instrument: market.instrument,
                     until_ns,
@@ -1397,7 +1481,7 @@ impl MarginEngine {
             let Some((m, lots)) = self.next_liquidation_slice(account, scope) else {
                 break;
             };
-            if self.markets[m].halted_until_ns.is_some() {
+            if self.markets[m].halt.halted() {
                 self.accounts[a].flagged = true;
                 if let Err(i) = self.flagged.binary_search(&account) {
                     self.flagged.insert(i, account);
@@ -1649,7 +1733,7 @@ impl Market {
             best_bid_ticks: None,
             best_ask_ticks: None,
             holders: Vec::new(),
-            halted_until_ns: None,
+            halt: Halt::Open,
             window_start_ns: 0,
             window_mark_ticks: 0,
         }

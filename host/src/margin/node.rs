@@ -209,6 +209,9 @@ impl MarginNode {
         (decisions, actions)
     }
 
+    /// Only liquidation orders are actions the venue sends; every other decision (funding
+    /// paid or skipped, halts, expiries) changed the engine's state alone, which the
+    /// revisions and the credit review carry — the same on every replica.
     fn collect(&mut self, decisions: &[MarginEvent]) {
         for d in decisions {
             if let MarginEvent::LiquidationOrder {
@@ -333,6 +336,8 @@ pub struct FollowReport {
     pub liquidations: u64,
     pub transfers_refused: u64,
     pub isolations_refused: u64,
+    /// Funding periods skipped after gaps in sequencer time (`FundingSkipped` events).
+    pub funding_periods_skipped: u64,
     /// Short digest of the margin state at the end (or at the divergence).
     pub state_digest: String,
     pub divergence: Option<Divergence>,
@@ -353,6 +358,7 @@ pub fn follow(
         liquidations: 0,
         transfers_refused: 0,
         isolations_refused: 0,
+        funding_periods_skipped: 0,
         state_digest: String::new(),
         divergence: None,
     };
@@ -362,6 +368,9 @@ pub fn follow(
                 MarginEvent::Liquidated { .. } => report.liquidations += 1,
                 MarginEvent::TransferRefused { .. } => report.transfers_refused += 1,
                 MarginEvent::IsolateRefused { .. } => report.isolations_refused += 1,
+                MarginEvent::FundingSkipped { periods } => {
+                    report.funding_periods_skipped += periods;
+                }
                 _ => {}
             }
         }

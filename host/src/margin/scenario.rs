@@ -505,6 +505,8 @@ impl Run {
                 MarginEvent::LiquidationOrder { .. }
                 | MarginEvent::CancelAll { .. }
                 | MarginEvent::Funding { .. }
+                // The scenario's clock moves in seconds: no gap reaches a skipped period.
+                | MarginEvent::FundingSkipped { .. }
                 | MarginEvent::Resumed { .. }
                 | MarginEvent::Expired { .. }
                 | MarginEvent::Flagged { .. }

@@ -933,3 +933,160 @@ fn revisions_move_with_marks_funding_and_expiry_only() {
         "funding (and option expiries) as time passes"
     );
 }
+
+/// Margin events of one kind.
+fn count_of(events: &[MarginEvent], kind: impl Fn(&MarginEvent) -> bool) -> usize {
+    events.iter().filter(|ev| kind(ev)).count()
+}
+
+fn is_funding(ev: &MarginEvent) -> bool {
+    matches!(ev, MarginEvent::Funding { .. })
+}
+
+#[test]
+fn funding_loop_near_u64_max_ends() {
+    // Issue 11, "funding loop runs away": an input stamped near u64::MAX reaches ~6.4·10⁵
+    // boundaries of 8 h at once, and the loop that settled them one at a time wrapped the
+    // schedule past u64::MAX (an overflow panic in debug builds; in release an endless
+    // loop whose output grew without bound). Proves that, with a position open (so funding
+    // moves money), an input at u64::MAX − 5 and one at u64::MAX each end with a bounded
+    // output: `catch_up_periods_max` (3) periods paid per perp, the rest reported skipped,
+    // the schedule gone past the end of time (nothing more at u64::MAX); the long pays 3
+    // periods of 10 lots × 9,000 e6 (rate 100 ppm = the interest term at mark = index, on
+    // 180,000 × 500 e6 a lot), and money is conserved.
+    let config = config_with(&[("fee_ppm = 200", "fee_ppm = 0")]);
+    let perps = config.perps.len();
+    let interval_ns = config.funding.interval_ns;
+    for t in [u64::MAX - 5, u64::MAX] {
+        let mut e = MarginEngine::new(&config, ACCOUNTS);
+        deposit(&mut e, 1, 100_000);
+        deposit(&mut e, 2, 100_000);
+        e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 10, 1));
+        let before = e.assess(1).equity_e6;
+        let events = e.handle(&oracle(180_000, t));
+        assert_eq!(count_of(&events, is_funding), 3 * perps, "{t}");
+        assert!(events.contains(&MarginEvent::Funding {
+            instrument: BTC,
+            rate_ppm: 100,
+            per_lot_e6: 9_000,
+        }));
+        let due = 1 + (t - interval_ns) / interval_ns;
+        assert!(due > 600_000, "{due}");
+        let skipped = MarginEvent::FundingSkipped { periods: due - 3 };
+        assert_eq!(count_of(&events, |ev| *ev == skipped), 1, "{events:?}");
+        // Besides funding: the skip report and the four option series expiring.
+        assert_eq!(events.len(), 3 * perps + 1 + config.options.len());
+        assert_eq!(e.assess(1).equity_e6 - before, -3 * 10 * 9_000);
+        conserved(&e);
+        let at_the_end = e.handle(&oracle(180_000, u64::MAX));
+        assert_eq!(count_of(&at_the_end, is_funding), 0, "{at_the_end:?}");
+        assert!(at_the_end.is_empty(), "{at_the_end:?}");
+        conserved(&e);
+    }
+}
+
+#[test]
+fn funding_gap_of_many_periods_is_bounded() {
+    // Proves a gap in sequencer time settles at most `catch_up_periods_max` (3) funding
+    // periods, each as a single period pays, reports the rest as one `FundingSkipped`, and
+    // moves the schedule to the first boundary after the input; and that gaps of up to 3
+    // periods behave as before (one payment per boundary, nothing skipped). A 1 s interval
+    // (the shortest allowed), a long of 10 BTC lots paying 9,000 e6 a lot per period
+    // (interest 100 ppm at mark = index); inputs at 2 s (2 boundaries), 5 s (3), 9 s (4:
+    // 1 skipped), then 10⁶ s + 0.5 s (10⁶ − 9 boundaries: the output of the old loop would
+    // hold 4 × 999,991 funding events), then just before and at the next boundary.
+    let config = config_with(&[
+        ("fee_ppm = 200", "fee_ppm = 0"),
+        (
+            "interval_ns = 28_800_000_000_000",
+            "interval_ns = 1_000_000_000",
+        ),
+    ]);
+    let perps = config.perps.len();
+    let s = 1_000_000_000u64;
+    let mut e = MarginEngine::new(&config, ACCOUNTS);
+    deposit(&mut e, 1, 100_000);
+    deposit(&mut e, 2, 100_000);
+    e.handle(&fill(1, Side::Buy, 2, BTC, 180_000, 10, 1));
+    let mut paid_periods = 0;
+    for (t, periods, skipped) in [
+        (2 * s, 2, 0),
+        (5 * s, 3, 0),
+        (9 * s, 3, 1),
+        (1_000_000 * s + s / 2, 3, 1_000_000 - 9 - 3),
+        (1_000_001 * s - 1, 0, 0),
+        (1_000_001 * s, 1, 0),
+    ] {
+        let before = e.assess(1).equity_e6;
+        let events = e.handle(&oracle(180_000, t));
+        assert_eq!(count_of(&events, is_funding), periods * perps, "{t}");
+        let btc = MarginEvent::Funding {
+            instrument: BTC,
+            rate_ppm: 100,
+            per_lot_e6: 9_000,
+        };
+        assert_eq!(count_of(&events, |ev| *ev == btc), periods, "{t}");
+        let reported: Vec<&MarginEvent> = events
+            .iter()
+            .filter(|ev| matches!(ev, MarginEvent::FundingSkipped { .. }))
+            .collect();
+        if skipped == 0 {
+            assert!(reported.is_empty(), "{t}: {reported:?}");
+        } else {
+            let report = MarginEvent::FundingSkipped { periods: skipped };
+            assert_eq!(reported, vec![&report], "{t}");
+            // Reported after the periods it did pay.
+            assert_eq!(events.last(), Some(&report));
+        }
+        assert_eq!(
+            e.assess(1).equity_e6 - before,
+            -(periods as i64) * 10 * 9_000
+        );
+        paid_periods += periods;
+        conserved(&e);
+    }
+    assert_eq!(paid_periods, 12);
+}
+
+#[test]
+fn breaker_near_u64_max_halts_for_good() {
+    // Proves the breaker's time arithmetic near the end of time: a window that starts at
+    // u64::MAX − 100 (the first oracle input restarts the elapsed window) is still open 50
+    // ns later (its end, start + 5 min, is past u64::MAX: the old `start + window_ns`
+    // overflowed), a 10%+ move then halts BTC with an end past u64::MAX — reported as
+    // `until_ns: None` (the old `now + halt_ns` overflowed) — and an input at u64::MAX,
+    // the last instant, does not resume it: the halt lasts for the rest of the stream.
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    e.handle(&oracle(180_000, u64::MAX - 100));
+    let events = e.handle(&oracle(161_000, u64::MAX - 50));
+    assert!(events.contains(&MarginEvent::Halted {
+        instrument: BTC,
+        until_ns: None,
+    }));
+    assert!(e.halted(BTC));
+    let events = e.handle(&oracle(161_000, u64::MAX));
+    assert!(!events.contains(&MarginEvent::Resumed { instrument: BTC }));
+    assert!(e.halted(BTC));
+    assert_eq!(
+        e.check_order(1, BTC, Side::Buy, 161_000, 1, false),
+        Err(MarginReject::Halted)
+    );
+    conserved(&e);
+}
+
+#[test]
+fn a_halt_ending_inside_time_reports_its_end() {
+    // Proves a halt whose end fits in u64 is reported and kept as before: halted at
+    // t = 2 ns for `halt_ns` (1 min) → `until_ns: Some(2 + 60 s)`, resumed at that time.
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    e.handle(&oracle(180_000, 1));
+    let until_ns = 2 + 60_000_000_000;
+    let events = e.handle(&oracle(161_000, 2));
+    assert!(events.contains(&MarginEvent::Halted {
+        instrument: BTC,
+        until_ns: Some(until_ns),
+    }));
+    assert!(e.handle(&oracle(161_000, until_ns - 1)).is_empty());
+    let events = e.handle(&oracle(161_000, until_ns));
+    assert!(events.contains(&MarginEvent::Resumed { instrument: BTC }));
+}
