@@ -3,11 +3,21 @@
 //! tests check exactly that, and the replication layer will use it as its book replay check.
 
 use std::collections::{BTreeMap, HashMap};
+use std::mem::size_of;
 
 use abi::{Event, EventKind, OrderId, Side};
 
 use crate::config::VenueConfig;
 use crate::engine::RestingOrder;
+
+/// Bound on the bytes [`BookReplay`] holds per live order: its entry in `live` (the key and
+/// value) three times over. Std's B-tree keeps 5 to 11 entries in a node of 11 (the root
+/// fewer), plus a small header and, in inner nodes, 12 edges: at worst about 2.6 entries'
+/// room per entry; `tests/memory.rs` measures it.
+pub const LIVE_ORDER_BYTES_MAX: u64 = 3 * size_of::<(u64, (u64, RestingOrder))>() as u64;
+
+/// The same bound per price level with open lots, in `levels`.
+pub const LEVEL_BYTES_MAX: u64 = 3 * size_of::<(u32, u64)>() as u64;
 
 /// Live orders as implied by the events seen so far.
 #[derive(Default)]

@@ -3,11 +3,14 @@
 //! Everything here is checked once in [`VenueConfig::parse`]; the engine asserts the same
 //! bounds again, so a config that passes parsing can never make the engine panic.
 
+use std::mem::size_of;
 use std::path::Path;
 
 use abi::StpMode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::engine::book::{ladder_bytes, BOOK_BYTES, ORDER_SLOT_BYTES, SPARE_SLOT_BYTES};
+use crate::engine::{sequencer_table_bytes, SEQUENCER_ACCOUNT_BYTES, SEQUENCER_ORDER_SLOT_BYTES};
 use crate::Error;
 
 /// The embedded default configuration (`host/config/default.toml`).
@@ -19,6 +22,17 @@ pub const INSTRUMENTS_LIMIT: u32 = 64;
 /// Largest ladder the two-level best-price bitmap covers (64 words of 64 bits). The hardware
 /// uses the same structure, so this bound is part of the contract.
 pub const LEVELS_PER_SIDE_LIMIT: u32 = 4096;
+
+/// Most order slots (2²⁴, 16,777,216): more resting orders than a venue holds (the largest
+/// books hold a few million), and what this machine kind can hold with room to spare: at 108
+/// bytes a slot on the software path and at most 144 more in a follower's rebuilt books
+/// ([`VenueMemory`], `MarginNode::memory`), 1.7 + 2.3 GiB; with [`ACCOUNTS_LIMIT`] accounts
+/// too, 9.6 GiB in all, under half of a 24 GiB machine (docs/config.md).
+pub const ORDERS_RESTING_LIMIT: u32 = 1 << 24;
+
+/// Most account ids (2²⁴, 16,777,216): at 223 bytes an id on the software path (most of it
+/// the verifier's key) and 140 in the margin engine, 3.5 + 2.2 GiB.
+pub const ACCOUNTS_LIMIT: u32 = 1 << 24;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,9 +170,9 @@ impl VenueConfig {
         if v.id == 0 {
             return Err("venue.id must be non-zero (a random u64 naming this venue)".into());
         }
-        if v.orders_resting_max == 0 || v.orders_resting_max >= u32::MAX / 2 {
+        if v.orders_resting_max == 0 || v.orders_resting_max > ORDERS_RESTING_LIMIT {
             return Err(format!(
-                "venue.orders_resting_max {} out of range",
+                "venue.orders_resting_max {} must be in 1..={ORDERS_RESTING_LIMIT}",
                 v.orders_resting_max
             ));
         }
@@ -168,9 +182,9 @@ impl VenueConfig {
                 v.levels_per_side_max
             ));
         }
-        if v.accounts_max == 0 || v.accounts_max > 1 << 24 {
+        if v.accounts_max == 0 || v.accounts_max > ACCOUNTS_LIMIT {
             return Err(format!(
-                "venue.accounts_max {} must be in 1..=16777216",
+                "venue.accounts_max {} must be in 1..={ACCOUNTS_LIMIT}",
                 v.accounts_max
             ));
         }
@@ -272,18 +286,73 @@ impl VenueConfig {
     pub fn instrument(&self, id: u16) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.id == id)
     }
+
+    /// The bytes the software path allocates for these capacities before the first message
+    /// (the sequencer, its books and the signature verifier's account table), from the sizes
+    /// of the types it allocates. Buffers that grow with the input (messages, kept events)
+    /// come on top.
+    pub fn memory(&self) -> VenueMemory {
+        let v = &self.venue;
+        let per_order_slot_bytes = ORDER_SLOT_BYTES + SEQUENCER_ORDER_SLOT_BYTES;
+        // The verifier's table (`keys::account_table`) has an entry for every account id.
+        let per_account_bytes = SEQUENCER_ACCOUNT_BYTES
+            + size_of::<Option<ed25519_consensus::VerificationKey>>() as u64;
+        let order_slots_bytes =
+            u64::from(v.orders_resting_max) * per_order_slot_bytes + SPARE_SLOT_BYTES;
+        let accounts_bytes = u64::from(v.accounts_max) * per_account_bytes;
+        let books_bytes = self
+            .instruments
+            .iter()
+            .map(|i| BOOK_BYTES + 2 * ladder_bytes(i.levels()))
+            .sum();
+        let tables_bytes = sequencer_table_bytes(self.instruments.len());
+        VenueMemory {
+            per_order_slot_bytes,
+            per_account_bytes,
+            order_slots_bytes,
+            accounts_bytes,
+            books_bytes,
+            tables_bytes,
+            total_bytes: order_slots_bytes + accounts_bytes + books_bytes + tables_bytes,
+        }
+    }
 }
 
-/// Parse a 64-hex-digit public key.
+/// What a venue's capacities cost in memory on the software path ([`VenueConfig::memory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VenueMemory {
+    /// Per order slot (`orders_resting_max`): the book's slot and client reference, and the
+    /// sequencer's event buffer entry.
+    pub per_order_slot_bytes: u64,
+    /// Per account id (`accounts_max`): the sequencer's nonce, flags and credit, and the
+    /// verifier's key.
+    pub per_account_bytes: u64,
+    pub order_slots_bytes: u64,
+    pub accounts_bytes: u64,
+    /// The ladders and bitmaps of every book (`2 * band_ticks + 1` levels a side).
+    pub books_bytes: u64,
+    /// The instrument id table and per-book entries.
+    pub tables_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// Parse a 64-hex-digit public key. Works on bytes: the text may hold any UTF-8, and
+/// slicing a `str` at a byte offset inside a multi-byte character would panic.
 pub fn parse_public_key(hex: &str) -> Result<[u8; 32], String> {
-    let hex = hex.trim();
+    let hex = hex.trim().as_bytes();
     if hex.len() != 64 {
-        return Err(format!("must be 64 hex digits, got {}", hex.len()));
+        return Err(format!("must be 64 hex digits, got {} bytes", hex.len()));
     }
+    let digit = |position: usize| {
+        // A byte of a multi-byte character is above 0x7f: never an ASCII hex digit.
+        (hex[position] as char)
+            .to_digit(16)
+            .map(|d| d as u8)
+            .ok_or_else(|| format!("has a non-hex digit at byte {position}"))
+    };
     let mut out = [0u8; 32];
     for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
-            .map_err(|_| format!("has a non-hex digit near position {}", 2 * i))?;
+        *byte = digit(2 * i)? << 4 | digit(2 * i + 1)?;
     }
     Ok(out)
 }
@@ -326,11 +395,98 @@ mod tests {
                 "public_key",
             ),
             ("name = \"ordo-demo\"", "name = \"x\"\nbogus = 1", "bogus"),
+            (
+                "orders_resting_max = 16384",
+                "orders_resting_max = 16777217",
+                "venue.orders_resting_max 16777217 must be in 1..=16777216",
+            ),
+            (
+                "accounts_max = 1024",
+                "accounts_max = 16777217",
+                "venue.accounts_max 16777217 must be in 1..=16777216",
+            ),
         ];
         for (from, to, needle) in cases {
             let text = DEFAULT_CONFIG_TOML.replacen(from, to, 1);
             let err = VenueConfig::parse(&text, "test").unwrap_err().to_string();
             assert!(err.contains(needle), "{to}: {err}");
         }
+    }
+
+    #[test]
+    fn public_key_with_multibyte_character_is_an_error() {
+        // Proves a key of 64 bytes that are not all ASCII (61 hex digits, a two-byte "é"
+        // across the boundary of the 31st digit pair, one more digit) is refused naming the
+        // key, where slicing the text at that boundary panicked: the parser alone, and a
+        // config listing the key.
+        let key = format!("{}é0", "a".repeat(61));
+        assert_eq!(key.len(), 64);
+        assert!(!key.is_char_boundary(62));
+        assert_eq!(
+            parse_public_key(&key),
+            Err("has a non-hex digit at byte 61".to_string())
+        );
+        let text = DEFAULT_CONFIG_TOML.replacen(
+            "keys = []",
+            &format!("keys = [{{ id = 600, public_key = \"{key}\" }}]"),
+            1,
+        );
+        let err = VenueConfig::parse(&text, "test").unwrap_err().to_string();
+        assert!(
+            err.contains("account 600: public_key has a non-hex digit"),
+            "{err}"
+        );
+        // Upper and lower case digits still decode (test account 0's documented key).
+        let upper = "16B9369E74D5E340ADB8B047D513E63BD7D361BCB7CFCF5F225D3075E9BCA22B";
+        assert_eq!(
+            parse_public_key(upper),
+            parse_public_key(&upper.to_lowercase())
+        );
+        assert_eq!(parse_public_key(upper).unwrap()[..2], [0x16, 0xb9]);
+    }
+
+    #[test]
+    fn capacities_load_up_to_their_maxima() {
+        // Proves the documented maxima are accepted (one above each is refused in
+        // bad_configs_name_the_problem) and that their memory follows the capacities: one
+        // slot or one account more costs exactly its per-unit figure.
+        let text = DEFAULT_CONFIG_TOML
+            .replacen(
+                "orders_resting_max = 16384",
+                "orders_resting_max = 16777216",
+                1,
+            )
+            .replacen("accounts_max = 1024", "accounts_max = 16777216", 1);
+        let max = VenueConfig::parse(&text, "test").unwrap();
+        let default = VenueConfig::embedded().memory();
+        let m = max.memory();
+        assert_eq!(
+            m.order_slots_bytes - default.order_slots_bytes,
+            (16_777_216 - 16_384) * m.per_order_slot_bytes
+        );
+        assert_eq!(
+            m.accounts_bytes - default.accounts_bytes,
+            (16_777_216 - 1_024) * m.per_account_bytes
+        );
+        assert_eq!(m.books_bytes, default.books_bytes);
+    }
+
+    #[test]
+    fn the_tighter_venue_example_in_the_docs_loads() {
+        // Proves the "Example: a tighter venue" TOML block of docs/config.md is a valid
+        // config as written (read from the doc itself, so the two cannot drift apart).
+        let doc = include_str!("../../docs/config.md");
+        let section = doc
+            .split("## Example: a tighter venue")
+            .nth(1)
+            .expect("the doc has the example");
+        let block = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("a toml block");
+        let c = VenueConfig::parse(block, "docs/config.md").unwrap();
+        assert_eq!(c.venue.accounts_max, 16);
+        assert_eq!(c.instruments[0].levels(), c.venue.levels_per_side_max);
     }
 }

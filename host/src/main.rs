@@ -10,6 +10,7 @@ use serde_json::json;
 use host::config::{VenueConfig, DEFAULT_CONFIG_TOML};
 use host::input::{append_event, decode_events, encode_orders, events_file_header, read_orders};
 use host::margin::config::MarginConfig;
+use host::margin::node::MarginNode;
 use host::margin::scenario::{usd, ScenarioReport};
 use host::pipeline::{self, progress_bar, Report};
 use host::summary::{event_json, Summary, Tally};
@@ -115,8 +116,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the embedded default venue configuration.
-    Config,
+    /// Print the embedded default venue configuration; with --check, check the venue
+    /// configuration in use (--config FILE, or the embedded default) and print its
+    /// capacities and the memory they need.
+    Config {
+        /// Check the venue configuration (and --margin-config, against it) instead of
+        /// printing the embedded default.
+        #[arg(long)]
+        check: bool,
+        /// With --check: margin parameters (TOML) to check against the venue.
+        #[arg(long, value_name = "FILE", requires = "check")]
+        margin_config: Option<PathBuf>,
+        /// With --check: print the report as one JSON object.
+        #[arg(long, requires = "check")]
+        json: bool,
+    },
     /// Benchmarks: figures next to a baseline measured in the same run.
     Bench {
         #[command(subcommand)]
@@ -194,6 +208,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let config = VenueConfig::load(cli.config.as_deref())?;
+    let origin = cli.config.as_ref().map_or_else(
+        || "<embedded default>".to_string(),
+        |path| path.display().to_string(),
+    );
     let show_progress = std::io::stderr().is_terminal();
     match cli.command {
         Command::Demo {
@@ -208,6 +226,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => {
             host::workload::check_config(&config)?;
             let margin = MarginConfig::load(margin_config.as_deref())?;
+            // A margin config given with --margin-config must fit the venue; the embedded
+            // one only runs the scenario on venues it fits (else the scenario is skipped,
+            // with the reason, like on a venue without SOL-PERP).
+            let margin_unfit = match margin.check_against(&config) {
+                Ok(()) => None,
+                Err(e) if margin_config.is_none() => Some(e.to_string()),
+                Err(e) => return Err(e),
+            };
+            // The run, then the margin scenario (a sequencer and a margin node).
+            let margin_bytes = match margin_unfit {
+                None => MarginNode::memory(&config).total_bytes,
+                Some(_) => 0,
+            };
+            let needed = config.memory().total_bytes + margin_bytes;
+            check_memory(&origin, needed)?;
             if messages == 0 {
                 return Err(usage_error("--messages must be at least 1"));
             }
@@ -234,8 +267,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             // The scenario needs SOL-PERP with a wide band and a few dozen test accounts; on
             // a venue without them it is skipped, with the reason, not failed.
-            let crash =
-                host::margin::scenario::crash_stream(&config, &margin).map_err(|e| e.to_string());
+            let crash = match margin_unfit {
+                Some(reason) => Err(reason),
+                None => host::margin::scenario::crash_stream(&config, &margin)
+                    .map_err(|e| e.to_string()),
+            };
             if let Some(path) = &margin_events {
                 let Ok((_, stream)) = &crash else {
                     return Err(usage_error(
@@ -274,6 +310,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             threads,
             json,
         } => {
+            check_memory(&origin, config.memory().total_bytes)?;
             let stimuli = read_orders(&input, &config, trusted)?;
             let options = pipeline::Options {
                 engine,
@@ -305,6 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             threads,
             json,
         } => {
+            check_memory(&origin, config.memory().total_bytes)?;
             let stimuli = read_orders(&input, &config, trusted)?;
             run_diff(&config, &stimuli, &engines, trusted, threads, json)
         }
@@ -319,17 +357,181 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => {
             let margin = MarginConfig::load(margin_config.as_deref())?;
+            margin.check_against(&config)?;
+            check_memory(&origin, MarginNode::memory(&config).total_bytes)?;
             follow_file(&config, &margin, &file, json)
         }
-        Command::Config => {
+        Command::Config { check: false, .. } => {
             print!("{DEFAULT_CONFIG_TOML}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Config {
+            check: true,
+            margin_config,
+            json,
+        } => check_config_file(&config, &origin, margin_config.as_deref(), json),
         Command::Bench { which } => {
             host::workload::check_config(&config)?;
+            // `bench margin` runs its own engine of --accounts accounts with its own insurance
+            // account, apart from the venue: neither the venue's memory nor the cross-file
+            // check (`MarginConfig::check_against`) concerns it.
+            if !matches!(which, BenchCommand::Margin { .. }) {
+                check_memory(&origin, config.memory().total_bytes)?;
+            }
             run_bench(&config, which)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Memory a command may use: `ORDO_MEMORY_AVAILABLE_BYTES` when set (to leave room for other
+/// processes, or to see the refusal), else MemAvailable of /proc/meminfo; None when neither
+/// is there, and then nothing is refused (the figure is a guard, not a requirement).
+fn available_memory_bytes() -> Result<Option<u64>, Error> {
+    if let Ok(text) = std::env::var("ORDO_MEMORY_AVAILABLE_BYTES") {
+        return text.trim().parse().map(Some).map_err(|_| Error::Config {
+            origin: "environment".to_string(),
+            message: format!("ORDO_MEMORY_AVAILABLE_BYTES {text:?} is not a number of bytes"),
+        });
+    }
+    Ok(std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| mem_available_bytes(&text)))
+}
+
+/// MemAvailable from the text of /proc/meminfo (`MemAvailable:   123456 kB`), in bytes.
+fn mem_available_bytes(meminfo: &str) -> Option<u64> {
+    let line = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemAvailable:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// Refuse, before anything is allocated, a venue whose capacities need more memory
+/// (`needed_bytes`) than is available.
+fn check_memory(origin: &str, needed_bytes: u64) -> Result<(), Error> {
+    match available_memory_bytes()? {
+        Some(available_bytes) if needed_bytes > available_bytes => {
+            Err(memory_refusal(origin, needed_bytes, available_bytes))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn memory_refusal(origin: &str, needed_bytes: u64, available_bytes: u64) -> Error {
+    Error::Config {
+        origin: origin.to_string(),
+        message: format!(
+            "the capacities need {} of memory, {} are available; lower \
+             venue.orders_resting_max or venue.accounts_max (`ordo config --check` shows \
+             what each part needs)",
+            human_bytes(needed_bytes),
+            human_bytes(available_bytes)
+        ),
+    }
+}
+
+/// Bytes for people: in the largest binary unit (KiB, MiB, GiB) that leaves at least one,
+/// with two decimals.
+fn human_bytes(bytes: u64) -> String {
+    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    match units.iter().find(|&&(_, size)| bytes >= size) {
+        Some(&(unit, size)) => format!("{:.2} {unit}", bytes as f64 / size as f64),
+        None => format!("{bytes} bytes"),
+    }
+}
+
+/// `ordo config --check`: the venue config (checked at load), the margin config against it,
+/// and what their capacities need in memory against what is available.
+fn check_config_file(
+    config: &VenueConfig,
+    origin: &str,
+    margin_config: Option<&Path>,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    if let Some(path) = margin_config {
+        MarginConfig::load(Some(path))?.check_against(config)?;
+    }
+    let v = &config.venue;
+    let book_levels: u64 = config
+        .instruments
+        .iter()
+        .map(|i| 2 * u64::from(i.levels()))
+        .sum();
+    let venue = config.memory();
+    let margin = MarginNode::memory(config);
+    // What demo needs, the most of any command (replay, diff, bench: the venue part;
+    // follow: the margin part).
+    let total_bytes = venue.total_bytes + margin.total_bytes;
+    let available_bytes = available_memory_bytes()?;
+    let fits = available_bytes.is_none_or(|available| total_bytes <= available);
+    if json {
+        println!(
+            "{}",
+            json!({
+                "config": origin,
+                "margin_config": margin_config.map(|p| p.display().to_string()),
+                "capacities": {
+                    "orders_resting_max": v.orders_resting_max,
+                    "accounts_max": v.accounts_max,
+                    "levels_per_side_max": v.levels_per_side_max,
+                    "instruments_max": v.instruments_max,
+                    "instruments": config.instruments.len(),
+                    "book_levels": book_levels,
+                },
+                "memory": {
+                    "venue": venue,
+                    "margin": margin,
+                    "total_bytes": total_bytes,
+                    "available_bytes": available_bytes,
+                    "fits": fits,
+                },
+            })
+        );
+    } else {
+        println!("ordo config --check: {origin} is valid");
+        if let Some(path) = margin_config {
+            println!("  margin config {} agrees with it", path.display());
+        }
+        println!("capacities");
+        println!(
+            "  order slots {:>12} (venue.orders_resting_max) x {} bytes; up to {} more each in a follower",
+            v.orders_resting_max, venue.per_order_slot_bytes, margin.per_order_slot_bytes
+        );
+        println!(
+            "  accounts    {:>12} (venue.accounts_max) x {} bytes; {} more each in a follower",
+            v.accounts_max, venue.per_account_bytes, margin.per_account_bytes
+        );
+        println!(
+            "  books       {:>12} of at most {} (venue.instruments_max), {book_levels} price levels in all",
+            config.instruments.len(),
+            v.instruments_max
+        );
+        println!("memory: software path (replay, diff, bench)");
+        println!("  order slots {:>12}", human_bytes(venue.order_slots_bytes));
+        println!("  accounts    {:>12}", human_bytes(venue.accounts_bytes));
+        println!("  books       {:>12}", human_bytes(venue.books_bytes));
+        println!("  tables      {:>12}", human_bytes(venue.tables_bytes));
+        println!("  total       {:>12}", human_bytes(venue.total_bytes));
+        println!("memory: margin node (follow; the demo's margin scenario)");
+        println!(
+            "  live orders {:>12} at most",
+            human_bytes(margin.order_slots_bytes)
+        );
+        println!("  accounts    {:>12}", human_bytes(margin.accounts_bytes));
+        println!("  tables      {:>12}", human_bytes(margin.tables_bytes));
+        println!("  total       {:>12}", human_bytes(margin.total_bytes));
+        let available = available_bytes.map_or_else(|| "unknown".to_string(), human_bytes);
+        println!(
+            "demo needs    {:>12} (both); available {available}: {}",
+            human_bytes(total_bytes),
+            if fits { "fits" } else { "DOES NOT FIT" }
+        );
+    }
+    match available_bytes {
+        Some(available_bytes) if !fits => Err(memory_refusal(origin, total_bytes, available_bytes)),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -935,4 +1137,22 @@ fn run_diff(
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mem_available_is_read_from_meminfo_text() {
+        // Proves the MemAvailable line is found and scaled from kB (KiB) to bytes, and that a
+        // text without it, or with a value that is not a number, gives none (nothing refused).
+        let text = "MemTotal:       24597480 kB\nMemFree:        21000000 kB\nMemAvailable:   22943312 kB\n";
+        assert_eq!(mem_available_bytes(text), Some(22_943_312 * 1024));
+        assert_eq!(mem_available_bytes("MemTotal: 1 kB\n"), None);
+        assert_eq!(mem_available_bytes("MemAvailable: lots kB\n"), None);
+        assert_eq!(human_bytes(1 << 20), "1.00 MiB");
+        assert_eq!(human_bytes(1023), "1023 bytes");
+        assert_eq!(human_bytes(3 << 29), "1.50 GiB");
+    }
 }

@@ -985,6 +985,15 @@ fn documented_test_key_vectors_match_the_binary() {
                 1,
             ),
     );
+    // The margin config's insurance account must be one the venue knows (a test account).
+    let margin = dir.write(
+        "margin.toml",
+        host::margin::config::DEFAULT_MARGIN_TOML.replacen(
+            "insurance_account = 511",
+            "insurance_account = 1",
+            1,
+        ),
+    );
     let orders = dir.path("orders.bin");
     let demo = ok_json(&ordo(&[
         "--config",
@@ -992,6 +1001,8 @@ fn documented_test_key_vectors_match_the_binary() {
         "demo",
         "--messages",
         "300",
+        "--margin-config",
+        p(&margin),
         "--write-orders",
         p(&orders),
         "--json",
@@ -1426,4 +1437,322 @@ fn funding_interval_one_ns_is_refused_by_demo_and_follow() {
         &ordo(&["follow", p(&events), "--margin-config", p(&margin)]),
         &["funding.interval_ns 1"],
     );
+}
+/// `ordo` with `ORDO_MEMORY_AVAILABLE_BYTES` set (in place of /proc/meminfo's MemAvailable).
+fn ordo_with_memory<S: AsRef<std::ffi::OsStr>>(available_bytes: u64, args: &[S]) -> Output {
+    Command::new(ORDO)
+        .args(args)
+        .env("ORDO_MEMORY_AVAILABLE_BYTES", available_bytes.to_string())
+        .output()
+        .expect("run the ordo binary")
+}
+
+/// The "Example: a tighter venue" TOML block of docs/config.md.
+fn tighter_venue_from_the_docs() -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/config.md"))
+        .expect("read docs/config.md");
+    let section = doc
+        .split("## Example: a tighter venue")
+        .nth(1)
+        .expect("example");
+    let block = section.split("```toml\n").nth(1).expect("toml block");
+    block.split("```").next().unwrap().to_string()
+}
+
+#[test]
+fn public_key_with_multibyte_character_is_an_error() {
+    // Proves a config whose key is 64 bytes holding a multi-byte character (61 hex digits,
+    // "é" across a digit-pair boundary, one more digit) stops commands with an error naming
+    // the key and the file, where every command panicked while slicing the text.
+    let dir = Scratch::new("multibyte-key");
+    let key = format!("{}é0", "a".repeat(61));
+    assert_eq!(key.len(), 64);
+    let config = dir.write(
+        "venue.toml",
+        default_config().replacen(
+            "keys = []",
+            &format!("keys = [ {{ id = 600, public_key = \"{key}\" }} ]"),
+            1,
+        ),
+    );
+    for args in [
+        &["config", "--check"][..],
+        &["demo", "--messages", "10"],
+        &["replay", "--input", "missing.csv"],
+    ] {
+        let out = ordo(&[&["--config", p(&config)][..], args].concat());
+        failed(
+            &out,
+            &[p(&config), "account 600: public_key has a non-hex digit"],
+        );
+    }
+}
+
+#[test]
+fn insurance_account_beyond_accounts_max_is_a_config_error() {
+    // Proves the margin config is checked against the venue before anything runs: the
+    // tighter venue of docs/config.md (16 accounts), given an admin, with the default margin
+    // config (insurance account 511) made `ordo follow` panic in the margin engine's
+    // assertion; now follow (and demo given that margin config) exit 1 naming
+    // margin.insurance_account, with nothing on stdout; demo on the embedded margin config
+    // skips its margin scenario with that reason. With a margin config whose insurance account
+    // is one of its own, follow runs.
+    let dir = Scratch::new("insurance-account");
+    let small = dir.write(
+        "small.toml",
+        tighter_venue_from_the_docs().replacen(
+            "test_accounts = 16\n",
+            "test_accounts = 16\nadmins = [15]\n",
+            1,
+        ),
+    );
+    let events = dir.path("x.evt");
+    let default_margin = dir.write(
+        "default-margin.toml",
+        host::margin::config::DEFAULT_MARGIN_TOML,
+    );
+    ok(&ordo(&["demo", "--messages", "20", "--events", p(&events)]));
+    for args in [
+        &["follow", p(&events)][..],
+        &["follow", p(&events), "--json"],
+        &[
+            "demo",
+            "--messages",
+            "10",
+            "--margin-config",
+            p(&default_margin),
+        ],
+        &[
+            "demo",
+            "--messages",
+            "10",
+            "--json",
+            "--margin-config",
+            p(&default_margin),
+        ],
+    ] {
+        let out = ordo(&[&["--config", p(&small)][..], args].concat());
+        failed(
+            &out,
+            &["margin.insurance_account 511 must be below venue.accounts_max 16"],
+        );
+        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    }
+    let report = ok_json(&ordo(&[
+        "--config",
+        p(&small),
+        "demo",
+        "--messages",
+        "10",
+        "--json",
+    ]));
+    let skipped = report["margin_scenario"]["skipped"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        skipped.contains("margin.insurance_account 511 must be below venue.accounts_max 16"),
+        "{report}"
+    );
+    let margin = dir.write(
+        "margin.toml",
+        host::margin::config::DEFAULT_MARGIN_TOML.replacen(
+            "insurance_account = 511",
+            "insurance_account = 14",
+            1,
+        ),
+    );
+    // The stream is the default venue's: its accounts are beyond this venue's, but the
+    // follower reads it without failing (the verdict is the follower's business).
+    let out = ordo(&[
+        "--config",
+        p(&small),
+        "follow",
+        p(&events),
+        "--margin-config",
+        p(&margin),
+        "--json",
+    ]);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("insurance_account"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn orders_resting_max_beyond_machine_is_refused() {
+    // Proves a capacity this machine kind cannot hold never reaches the allocator: the old
+    // documented maximum (2147483646 order slots, ~200 GiB) is refused at load naming the
+    // field and the new bound, where replay and demo aborted allocating; the new maximum
+    // loads and runs; and a venue needing more memory than is available is refused before
+    // anything is allocated, with both figures (availability set by the environment here).
+    let dir = Scratch::new("orders-resting-max");
+    let input = dir.write(
+        "orders.csv",
+        format!("{HEADER}\nnew,1,1,buy,180000,5,gtc,,1\n"),
+    );
+    let huge = dir.write(
+        "huge.toml",
+        default_config().replacen(
+            "orders_resting_max = 16384",
+            "orders_resting_max = 2147483646",
+            1,
+        ),
+    );
+    for args in [
+        &["replay", "--input", p(&input)][..],
+        &["demo", "--messages", "10"],
+    ] {
+        let out = ordo(&[&["--config", p(&huge)][..], args].concat());
+        failed(
+            &out,
+            &["venue.orders_resting_max 2147483646 must be in 1..=16777216"],
+        );
+    }
+    let max = dir.write(
+        "max.toml",
+        default_config().replacen(
+            "orders_resting_max = 16384",
+            "orders_resting_max = 16777216",
+            1,
+        ),
+    );
+    let r = ok_json(&ordo(&[
+        "--config",
+        p(&max),
+        "replay",
+        "--input",
+        p(&input),
+        "--json",
+    ]));
+    assert_eq!(u(&r, "resting_orders_end"), 1);
+    // 100 MiB available: the maximum pool needs 1.7 GiB (demo 3.9 GiB, with the margin
+    // scenario's follower books).
+    for args in [
+        &["replay", "--input", p(&input)][..],
+        &["demo", "--messages", "10"],
+        &["bench", "matching", "--messages", "10"],
+    ] {
+        let out = ordo_with_memory(100 << 20, &[&["--config", p(&max)][..], args].concat());
+        failed(
+            &out,
+            &[
+                p(&max),
+                "the capacities need",
+                "GiB of memory, 100.00 MiB are available",
+            ],
+        );
+    }
+}
+
+#[test]
+fn config_check_prints_capacities_and_memory_as_json() {
+    // Proves `ordo config --check --json` prints one JSON object with the documented fields
+    // (docs/formats.md): the capacities, the memory of each part adding up to the totals,
+    // and the verdict against the available memory (set by the environment here); that it
+    // checks --config and --margin-config against each other; that both maxima together
+    // need under 12 GiB (docs/config.md); and that `ordo config` alone still prints the
+    // embedded default.
+    let dir = Scratch::new("config-check");
+    assert_eq!(default_config(), host::config::DEFAULT_CONFIG_TOML);
+    let v = ok_json(&ordo_with_memory(1 << 40, &["config", "--check", "--json"]));
+    assert_eq!(v["config"], json!("<embedded default>"));
+    assert_eq!(v["margin_config"], Value::Null);
+    let c = &v["capacities"];
+    assert_eq!(u(c, "orders_resting_max"), 16384);
+    assert_eq!(u(c, "accounts_max"), 1024);
+    assert_eq!(u(c, "levels_per_side_max"), 4096);
+    assert_eq!(u(c, "instruments_max"), 8);
+    assert_eq!(u(c, "instruments"), 4);
+    assert_eq!(u(c, "book_levels"), 2 * (4001 + 4001 + 3001 + 2001));
+    let m = &v["memory"];
+    let venue = &m["venue"];
+    assert_eq!(
+        u(venue, "total_bytes"),
+        [
+            "order_slots_bytes",
+            "accounts_bytes",
+            "books_bytes",
+            "tables_bytes"
+        ]
+        .iter()
+        .map(|k| u(venue, k))
+        .sum::<u64>()
+    );
+    assert!(u(venue, "order_slots_bytes") >= 16384 * u(venue, "per_order_slot_bytes"));
+    assert_eq!(
+        u(venue, "accounts_bytes"),
+        1024 * u(venue, "per_account_bytes")
+    );
+    let margin = &m["margin"];
+    assert_eq!(
+        u(margin, "total_bytes"),
+        ["accounts_bytes", "order_slots_bytes", "tables_bytes"]
+            .iter()
+            .map(|k| u(margin, k))
+            .sum::<u64>()
+    );
+    assert_eq!(
+        u(margin, "order_slots_bytes"),
+        16384 * u(margin, "per_order_slot_bytes")
+    );
+    assert!(u(margin, "per_extra_position_bytes") > 0);
+    assert_eq!(
+        u(m, "total_bytes"),
+        u(venue, "total_bytes") + u(margin, "total_bytes")
+    );
+    assert_eq!(u(m, "available_bytes"), 1 << 40);
+    assert_eq!(m["fits"], json!(true));
+
+    // Too little memory: the report, then a clean failure.
+    let out = ordo_with_memory(1 << 20, &["config", "--check", "--json"]);
+    failed(&out, &["<embedded default>", "are available"]);
+    let v: Value = serde_json::from_str(stdout(&out).trim()).expect("the report is printed");
+    assert_eq!(v["memory"]["fits"], json!(false));
+
+    // Both maxima: loads, and fits the documented bound.
+    let max = dir.write(
+        "max.toml",
+        default_config()
+            .replacen(
+                "orders_resting_max = 16384",
+                "orders_resting_max = 16777216",
+                1,
+            )
+            .replacen("accounts_max = 1024", "accounts_max = 16777216", 1),
+    );
+    let v = ok_json(&ordo_with_memory(
+        1 << 40,
+        &["--config", p(&max), "config", "--check", "--json"],
+    ));
+    assert_eq!(v["config"], json!(p(&max)));
+    assert!(u(&v["memory"], "total_bytes") < 12 << 30, "{v}");
+
+    // The margin config, checked against the venue.
+    let margin = dir.write("margin.toml", host::margin::config::DEFAULT_MARGIN_TOML);
+    let v = ok_json(&ordo(&[
+        "config",
+        "--check",
+        "--margin-config",
+        p(&margin),
+        "--json",
+    ]));
+    assert_eq!(v["margin_config"], json!(p(&margin)));
+    let small = dir.write("small.toml", tighter_venue_from_the_docs());
+    failed(
+        &ordo(&[
+            "--config",
+            p(&small),
+            "config",
+            "--check",
+            "--margin-config",
+            p(&margin),
+        ]),
+        &["margin.insurance_account 511 must be below venue.accounts_max 16"],
+    );
+    // Without --margin-config only the venue is checked (the tighter venue is valid).
+    let text = ok(&ordo(&["--config", p(&small), "config", "--check"]));
+    assert!(text.contains("is valid"), "{text}");
+    assert!(text.contains("order slots"), "{text}");
 }

@@ -3,7 +3,10 @@
 //! finds the best (or next) non-empty level in two word scans. The same structure is what the
 //! card keeps in block RAM, so the software path and the hardware share their bounds.
 //!
-//! No allocation after construction: the pool, ladders and bitmaps are sized from the config.
+//! No allocation after construction: the pool, ladders and bitmaps are sized from the config
+//! (their bytes: [`ORDER_SLOT_BYTES`], [`ladder_bytes`], summed by `VenueConfig::memory`).
+
+use std::mem::size_of;
 
 use abi::{Event, EventKind, OrderId, Reason, Side, TimeInForce};
 
@@ -348,6 +351,26 @@ impl LadderBook {
         ));
         self.unlink(slot);
     }
+}
+
+/// Bytes [`Matcher::with_config`] allocates per order slot: the hot slot and its client
+/// reference (the pool also has one spare slot, [`SPARE_SLOT_BYTES`]).
+pub const ORDER_SLOT_BYTES: u64 = (size_of::<Slot>() + size_of::<u64>()) as u64;
+
+/// The spare slot beyond the pool (see `unlink`).
+pub const SPARE_SLOT_BYTES: u64 = size_of::<Slot>() as u64;
+
+/// Bytes per book beside its ladders (the `Book` itself, in the books vector).
+pub const BOOK_BYTES: u64 = size_of::<Book>() as u64;
+
+/// Bytes one price level takes (its FIFO's ends), besides its bit in the bitmap.
+pub const LEVEL_BYTES: u64 = size_of::<Level>() as u64;
+
+/// Bytes [`Matcher::with_config`] allocates for one side of a book of `levels` levels: the
+/// levels and the bitmap words over them.
+pub fn ladder_bytes(levels: u32) -> u64 {
+    let levels = u64::from(levels);
+    levels * LEVEL_BYTES + levels.div_ceil(64) * size_of::<u64>() as u64
 }
 
 impl Matcher for LadderBook {

@@ -26,6 +26,8 @@
 pub mod book;
 pub mod reference;
 
+use std::mem::size_of;
+
 use abi::{
     Event, EventKind, MessageType, OrderId, OrderMessage, Reason, Side, StpMode, TimeInForce,
 };
@@ -102,6 +104,29 @@ struct InstrumentLimits {
 /// No instrument at this id (in the id → book table).
 const NO_BOOK: u8 = u8::MAX;
 
+/// Bytes [`Sequencer::new`] allocates per account id: its nonce, its three flags (known,
+/// oracle, admin) and its credit.
+pub const SEQUENCER_ACCOUNT_BYTES: u64 =
+    (size_of::<u64>() + 3 * size_of::<bool>() + size_of::<Credit>()) as u64;
+
+/// Bytes [`Sequencer::new`] allocates per order slot: the event buffer holds an event for
+/// every resting order one message can meet.
+pub const SEQUENCER_ORDER_SLOT_BYTES: u64 = size_of::<Event>() as u64;
+
+/// Bytes [`Sequencer::new`] allocates besides those per account and per order slot, for
+/// `instruments` books: the instrument id → book table, the event buffer's spare events,
+/// and each book's limits and cost per lot.
+pub fn sequencer_table_bytes(instruments: usize) -> u64 {
+    let per_book = size_of::<InstrumentLimits>() + size_of::<u32>();
+    (size_of::<u8>() * (usize::from(u16::MAX) + 1)
+        + EVENT_BUFFER_SPARE * size_of::<Event>()
+        + instruments * per_book) as u64
+}
+
+/// Room in the event buffer beyond one event per resting order: a message's accepted event
+/// and its taker's cancel or expiry, and two to spare (see `Sequencer::new`).
+const EVENT_BUFFER_SPARE: usize = 4;
+
 /// Sequencer in front of a matcher: stamps, nonces, field checks, and gap-free numbering.
 pub struct Sequencer<M> {
     matcher: M,
@@ -171,7 +196,9 @@ impl<M: Matcher> Sequencer<M> {
             last_stamp_ns: 0,
             // Bound: one message emits at most accepted + (fill or STP cancel) per resting
             // order + one taker cancel or expiry.
-            events: Vec::with_capacity(config.venue.orders_resting_max as usize + 4),
+            events: Vec::with_capacity(
+                config.venue.orders_resting_max as usize + EVENT_BUFFER_SPARE,
+            ),
         }
     }
 

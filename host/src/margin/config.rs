@@ -6,6 +6,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::credit::CreditDesk;
+use super::engine::MarginEngine;
+use crate::config::VenueConfig;
 use crate::Error;
 
 /// The embedded default margin configuration.
@@ -199,6 +202,53 @@ impl MarginConfig {
         let config: MarginConfig = toml::from_str(text).map_err(|e| error(e.to_string()))?;
         config.check().map_err(error)?;
         Ok(config)
+    }
+
+    /// Check what the margin engine, the margin node and the credit desk assume of the venue
+    /// they run on; every command that runs them with `venue` calls this first, so none of
+    /// their assertions can be reached from the two files.
+    pub fn check_against(&self, venue: &VenueConfig) -> Result<(), Error> {
+        self.venue_mismatch(venue).map_err(|message| Error::Config {
+            origin: "margin config against the venue config".to_string(),
+            message,
+        })
+    }
+
+    fn venue_mismatch(&self, venue: &VenueConfig) -> Result<(), String> {
+        let insurance = self.margin.insurance_account;
+        let accounts = &venue.accounts;
+        // `MarginEngine::new` asserts it: the engine keeps the venue's account ids.
+        if insurance >= venue.venue.accounts_max {
+            return Err(format!(
+                "margin.insurance_account {insurance} must be below venue.accounts_max {} \
+                 (the insurance account is an account of the venue)",
+                venue.venue.accounts_max
+            ));
+        }
+        // It works taken-over positions off in the book: the sequencer must know it.
+        if insurance >= accounts.test_accounts && !accounts.keys.iter().any(|k| k.id == insurance) {
+            return Err(format!(
+                "margin.insurance_account {insurance} is not a known venue account (a test \
+                 account, below accounts.test_accounts {}, or one of accounts.keys): its \
+                 liquidation orders would be rejected unknown_account",
+                accounts.test_accounts
+            ));
+        }
+        // A follower tells the insurance account's orders from the admin's settings by the
+        // account that sent them.
+        if accounts.admins.contains(&insurance) {
+            return Err(format!(
+                "margin.insurance_account {insurance} is also in accounts.admins: the \
+                 insurance account's orders and the admin's settings must come from \
+                 different accounts"
+            ));
+        }
+        // The credit desk refuses a margined book whose cost per lot at the top of its band
+        // does not fit the card's 16 bits. Its bound depends on the markets at start alone,
+        // not on the accounts, so a one-account engine answers as the real one will.
+        let mut probe = self.clone();
+        probe.margin.insurance_account = 0;
+        CreditDesk::new(venue, self, &MarginEngine::new(&probe, 1)).map(|_| ())
     }
 
     fn check(&self) -> Result<(), String> {
@@ -487,5 +537,79 @@ mod tests {
         let config = MarginConfig::parse(&text, "t").unwrap();
         assert_eq!(config.funding.catch_up_periods_max, 3);
         assert_eq!(MarginConfig::embedded().funding.catch_up_periods_max, 3);
+    }
+
+    #[test]
+    fn insurance_account_beyond_accounts_max_is_a_config_error() {
+        // Proves the cross-file check refuses, naming the field, the default margin config
+        // (insurance account 511) on the tighter venue of docs/config.md (16 accounts) with
+        // an admin — which made `MarginEngine::new`'s assertion fail in `ordo follow` — and
+        // passes the pair it does accept (the default venue).
+        let venue = VenueConfig::parse(
+            &crate::config::DEFAULT_CONFIG_TOML
+                .replacen("accounts_max = 1024", "accounts_max = 16", 1)
+                .replacen("test_accounts = 512", "test_accounts = 16", 1)
+                .replacen("oracles = [510]", "oracles = []", 1)
+                .replacen("admins = [509]", "admins = [15]", 1),
+            "small",
+        )
+        .unwrap();
+        let message = MarginConfig::embedded()
+            .check_against(&venue)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("margin.insurance_account 511 must be below venue.accounts_max 16"),
+            "{message}"
+        );
+        MarginConfig::embedded()
+            .check_against(&crate::config::VenueConfig::embedded())
+            .unwrap();
+    }
+
+    #[test]
+    fn what_the_margin_side_assumes_of_the_venue_is_checked() {
+        // Proves each cross-file check with one change from the default pair: an insurance
+        // account the venue does not know (no test key, no listed key), one that is also the
+        // admin, and a book whose cost per lot at the top of its band overflows the card's
+        // 16 bits (the credit desk's refusal, now at load); a listed key makes an account
+        // known.
+        let venue = |from: &str, to: &str| {
+            let text = crate::config::DEFAULT_CONFIG_TOML.replacen(from, to, 1);
+            assert_ne!(text, crate::config::DEFAULT_CONFIG_TOML, "{from}");
+            VenueConfig::parse(&text, "venue").unwrap()
+        };
+        let margin = |from: &str, to: &str| {
+            assert!(DEFAULT_MARGIN_TOML.contains(from), "{from}");
+            MarginConfig::parse(&DEFAULT_MARGIN_TOML.replacen(from, to, 1), "margin").unwrap()
+        };
+        let default = MarginConfig::embedded();
+        for (margin, venue, expect) in [
+            (
+                &default,
+                venue("test_accounts = 512", "test_accounts = 511"),
+                "margin.insurance_account 511 is not a known venue account",
+            ),
+            (
+                &default,
+                venue("admins = [509]", "admins = [511]"),
+                "margin.insurance_account 511 is also in accounts.admins",
+            ),
+            (
+                &margin("unit_e6 = 10_000", "unit_e6 = 1"),
+                VenueConfig::embedded(),
+                "BTC-PERP: a lot's cost at the top of the band",
+            ),
+        ] {
+            let message = margin.check_against(&venue).unwrap_err().to_string();
+            assert!(message.contains(expect), "{expect}: {message}");
+        }
+        let known = venue(
+            "keys = []",
+            "keys = [{ id = 600, public_key = \"16b9369e74d5e340adb8b047d513e63bd7d361bcb7cfcf5f225d3075e9bca22b\" }]",
+        );
+        margin("insurance_account = 511", "insurance_account = 600")
+            .check_against(&known)
+            .unwrap();
     }
 }

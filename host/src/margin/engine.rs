@@ -273,6 +273,14 @@ enum Positions {
 /// Position entries stored inside an account.
 const INLINE_POSITIONS: usize = 2;
 
+/// Bytes [`MarginEngine::new`] allocates per account (its entry, with the inline positions).
+/// An account holding more than [`INLINE_POSITIONS`] positions adds [`POSITION_BYTES`] for
+/// each entry on the heap.
+pub const ACCOUNT_BYTES: u64 = std::mem::size_of::<Account>() as u64;
+
+/// Bytes of one position entry on the heap.
+pub const POSITION_BYTES: u64 = std::mem::size_of::<Position>() as u64;
+
 impl Default for Positions {
     fn default() -> Positions {
         Positions::Inline([Position::default(); INLINE_POSITIONS], 0)

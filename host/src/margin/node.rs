@@ -15,14 +15,17 @@
 //! request); fills, STP cancels and expiries follow the first event of their message.
 
 use std::collections::VecDeque;
+use std::mem::size_of;
 
 use abi::{Event, EventKind, Reason, Side};
+use serde::Serialize;
 
 use super::config::MarginConfig;
 use super::credit::{CreditDesk, CreditMirror, Setting};
-use super::engine::{MarginEngine, MarginEvent, MarginInput};
-use crate::book_replay::{BookReplay, ReplayError, Top};
+use super::engine::{MarginEngine, MarginEvent, MarginInput, ACCOUNT_BYTES, POSITION_BYTES};
+use crate::book_replay::{BookReplay, ReplayError, Top, LEVEL_BYTES_MAX, LIVE_ORDER_BYTES_MAX};
 use crate::config::VenueConfig;
+use crate::engine::Credit;
 
 /// Whether `e` is the first event of its message (abi §6).
 pub fn starts_message(e: &Event) -> bool {
@@ -66,7 +69,57 @@ pub struct MarginNode {
     actions: Vec<Action>,
 }
 
+/// What a venue's capacities cost in memory in a [`MarginNode`] ([`MarginNode::memory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MarginMemory {
+    /// Per account id (`venue.accounts_max`): the margin engine's entry (two positions
+    /// inline), the credit mirror's, and the demo scenario's nonce.
+    pub per_account_bytes: u64,
+    /// Per order slot (`venue.orders_resting_max`), at most: a live order in the books
+    /// rebuilt from the events.
+    pub per_order_slot_bytes: u64,
+    /// Per position entry beyond two in one account (on the heap as accounts take them,
+    /// up to `margin.positions_per_account_max` each; not in `total_bytes`).
+    pub per_extra_position_bytes: u64,
+    pub accounts_bytes: u64,
+    pub order_slots_bytes: u64,
+    /// The rebuilt books' price levels (at most every level of every book) and the
+    /// instrument id tables.
+    pub tables_bytes: u64,
+    pub total_bytes: u64,
+}
+
 impl MarginNode {
+    /// The bytes a node (and the demo's margin scenario around it) holds for `venue`'s
+    /// capacities: allocated at start (accounts, tables), or at most as the books fill (live
+    /// orders, levels). Positions beyond two in an account come on top.
+    pub fn memory(venue: &VenueConfig) -> MarginMemory {
+        let v = &venue.venue;
+        let per_account_bytes =
+            ACCOUNT_BYTES + size_of::<Credit>() as u64 + size_of::<u64>() as u64;
+        let accounts_bytes = u64::from(v.accounts_max) * per_account_bytes;
+        let order_slots_bytes = u64::from(v.orders_resting_max) * LIVE_ORDER_BYTES_MAX;
+        let levels: u64 = venue
+            .instruments
+            .iter()
+            .map(|i| 2 * u64::from(i.levels()))
+            .sum();
+        // The engine's instrument id → market table (u16) and the mirror's cost per lot per
+        // instrument id (u32).
+        let id_tables_bytes =
+            ((usize::from(u16::MAX) + 1) * (size_of::<u16>() + size_of::<u32>())) as u64;
+        let tables_bytes = levels * LEVEL_BYTES_MAX + id_tables_bytes;
+        MarginMemory {
+            per_account_bytes,
+            per_order_slot_bytes: LIVE_ORDER_BYTES_MAX,
+            per_extra_position_bytes: POSITION_BYTES + size_of::<u32>() as u64,
+            accounts_bytes,
+            order_slots_bytes,
+            tables_bytes,
+            total_bytes: accounts_bytes + order_slots_bytes + tables_bytes,
+        }
+    }
+
     pub fn new(venue: &VenueConfig, margin: &MarginConfig) -> Result<MarginNode, String> {
         let engine = MarginEngine::new(margin, venue.venue.accounts_max);
         let desk = CreditDesk::new(venue, margin, &engine)?;

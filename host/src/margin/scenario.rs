@@ -11,7 +11,7 @@
 //! on the final gap the mark follows only once the market maker has re-quoted. The report
 //! says what happened.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use abi::{Event, EventKind, OrderId, OrderMessage, Side, StpMode, TimeInForce};
 use ed25519_consensus::SigningKey;
@@ -135,7 +135,9 @@ struct Run {
     acting: bool,
     /// Every event, in order (a follower replays them in the scenario's test).
     events: Vec<Event>,
-    keys: Vec<Option<SigningKey>>,
+    /// The signing keys of the accounts that sent so far (a few dozen: a table over every
+    /// account id would cost hundreds of bytes per id).
+    keys: HashMap<u32, SigningKey>,
     /// The venue's id, signed into every message (abi.md §3).
     venue_id: u64,
     nonces: Vec<u64>,
@@ -225,7 +227,7 @@ impl Run {
             acting: false,
             events: Vec::new(),
             admin,
-            keys: vec![None; venue.venue.accounts_max as usize],
+            keys: HashMap::new(),
             venue_id: venue.venue.id,
             nonces: vec![0; venue.venue.accounts_max as usize],
             time_ns: NS_PER_S,
@@ -438,7 +440,10 @@ impl Run {
     /// message's own events.
     fn send(&mut self, mut message: OrderMessage) -> Vec<Event> {
         let account = message.account;
-        let key = self.keys[account as usize].get_or_insert_with(|| test_signing_key(account));
+        let key = self
+            .keys
+            .entry(account)
+            .or_insert_with(|| test_signing_key(account));
         sign_with_test_key(&mut message, key, self.venue_id);
         let signature_ok = key
             .verification_key()
