@@ -380,8 +380,8 @@ fn hostile_events_files_never_panic() {
     // panic or run without bound: each handcrafted hostile stream — most of them the crash
     // scenario's real stream with hostile events appended, so the margin engine has funded
     // accounts, positions and resting orders to trip over — ends with exit 0, or 1 and a
-    // message or a divergence. (Timestamps near u64::MAX are left out: the funding loop's
-    // wrap there is fixed separately.)
+    // message or a divergence — timestamps at u64::MAX included (the funding catch-up is
+    // bounded since the funding fix).
     let dir = Scratch::new("hostile");
     let crash = crash_stream(&dir);
     let live = crash
@@ -580,6 +580,25 @@ fn hostile_events_files_never_panic() {
                 timestamp_ns: 1 << 55,
                 ..event(EventKind::Oracle)
             })],
+        ),
+        (
+            "timestamps at the end of time",
+            vec![
+                at(Event {
+                    account: 510,
+                    instrument: 3,
+                    price_ticks: 15_000,
+                    timestamp_ns: u64::MAX - 1,
+                    ..event(EventKind::Oracle)
+                }),
+                at(Event {
+                    account: 510,
+                    instrument: 3,
+                    price_ticks: 1,
+                    timestamp_ns: u64::MAX,
+                    ..event(EventKind::Oracle)
+                }),
+            ],
         ),
         (
             "a timestamp going backwards",
