@@ -109,6 +109,11 @@ impl BookReplay {
         }
     }
 
+    /// Orders live now (accepted, and not yet filled, cancelled or expired).
+    pub fn live_orders(&self) -> usize {
+        self.live.len()
+    }
+
     /// The best bid and ask of `instrument`'s book as the events imply them (a taker's
     /// quantity counts from its `accepted` event until its fills, expiry or cancel — read
     /// tops between messages).

@@ -6,14 +6,24 @@
 //! - events: file header `ORDOEVT1`, framed 64-byte event records.
 //!
 //! Every error names the file and the line (CSV) or byte offset (binary).
+//!
+//! Every reader is bounded: a file larger than its format's maximum is refused before it is
+//! read, and the records or rows in it are counted against [`ORDERS_MAX`] or [`EVENTS_MAX`],
+//! so no input can make a reader allocate or loop beyond what a run of the largest size
+//! needs.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use abi::framing::{
-    write_file_header, write_frame, EVENTS_MAGIC, ORDERS_MAGIC, ORDER_RECORD_BYTES,
+    write_file_header, write_frame, EVENTS_MAGIC, FILE_HEADER_BYTES, ORDERS_MAGIC,
+    ORDER_RECORD_BYTES,
 };
-use abi::{Event, FrameReader, OrderId, OrderMessage, Side, StpMode, TimeInForce, EVENT_BYTES};
+use abi::{
+    Event, FrameReader, OrderId, OrderMessage, Side, StpMode, TimeInForce, EVENT_BYTES,
+    FRAME_HEADER_BYTES,
+};
 
 use crate::config::VenueConfig;
 use crate::keys::{sign_with_test_key, test_signing_key};
@@ -22,6 +32,38 @@ use crate::Error;
 
 /// Default spacing of CSV rows that give no arrival time.
 pub const CSV_ARRIVAL_STEP_NS: u64 = 1_000;
+
+/// Messages in one orders file (binary records or CSV rows) at most, and so in one run. The
+/// software path holds about 300 bytes per message (measured with `ordo demo` and `ordo
+/// replay`: the decoded stimuli, the verifier's copy, the verdicts, the events kept for
+/// `--events`), so 10 million take about 3 GB: a 24 GiB machine runs one comfortably, and
+/// `ordo diff`'s several runs of it. `ordo demo --messages` has the same bound, so whatever
+/// the demo writes replays.
+pub const ORDERS_MAX: usize = 10_000_000;
+
+/// Bytes of a binary orders file at most: the header and [`ORDERS_MAX`] framed records.
+pub const ORDERS_FILE_BYTES_MAX: u64 =
+    (FILE_HEADER_BYTES + ORDERS_MAX * (FRAME_HEADER_BYTES + ORDER_RECORD_BYTES)) as u64;
+
+/// Bytes of one CSV line at most. A row with every column at its widest (twenty-digit
+/// numbers, the longest names) is under 200 bytes; the rest is room for spaces. It bounds
+/// the fields split out of one line, and any field echoed in an error.
+pub const CSV_LINE_BYTES_MAX: usize = 1024;
+
+/// Bytes of a CSV orders file at most: [`ORDERS_MAX`] rows of about 100 bytes (the
+/// worked example's rows are 20 to 45), with room for comments.
+pub const CSV_FILE_BYTES_MAX: u64 = 1 << 30;
+
+/// Events in one events file at most. Over a run, every message has one first event, every
+/// order leaves the book at most once (a fill, a cancel or an expiry) and every taker has at
+/// most one partial fill: at most 3 events per message, so 4 per message of an
+/// [`ORDERS_MAX`] run is a bound any stream `ordo` writes stays under. Decoded with its file
+/// bytes, an event takes about 140 bytes (measured): 40 million take about 6 GB.
+pub const EVENTS_MAX: usize = 4 * ORDERS_MAX;
+
+/// Bytes of an events file at most: the header and [`EVENTS_MAX`] framed records.
+pub const EVENTS_FILE_BYTES_MAX: u64 =
+    (FILE_HEADER_BYTES + EVENTS_MAX * (FRAME_HEADER_BYTES + EVENT_BYTES)) as u64;
 
 fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
@@ -38,16 +80,64 @@ fn input_error(path: &Path, location: String, message: impl Into<String>) -> Err
     }
 }
 
+/// Read a whole file of at most `max` bytes (`what` names its kind in the error). A larger
+/// regular file is refused before anything is read; a file whose size the metadata does not
+/// tell (a pipe, a device) is read up to one byte past `max` and refused there.
+fn read_bounded(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, Error> {
+    let too_large = |size: String| {
+        input_error(
+            path,
+            "file size".into(),
+            format!("{size} bytes, more than the {max} an {what} file may have"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let length = file.metadata().map_err(|e| io_error(path, e))?.len();
+    if length > max {
+        return Err(too_large(length.to_string()));
+    }
+    // `length` <= `max`, a named bound: the capacity cannot be made absurd.
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(format!("over {max}")));
+    }
+    Ok(bytes)
+}
+
+/// Read an events file whole, refusing one larger than [`EVENTS_FILE_BYTES_MAX`]; decode it
+/// with [`decode_events`].
+pub fn read_events_file(path: &Path) -> Result<Vec<u8>, Error> {
+    read_bounded(path, EVENTS_FILE_BYTES_MAX, "events")
+}
+
 /// Read an orders file, binary or CSV (told apart by the binary magic). CSV rows are signed
-/// with the test keys unless `trusted`.
+/// with the test keys unless `trusted`. A binary file beyond [`ORDERS_FILE_BYTES_MAX`], a
+/// CSV file beyond [`CSV_FILE_BYTES_MAX`], and more than [`ORDERS_MAX`] messages are errors.
 pub fn read_orders(
     path: &Path,
     config: &VenueConfig,
     trusted: bool,
 ) -> Result<Vec<Stimulus>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = read_bounded(
+        path,
+        ORDERS_FILE_BYTES_MAX.max(CSV_FILE_BYTES_MAX),
+        "orders",
+    )?;
     if bytes.starts_with(&ORDERS_MAGIC) {
         return decode_orders(&bytes, path);
+    }
+    if bytes.len() as u64 > CSV_FILE_BYTES_MAX {
+        return Err(input_error(
+            path,
+            "file size".into(),
+            format!(
+                "{} bytes, more than the {CSV_FILE_BYTES_MAX} a CSV orders file may have",
+                bytes.len()
+            ),
+        ));
     }
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         input_error(
@@ -59,15 +149,27 @@ pub fn read_orders(
     parse_csv(text, path, config, !trusted)
 }
 
-/// Decode a binary orders file.
+/// Decode a binary orders file (at most [`ORDERS_MAX`] records).
 pub fn decode_orders(bytes: &[u8], path: &Path) -> Result<Vec<Stimulus>, Error> {
     let reader = FrameReader::new(bytes, ORDERS_MAGIC, ORDER_RECORD_BYTES, "orders")
         .map_err(|e| input_error(path, "byte offset 0".into(), e.to_string()))?;
-    let mut out = Vec::new();
+    // Every record takes a frame and a payload: this many at most, and never more than
+    // the bound.
+    let records = bytes.len() / (FRAME_HEADER_BYTES + ORDER_RECORD_BYTES);
+    let mut out = Vec::with_capacity(records.min(ORDERS_MAX));
     for record in reader {
         let (offset, payload) =
             record.map_err(|e| input_error(path, "framing".into(), e.to_string()))?;
-        let arrival_ns = u64::from_le_bytes(payload[..8].try_into().unwrap());
+        if out.len() == ORDERS_MAX {
+            return Err(input_error(
+                path,
+                format!("byte offset {offset}"),
+                format!("more than {ORDERS_MAX} records (the most one run takes)"),
+            ));
+        }
+        let mut arrival = [0u8; 8];
+        arrival.copy_from_slice(&payload[..8]);
+        let arrival_ns = u64::from_le_bytes(arrival);
         let message = OrderMessage::decode(&payload[8..])
             .map_err(|e| input_error(path, format!("byte offset {offset}"), e.to_string()))?;
         out.push(Stimulus {
@@ -102,7 +204,8 @@ pub fn append_event(out: &mut Vec<u8>, event: &Event) {
     write_frame(out, &event.encode());
 }
 
-/// Decode an events file: every good event up to the first bad record, and the error there.
+/// Decode an events file: every good event up to the first bad record, and the error there
+/// (at most [`EVENTS_MAX`] events: the record after them is an error).
 pub fn decode_events(bytes: &[u8], path: &Path) -> (Vec<Event>, Option<Error>) {
     let reader = match FrameReader::new(bytes, EVENTS_MAGIC, EVENT_BYTES, "events") {
         Ok(reader) => reader,
@@ -113,11 +216,19 @@ pub fn decode_events(bytes: &[u8], path: &Path) -> (Vec<Event>, Option<Error>) {
             )
         }
     };
-    let mut events: Vec<Event> = Vec::new();
+    let records = bytes.len() / (FRAME_HEADER_BYTES + EVENT_BYTES);
+    let mut events: Vec<Event> = Vec::with_capacity(records.min(EVENTS_MAX));
     for record in reader {
         let decoded = record
             .map_err(|e| input_error(path, "framing".into(), e.to_string()))
             .and_then(|(offset, payload)| {
+                if events.len() == EVENTS_MAX {
+                    return Err(input_error(
+                        path,
+                        format!("byte offset {offset}"),
+                        format!("more than {EVENTS_MAX} events (the most a run writes)"),
+                    ));
+                }
                 Event::decode(payload)
                     .map(|event| (offset, event))
                     .map_err(|e| input_error(path, format!("byte offset {offset}"), e.to_string()))
@@ -166,8 +277,22 @@ pub fn parse_csv(
         .lines()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'));
-    let Some((header_line, header)) = rows.next() else {
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(line, text)| {
+            // Bounds what one line can make the parser split and echo.
+            if text.len() > CSV_LINE_BYTES_MAX {
+                return Err(input_error(
+                    path,
+                    format!("line {line}"),
+                    format!(
+                        "{} bytes, longer than the {CSV_LINE_BYTES_MAX} a row may have",
+                        text.len()
+                    ),
+                ));
+            }
+            Ok((line, text))
+        });
+    let Some((header_line, header)) = rows.next().transpose()? else {
         return Err(input_error(
             path,
             "line 1".into(),
@@ -204,7 +329,15 @@ pub fn parse_csv(
         keys: HashMap::new(),
     };
     let mut out = Vec::new();
-    for (line, text) in rows {
+    for row in rows {
+        let (line, text) = row?;
+        if out.len() == ORDERS_MAX {
+            return Err(input_error(
+                path,
+                format!("line {line}"),
+                format!("more than {ORDERS_MAX} rows (the most one run takes)"),
+            ));
+        }
         let fields: Vec<&str> = text.split(',').map(str::trim).collect();
         if fields.len() != columns.len() {
             return Err(input_error(

@@ -4,11 +4,14 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use host::config::{VenueConfig, DEFAULT_CONFIG_TOML};
-use host::input::{append_event, decode_events, encode_orders, events_file_header, read_orders};
+use host::input::{
+    append_event, decode_events, encode_orders, events_file_header, read_events_file, read_orders,
+};
 use host::margin::config::MarginConfig;
 use host::margin::node::MarginNode;
 use host::margin::scenario::{usd, ScenarioReport};
@@ -16,6 +19,52 @@ use host::pipeline::{self, progress_bar, Report};
 use host::summary::{event_json, Summary, Tally};
 use host::workload::{generate, Spec};
 use host::{bench, sigverify, Error};
+
+// Bounds of the numeric flags, checked by clap as the command line is parsed: a value
+// outside is a usage error (exit 2) before any work starts, never an allocation abort or a
+// run that cannot finish. Each is chosen from what the command holds per unit (measured on
+// the debug build: maximum resident size at two sizes, the difference per unit) so that the
+// largest run fits a 24 GiB machine shared with others, and finishes in minutes. The
+// `--help` text of each flag states its range; `flag_help_states_every_bound` checks it.
+
+/// `demo --messages`: about 330 bytes per message with `--events` and `--write-orders`
+/// (workload, verifier copy, verdicts, events), 3.3 GB at the bound; the bound is the
+/// orders-file bound, so `ordo replay` reads back whatever the demo writes.
+const DEMO_MESSAGES_MAX: u64 = host::input::ORDERS_MAX as u64;
+/// `--threads` (signature verification): beyond the cores, threads only cost stacks; 256
+/// covers the largest machine this runs on.
+const THREADS_MAX: u64 = 256;
+/// `bench matching --messages`: about 245 bytes per message (two flows generated, their
+/// inputs), 2.5 GB at the bound.
+const MATCHING_MESSAGES_MAX: u64 = 10_000_000;
+/// `bench matching --repeats`, `bench margin --repeats`: timed runs; the time is linear.
+const BENCH_REPEATS_MAX: u64 = 100;
+/// `bench sigverify --messages`: about 220 bytes per message, but each is signed and then
+/// verified three times (about 1,500 messages a second in all on one core): a million
+/// take some ten minutes.
+const SIGVERIFY_MESSAGES_MAX: u64 = 1_000_000;
+/// `bench hdl --orders`: orders resting at once in a phase; the script refuses more than
+/// the venue's order pool holds (16,384 on the default venue, the card's).
+const HDL_ORDERS_MAX: u64 = 100_000;
+/// `bench hdl --messages`: rust-hdl runs about 50,000 cycles a second, 5.5 cycles a
+/// message, five timed runs: 200,000 messages take about two minutes.
+const HDL_MESSAGES_MAX: u64 = 200_000;
+/// `bench hdl --verilator-messages`: Verilator runs 60 times faster, but its stimulus
+/// file is 225 bytes a message: 2 million make a 450 MB file per run.
+const VERILATOR_MESSAGES_MAX: u64 = 2_000_000;
+/// `bench margin --accounts`: about 170 bytes per account, 1.7 GB at the bound (and one
+/// index update re-checks them all, about a second).
+const MARGIN_ACCOUNTS_MAX: u64 = 10_000_000;
+/// `bench margin --fills`: the fills are built first, about 70 bytes each: 1.4 GB.
+const MARGIN_FILLS_MAX: u64 = 20_000_000;
+
+/// `diff --engines`: engines compared in one run, each run's events held until the end.
+const DIFF_ENGINES_MAX: usize = 8;
+
+/// A `usize` flag in `1..=max`.
+fn count_in(max: u64) -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::<usize>::new().range(1..=max)
+}
 
 #[derive(Parser)]
 #[command(
@@ -35,12 +84,14 @@ struct Cli {
 enum Command {
     /// Generate a deterministic signed workload, run the software path, print a summary.
     Demo {
+        /// Workload seed: any u64 (0..=18446744073709551615).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        #[arg(long, default_value_t = 200_000)]
+        /// Messages to generate: 1..=10000000.
+        #[arg(long, default_value_t = 200_000, value_parser = count_in(DEMO_MESSAGES_MAX))]
         messages: usize,
-        /// Signature verification threads (default: all cores).
-        #[arg(long)]
+        /// Signature verification threads, 1..=256 (default: all cores).
+        #[arg(long, value_parser = count_in(THREADS_MAX))]
         threads: Option<usize>,
         /// Write the event stream here.
         #[arg(long, value_name = "FILE")]
@@ -71,7 +122,8 @@ enum Command {
         /// Do not sign CSV rows or verify signatures: every message counts as validly signed.
         #[arg(long)]
         trusted: bool,
-        #[arg(long)]
+        /// Signature verification threads, 1..=256 (default: all cores).
+        #[arg(long, value_parser = count_in(THREADS_MAX))]
         threads: Option<usize>,
         #[arg(long)]
         json: bool,
@@ -80,7 +132,7 @@ enum Command {
     Diff {
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
-        /// Engines to compare, the first being the reference.
+        /// Engines to compare, the first being the reference: 2..=8 of them.
         #[arg(
             long,
             value_enum,
@@ -90,7 +142,8 @@ enum Command {
         engines: Vec<pipeline::Engine>,
         #[arg(long)]
         trusted: bool,
-        #[arg(long)]
+        /// Signature verification threads, 1..=256 (default: all cores).
+        #[arg(long, value_parser = count_in(THREADS_MAX))]
         threads: Option<usize>,
         #[arg(long)]
         json: bool,
@@ -142,10 +195,13 @@ enum Command {
 enum BenchCommand {
     /// Matching core alone (sequencer + books, signatures pre-verified): ladder vs BTreeMap.
     Matching {
-        #[arg(long, default_value_t = 1_000_000)]
+        /// Messages of each flow: 1..=10000000.
+        #[arg(long, default_value_t = 1_000_000, value_parser = count_in(MATCHING_MESSAGES_MAX))]
         messages: usize,
-        #[arg(long, default_value_t = 3)]
+        /// Timed runs of each engine, the best counting: 1..=100.
+        #[arg(long, default_value_t = 3, value_parser = count_in(BENCH_REPEATS_MAX))]
         repeats: usize,
+        /// Workload seed: any u64.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long)]
@@ -153,8 +209,10 @@ enum BenchCommand {
     },
     /// Signature verification: single vs batched, one core vs all cores.
     Sigverify {
-        #[arg(long, default_value_t = 20_000)]
+        /// Signed messages verified by each method: 1..=1000000.
+        #[arg(long, default_value_t = 20_000, value_parser = count_in(SIGVERIFY_MESSAGES_MAX))]
         messages: usize,
+        /// Workload seed: any u64.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long)]
@@ -163,14 +221,16 @@ enum BenchCommand {
     /// The card top in simulation (needs the `hardware` feature): cycles per message by kind,
     /// latency, and rust-hdl vs Verilator speed; every run checked against the software path.
     Hdl {
-        /// Orders in each scripted phase (adds, cancels, rejects; sweeps are a quarter).
-        #[arg(long, default_value_t = 2_000)]
+        /// Orders in each scripted phase (adds, cancels, rejects; sweeps are a quarter):
+        /// 1..=100000, and the venue's order pool must hold the phase.
+        #[arg(long, default_value_t = 2_000, value_parser = count_in(HDL_ORDERS_MAX))]
         orders: usize,
-        /// Messages of the demo flow through rust-hdl.
-        #[arg(long, default_value_t = 2_000)]
+        /// Messages of the demo flow through rust-hdl: 1..=200000.
+        #[arg(long, default_value_t = 2_000, value_parser = count_in(HDL_MESSAGES_MAX))]
         messages: usize,
-        /// Messages of the demo flow through Verilator (a longer run of the same flow).
-        #[arg(long, default_value_t = 200_000)]
+        /// Messages of the demo flow through Verilator (a longer run of the same flow):
+        /// 1..=2000000.
+        #[arg(long, default_value_t = 200_000, value_parser = count_in(VERILATOR_MESSAGES_MAX))]
         verilator_messages: usize,
         #[arg(long)]
         json: bool,
@@ -178,14 +238,19 @@ enum BenchCommand {
     /// The margin engine: re-mark and re-check every account after one index update, and
     /// the margin cost of one fill.
     Margin {
-        /// Accounts holding the underlying (every fifth pair also holds options).
-        #[arg(long, default_value_t = 100_000)]
+        /// Accounts holding the underlying (every fifth pair also holds options):
+        /// 1..=10000000.
+        #[arg(
+            long,
+            default_value_t = 100_000,
+            value_parser = clap::value_parser!(u32).range(1..=MARGIN_ACCOUNTS_MAX as i64)
+        )]
         accounts: u32,
-        /// Fills timed.
-        #[arg(long, default_value_t = 1_000_000)]
+        /// Fills timed: 1..=20000000.
+        #[arg(long, default_value_t = 1_000_000, value_parser = count_in(MARGIN_FILLS_MAX))]
         fills: usize,
-        /// Index updates timed.
-        #[arg(long, default_value_t = 21)]
+        /// Index updates timed: 1..=100.
+        #[arg(long, default_value_t = 21, value_parser = count_in(BENCH_REPEATS_MAX))]
         repeats: usize,
         /// Margin parameters (TOML); the embedded default when absent.
         #[arg(long, value_name = "FILE")]
@@ -241,9 +306,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let needed = config.memory().total_bytes + margin_bytes;
             check_memory(&origin, needed)?;
-            if messages == 0 {
-                return Err(usage_error("--messages must be at least 1"));
-            }
             let bar = progress_bar(show_progress, messages as u64, "generate");
             let workload = generate(&config, Spec::demo(seed, messages), &|done| {
                 bar.set_position(done as u64)
@@ -621,10 +683,7 @@ fn print_summary(s: &Summary) {
 }
 
 fn print_events(file: &Path, summary_only: bool, json: bool) -> Result<ExitCode, Error> {
-    let bytes = std::fs::read(file).map_err(|source| Error::Io {
-        path: file.display().to_string(),
-        source,
-    })?;
+    let bytes = read_events_file(file)?;
     let (events, error) = decode_events(&bytes, file);
     if summary_only {
         let mut tally = Tally::default();
@@ -661,13 +720,21 @@ fn follow_file(
     file: &Path,
     json: bool,
 ) -> Result<ExitCode, Error> {
-    let bytes = std::fs::read(file).map_err(|source| Error::Io {
-        path: file.display().to_string(),
-        source,
-    })?;
+    let bytes = read_events_file(file)?;
     let (events, error) = decode_events(&bytes, file);
     if let Some(e) = error {
         return Err(e); // a replica does not follow a damaged stream past the damage
+    }
+    // A replica follows a whole stream; seq 0 would also read as "the stream ended".
+    if let Some(first) = events.first().filter(|e| e.seq != 1) {
+        return Err(Error::Input {
+            path: file.display().to_string(),
+            location: "byte offset 16".into(),
+            message: format!(
+                "the stream starts at seq {}: a replica follows a whole stream, from seq 1",
+                first.seq
+            ),
+        });
     }
     let Some(&admin) = config.accounts.admins.first() else {
         return Err(usage_error(
@@ -750,17 +817,7 @@ fn usage_error(message: &str) -> Error {
 }
 
 fn run_bench(config: &VenueConfig, which: BenchCommand) -> Result<(), Error> {
-    let messages = match &which {
-        BenchCommand::Matching { messages, .. }
-        | BenchCommand::Sigverify { messages, .. }
-        | BenchCommand::Hdl { messages, .. } => *messages,
-        BenchCommand::Margin {
-            accounts, fills, ..
-        } => (*accounts as usize).min(*fills),
-    };
-    if messages == 0 {
-        return Err(usage_error("--messages must be at least 1"));
-    }
+    // Every size flag is at least 1 and bounded (checked as the flags were parsed).
     match which {
         BenchCommand::Matching {
             messages,
@@ -1058,6 +1115,13 @@ fn run_diff(
     if engines.len() < 2 {
         return Err(usage_error("--engines needs at least two engines"));
     }
+    // Each run's events are held until all are compared: a bound on the runs.
+    if engines.len() > DIFF_ENGINES_MAX {
+        return Err(usage_error(&format!(
+            "--engines takes at most {DIFF_ENGINES_MAX} engines, got {}",
+            engines.len()
+        )));
+    }
     let mut runs = Vec::new();
     for &engine in engines {
         let options = pipeline::Options {
@@ -1067,8 +1131,9 @@ fn run_diff(
             keep_events: true,
             progress: false,
         };
-        let report = pipeline::run(config, stimuli, options)?;
-        let bytes = report.events_file.clone().expect("kept");
+        let mut report = pipeline::run(config, stimuli, options)?;
+        // Taken, not copied: only the decoded events are kept per run.
+        let bytes = report.events_file.take().expect("kept");
         let (events, error) = decode_events(&bytes, Path::new("<memory>"));
         assert!(error.is_none(), "an engine's own event stream decodes");
         runs.push((engine, report, events));

@@ -24,6 +24,12 @@ const NO_MARKET: u16 = u16::MAX;
 /// Scenario points of the options grid at most.
 const SCENARIOS_MAX: usize = SCENARIO_MOVES_MAX * SCENARIO_MOVES_MAX;
 
+/// Largest balance or isolated margin a sequenced transfer or isolation may leave (e6): the
+/// bound the configuration puts on the insurance fund, an eighth of i64's range. The
+/// sequencer takes any 64-bit amount; one that would go beyond is refused, so no transfer
+/// can overflow the money the engine adds up.
+pub const MONEY_E6_MAX: i64 = 1 << 60;
+
 /// Why a pre-trade check or a withdrawal failed (each maps to one `abi::Reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarginReject {
@@ -42,6 +48,8 @@ pub enum MarginReject {
     NotIsolatable,
     /// The account id is outside the engine's accounts.
     UnknownAccount,
+    /// The amount would take a balance or an isolated margin beyond [`MONEY_E6_MAX`].
+    BeyondRange,
 }
 
 /// What the engine decided, in order.
@@ -507,15 +515,21 @@ impl MarginEngine {
         if a >= self.accounts.len() {
             return Err(MarginReject::UnknownAccount);
         }
+        // Only a deposit is capped: a withdrawal may always lower a balance grown past the
+        // cap by trading.
+        let balance = self.accounts[a]
+            .balance_e6
+            .checked_add(amount_e6)
+            .filter(|&b| amount_e6 <= 0 || b <= MONEY_E6_MAX)
+            .ok_or(MarginReject::BeyondRange)?;
         if amount_e6 < 0 {
             let assessed = self.assess(account);
-            if self.accounts[a].balance_e6 + amount_e6 < 0
-                || assessed.equity_e6 + amount_e6 < assessed.initial_e6
-            {
+            // Saturating: an equity that low is below the requirement either way.
+            if balance < 0 || assessed.equity_e6.saturating_add(amount_e6) < assessed.initial_e6 {
                 return Err(MarginReject::InsufficientMargin);
             }
         }
-        self.accounts[a].balance_e6 += amount_e6;
+        self.accounts[a].balance_e6 = balance;
         self.deposits_e6 += i128::from(amount_e6);
         Ok(())
     }
@@ -551,10 +565,15 @@ impl MarginEngine {
             return Err(MarginReject::NotIsolatable);
         }
         let mut after = self.accounts[a].clone();
-        after.balance_e6 -= amount_e6;
+        // Whichever side the amount moves to is capped; the other only shrinks.
+        let in_range = |x: Option<i64>, grows: bool| {
+            x.filter(|&x| !grows || x <= MONEY_E6_MAX)
+                .ok_or(MarginReject::BeyondRange)
+        };
+        after.balance_e6 = in_range(after.balance_e6.checked_sub(amount_e6), amount_e6 < 0)?;
         let p = after.position_mut(m as u16);
         p.isolated = true;
-        p.isolated_e6 += amount_e6;
+        p.isolated_e6 = in_range(p.isolated_e6.checked_add(amount_e6), amount_e6 > 0)?;
         let margin = p.isolated_e6;
         let balance = after.balance_e6;
         let cross = self.assess_scope(&after, Scope::Cross, true);

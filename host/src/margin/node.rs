@@ -17,7 +17,7 @@
 use std::collections::VecDeque;
 use std::mem::size_of;
 
-use abi::{Event, EventKind, Reason, Side};
+use abi::{Event, EventKind, OrderId, Reason, Side, LOT_COST_MAX};
 use serde::Serialize;
 
 use super::config::MarginConfig;
@@ -26,6 +26,153 @@ use super::engine::{MarginEngine, MarginEvent, MarginInput, ACCOUNT_BYTES, POSIT
 use crate::book_replay::{BookReplay, ReplayError, Top, LEVEL_BYTES_MAX, LIVE_ORDER_BYTES_MAX};
 use crate::config::VenueConfig;
 use crate::engine::Credit;
+
+/// Leader actions a follower holds due at most. The leader sends each message's actions
+/// right after it; a queue this long (a credit setting for every account of the largest
+/// venue, `venue.accounts_max` ≤ 2²⁴) means it stopped acting — a divergence — and bounds
+/// what a stream that never acts can make a follower hold (16 bytes an action).
+pub const DUE_ACTIONS_MAX: usize = 1 << 24;
+
+/// What the venue's sequencer lets through for one instrument (abi §5, §7): prices inside
+/// the band, quantities up to the instrument's maximum.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    instrument: u16,
+    price_min_ticks: u32,
+    price_max_ticks: u32,
+    qty_lots_max: u32,
+}
+
+/// The venue's bounds on what its sequencer emits, against which the node checks every
+/// event before anything of it reaches the margin engine: the engine's integer arithmetic
+/// relies on prices, quantities and ids in these ranges.
+#[derive(Debug, Clone)]
+struct Contract {
+    limits: Vec<Limits>,
+    accounts_max: u32,
+    /// The order pool: every live order (accepted, not yet filled, cancelled or expired)
+    /// holds one of its slots, so at most this many are live at once.
+    orders_resting_max: u32,
+    /// Most events one message causes: an accepted order meets every resting order (a fill
+    /// or an STP cancel each), then its remainder leaves (the sequencer's own bound).
+    message_events_max: u64,
+    oracles: Vec<u32>,
+    admins: Vec<u32>,
+}
+
+impl Contract {
+    fn new(venue: &VenueConfig) -> Contract {
+        Contract {
+            limits: venue
+                .instruments
+                .iter()
+                .map(|i| Limits {
+                    instrument: i.id,
+                    price_min_ticks: i.price_min_ticks(),
+                    price_max_ticks: i.price_max_ticks(),
+                    qty_lots_max: i.qty_lots_max,
+                })
+                .collect(),
+            accounts_max: venue.venue.accounts_max,
+            orders_resting_max: venue.venue.orders_resting_max,
+            message_events_max: u64::from(venue.venue.orders_resting_max) + 4,
+            oracles: venue.accounts.oracles.clone(),
+            admins: venue.accounts.admins.clone(),
+        }
+    }
+
+    /// Why `e` is not an event this venue's sequencer emits, if it is not. Rejections echo
+    /// whatever the message held, so only the other kinds are bounded.
+    fn check(&self, e: &Event) -> Result<(), String> {
+        let limits = self.limits.iter().find(|l| l.instrument == e.instrument);
+        match e.kind {
+            EventKind::Rejected => Ok(()),
+            EventKind::Accepted | EventKind::Fill | EventKind::Cancelled | EventKind::Expired => {
+                let Some(l) = limits else {
+                    return Err(format!(
+                        "instrument {} is not one of the venue's",
+                        e.instrument
+                    ));
+                };
+                if Side::from_u8(e.side).is_none() {
+                    return Err(format!("side {} is undefined", e.side));
+                }
+                if e.account >= self.accounts_max || e.maker_account >= self.accounts_max {
+                    return Err(format!(
+                        "account {} or maker account {} is beyond the venue's {}",
+                        e.account, e.maker_account, self.accounts_max
+                    ));
+                }
+                if !(l.price_min_ticks..=l.price_max_ticks).contains(&e.price_ticks) {
+                    return Err(format!(
+                        "price {} is outside the band {}..={}",
+                        e.price_ticks, l.price_min_ticks, l.price_max_ticks
+                    ));
+                }
+                let least = u32::from(matches!(e.kind, EventKind::Accepted | EventKind::Fill));
+                let quantities = [e.qty_lots, e.remaining_lots, e.maker_remaining_lots];
+                if e.qty_lots < least || quantities.iter().any(|&q| q > l.qty_lots_max) {
+                    return Err(format!(
+                        "quantities {quantities:?} are outside 0..={} (at least {least} traded or accepted)",
+                        l.qty_lots_max
+                    ));
+                }
+                let id = OrderId(e.order_id);
+                if e.kind == EventKind::Accepted
+                    && (id.generation() == 0
+                        || id.slot() >= self.orders_resting_max
+                        || e.remaining_lots != e.qty_lots)
+                {
+                    return Err(format!(
+                        "an accepted order with id {:#x} (slot beyond the pool of {}, or generation 0), or remaining lots other than its quantity",
+                        e.order_id, self.orders_resting_max
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::Oracle if !self.oracles.contains(&e.account) => Err(format!(
+                "an oracle update from account {}, which is not an oracle",
+                e.account
+            )),
+            EventKind::Oracle if e.price_ticks == 0 || e.order_id != 0 => {
+                Err("an oracle update of index 0, or with a target".into())
+            }
+            EventKind::Oracle => Ok(()),
+            EventKind::Admin => {
+                // Side 0 with instrument 0 sets a credit, with an instrument a cost per lot;
+                // side 1 is a transfer (instrument 0) or an isolation (abi §16).
+                let setting = e.side == Side::Buy as u8;
+                let on_account = e.instrument == 0 || !setting;
+                if !self.admins.contains(&e.account) {
+                    Err(format!(
+                        "an admin message from account {}, which is not an admin",
+                        e.account
+                    ))
+                } else if e.side > Side::Sell as u8 {
+                    Err(format!("an admin message of undefined side {}", e.side))
+                } else if on_account && e.order_id >= u64::from(self.accounts_max) {
+                    Err(format!(
+                        "an admin message for account {}, beyond the venue's {}",
+                        e.order_id, self.accounts_max
+                    ))
+                } else if e.instrument != 0 && limits.is_none() {
+                    Err(format!(
+                        "an admin message for instrument {}, not one of the venue's",
+                        e.instrument
+                    ))
+                } else if !on_account
+                    && (e.price_ticks != 0 || e.order_id != 0 || e.qty_lots > LOT_COST_MAX)
+                {
+                    Err(format!(
+                        "a cost setting with a price or a target, or a cost above {LOT_COST_MAX}"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
 
 /// Whether `e` is the first event of its message (abi §6).
 pub fn starts_message(e: &Event) -> bool {
@@ -52,6 +199,7 @@ pub enum Action {
 
 /// The margin engine, the credit desk and mirror, and the book tops, fed by events.
 pub struct MarginNode {
+    contract: Contract,
     engine: MarginEngine,
     desk: CreditDesk,
     mirror: CreditMirror,
@@ -63,8 +211,9 @@ pub struct MarginNode {
     fed_tops: Vec<(u16, Top)>,
     /// Each underlying's engine revision when last reviewed (see `MarginEngine::revisions`).
     reviewed: Vec<(u16, u64)>,
-    /// The current message: open, and what it produced so far.
+    /// The current message: open, its events so far, and what it produced so far.
     open: bool,
+    message_events: u64,
     touched: Vec<u32>,
     actions: Vec<Action>,
 }
@@ -124,6 +273,7 @@ impl MarginNode {
         let engine = MarginEngine::new(margin, venue.venue.accounts_max);
         let desk = CreditDesk::new(venue, margin, &engine)?;
         Ok(MarginNode {
+            contract: Contract::new(venue),
             reviewed: engine.revisions().collect(),
             engine,
             desk,
@@ -136,6 +286,7 @@ impl MarginNode {
                 .map(|i| (i.id, (None, None)))
                 .collect(),
             open: false,
+            message_events: 0,
             touched: Vec::new(),
             actions: Vec::new(),
         })
@@ -150,9 +301,11 @@ impl MarginNode {
         self.books.best_prices(instrument)
     }
 
-    /// The first event the rebuilt books could not take — a fill, cancel or expiry of an
-    /// order that is not live, quantities that do not add up: the stream is not one a
-    /// sequencer produced.
+    /// The first event the node refused — one outside the venue's limits (an unknown
+    /// instrument, a price outside the band, a quantity beyond the maximum, a message longer
+    /// than the sequencer emits), or one the rebuilt books could not take (a fill, cancel or
+    /// expiry of an order that is not live, quantities that do not add up): the stream is
+    /// not one a sequencer produced. A refused event changes nothing else in the node.
     pub fn replay_error(&self) -> Option<&ReplayError> {
         self.replay_error.as_ref()
     }
@@ -172,15 +325,46 @@ impl MarginNode {
 
     /// One event, in sequence order; returns the engine's decisions. The first event of a
     /// message closes the previous one (its actions are then in [`MarginNode::end_message`]'s
-    /// next answer — callers that know the boundary call it themselves first).
+    /// next answer — callers that know the boundary call it themselves first). An event the
+    /// node refuses ([`MarginNode::replay_error`]) goes no further: the engine, the mirror
+    /// and the books only ever take events a sequencer of this venue can emit.
     pub fn observe(&mut self, e: &Event) -> (Vec<MarginEvent>, Vec<Action>) {
         let mut closed = (Vec::new(), Vec::new());
         if starts_message(e) && self.open {
             closed = self.end_message();
         }
         self.open = true;
-        if let Err(error) = self.books.apply(e) {
+        self.message_events += 1;
+        let refused = if self.message_events > self.contract.message_events_max {
+            Err(format!(
+                "a message of more than {} events (the most the sequencer emits for one)",
+                self.contract.message_events_max
+            ))
+        } else {
+            self.contract.check(e)
+        };
+        let refused = refused
+            .map_err(|message| ReplayError {
+                seq: e.seq,
+                message,
+            })
+            .and_then(|()| self.books.apply(e))
+            .and_then(|()| {
+                // Bounds the rebuilt books (and the engine's open orders) by the pool.
+                if self.books.live_orders() > self.contract.orders_resting_max as usize {
+                    return Err(ReplayError {
+                        seq: e.seq,
+                        message: format!(
+                            "more than {} orders live at once (the venue's order pool)",
+                            self.contract.orders_resting_max
+                        ),
+                    });
+                }
+                Ok(())
+            });
+        if let Err(error) = refused {
             self.replay_error.get_or_insert(error);
+            return closed;
         }
         self.mirror.observe(e);
         let decisions = self.engine.handle(&MarginInput::Event(*e));
@@ -211,6 +395,7 @@ impl MarginNode {
             return (Vec::new(), Vec::new());
         }
         self.open = false;
+        self.message_events = 0;
         let mut decisions = Vec::new();
         for i in 0..self.fed_tops.len() {
             let (instrument, fed) = self.fed_tops[i];
@@ -291,6 +476,8 @@ impl MarginNode {
 pub struct Follower {
     node: MarginNode,
     due: VecDeque<Action>,
+    /// [`DUE_ACTIONS_MAX`] (smaller in the test of the bound).
+    due_max: usize,
     insurance: u32,
     admin: u32,
     /// Leader actions seen and matched.
@@ -298,13 +485,16 @@ pub struct Follower {
 }
 
 /// The leader's message at `seq` is not the action the follower computed, or (`books`
-/// set) the event at `seq` cannot happen on the books the stream built so far.
+/// set) the event at `seq` cannot happen on the books the stream built so far, or is
+/// outside what the venue's sequencer emits, or leaves more than [`DUE_ACTIONS_MAX`]
+/// leader actions due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {
     pub seq: u64,
     pub expected: Option<Action>,
     pub event: Event,
-    /// What the rebuilt books found wrong with the event, if that is the divergence.
+    /// What the node found wrong with the event (the rebuilt books, the venue's limits, the
+    /// leader's lag), if that is the divergence.
     pub books: Option<String>,
 }
 
@@ -315,6 +505,7 @@ impl Follower {
         Ok(Follower {
             node,
             due,
+            due_max: DUE_ACTIONS_MAX,
             insurance: margin.margin.insurance_account,
             admin,
             matched: 0,
@@ -332,6 +523,17 @@ impl Follower {
             let (closed, actions) = self.node.end_message();
             decisions = closed;
             self.due.extend(actions);
+            if self.due.len() > self.due_max {
+                return Err(Divergence {
+                    seq: e.seq,
+                    expected: self.due.front().copied(),
+                    event: *e,
+                    books: Some(format!(
+                        "more than {} leader actions due: the leader stopped acting",
+                        self.due_max
+                    )),
+                });
+            }
             let leaders = (e.account == self.insurance
                 && matches!(e.kind, EventKind::Accepted | EventKind::Rejected))
                 || (e.account == self.admin
@@ -535,6 +737,269 @@ mod tests {
             assert_eq!(node.replay_error(), None);
         }
         (short_digest(node.engine()), seen)
+    }
+
+    /// An accepted buy of `qty` lots on BTC-PERP (instrument 1) by account 7 in slot `slot`.
+    fn accepted(seq: u64, slot: u32, qty: u32) -> Event {
+        Event {
+            seq,
+            timestamp_ns: 1_000,
+            side: Side::Buy as u8,
+            instrument: 1,
+            account: 7,
+            price_ticks: 180_000,
+            order_id: abi::OrderId::new(slot, 1).0,
+            qty_lots: qty,
+            remaining_lots: qty,
+            ..Event::blank(EventKind::Accepted)
+        }
+    }
+
+    #[test]
+    fn events_beyond_the_venues_limits_are_refused_and_change_nothing() {
+        // Proves the node checks every event against what the venue's sequencer can emit
+        // before the books, the mirror or the engine take it (the engine's arithmetic relies
+        // on those ranges: a u32::MAX-lot fill at u32::MAX ticks overflowed it): each
+        // hostile event below is a replay error at its seq naming what is wrong, and the
+        // engine's state — its clock included — is what it was before the event.
+        let venue = VenueConfig::embedded();
+        let margin = MarginConfig::embedded();
+        let good = accepted(1, 0, 5);
+        let admin = Event {
+            account: venue.accounts.admins[0],
+            ..Event::blank(EventKind::Admin)
+        };
+        let cases = [
+            (
+                "not one of the venue's",
+                Event {
+                    instrument: 99,
+                    ..good
+                },
+            ),
+            ("side 2 is undefined", Event { side: 2, ..good }),
+            (
+                "beyond the venue's",
+                Event {
+                    account: venue.venue.accounts_max,
+                    ..good
+                },
+            ),
+            (
+                "outside the band",
+                Event {
+                    price_ticks: u32::MAX,
+                    ..good
+                },
+            ),
+            (
+                "quantities",
+                Event {
+                    qty_lots: u32::MAX,
+                    remaining_lots: u32::MAX,
+                    ..good
+                },
+            ),
+            (
+                "quantities",
+                Event {
+                    qty_lots: 0,
+                    remaining_lots: 0,
+                    ..good
+                },
+            ),
+            (
+                "slot beyond the pool",
+                Event {
+                    order_id: abi::OrderId::new(16_384, 1).0,
+                    ..good
+                },
+            ),
+            (
+                "generation 0",
+                Event {
+                    order_id: 5,
+                    ..good
+                },
+            ),
+            (
+                "remaining lots",
+                Event {
+                    remaining_lots: 4,
+                    ..good
+                },
+            ),
+            (
+                "not an oracle",
+                Event {
+                    account: 7,
+                    price_ticks: 1,
+                    ..Event::blank(EventKind::Oracle)
+                },
+            ),
+            (
+                "index 0",
+                Event {
+                    account: venue.accounts.oracles[0],
+                    ..Event::blank(EventKind::Oracle)
+                },
+            ),
+            (
+                "not an admin",
+                Event {
+                    account: 7,
+                    ..admin
+                },
+            ),
+            ("undefined side", Event { side: 200, ..admin }),
+            (
+                "for account",
+                Event {
+                    order_id: u64::MAX,
+                    ..admin
+                },
+            ),
+            (
+                "instrument 99",
+                Event {
+                    instrument: 99,
+                    ..admin
+                },
+            ),
+            (
+                "cost above",
+                Event {
+                    instrument: 1,
+                    qty_lots: u32::MAX,
+                    ..admin
+                },
+            ),
+        ];
+        for (needle, e) in cases {
+            let mut node = MarginNode::new(&venue, &margin).unwrap();
+            let before = node.engine().digest();
+            node.observe(&Event {
+                seq: 1,
+                timestamp_ns: 5_000,
+                ..e
+            });
+            let error = node
+                .replay_error()
+                .unwrap_or_else(|| panic!("{needle}: taken"));
+            assert_eq!(error.seq, 1, "{needle}");
+            assert!(
+                error.message.contains(needle),
+                "{needle}: {}",
+                error.message
+            );
+            assert_eq!(
+                node.engine().digest(),
+                before,
+                "{needle}: the engine saw it"
+            );
+        }
+        let mut node = MarginNode::new(&venue, &margin).unwrap();
+        node.observe(&good);
+        assert_eq!(node.replay_error(), None, "the good event is taken");
+    }
+
+    #[test]
+    fn a_message_longer_than_the_sequencer_emits_is_refused() {
+        // Proves the per-message bound (the order pool plus 4 events): with a pool of 4, a
+        // taker filled lot by lot against one maker — which no matcher does, it fills a
+        // maker once per taker — is refused at the message's 9th event, though the books
+        // alone would take every fill.
+        let mut venue = VenueConfig::embedded();
+        venue.venue.orders_resting_max = 4;
+        let margin = MarginConfig::embedded();
+        let mut node = MarginNode::new(&venue, &margin).unwrap();
+        let maker = Event {
+            side: Side::Sell as u8,
+            ..accepted(1, 0, 100)
+        };
+        let taker = accepted(2, 1, 100);
+        node.observe(&maker);
+        node.observe(&taker);
+        for i in 1..=10u32 {
+            let seq = 2 + u64::from(i);
+            node.observe(&Event {
+                seq,
+                timestamp_ns: 1_000,
+                side: Side::Buy as u8,
+                instrument: 1,
+                account: 7,
+                price_ticks: 180_000,
+                order_id: taker.order_id,
+                qty_lots: 1,
+                remaining_lots: 100 - i,
+                maker_order_id: maker.order_id,
+                maker_account: 7,
+                maker_remaining_lots: 100 - i,
+                ..Event::blank(EventKind::Fill)
+            });
+            if seq < 2 + 8 {
+                assert_eq!(node.replay_error(), None, "fill {i}");
+            }
+        }
+        let error = node.replay_error().expect("refused");
+        assert_eq!(error.seq, 2 + 8, "{error:?}");
+        assert!(error.message.contains("more than 8 events"), "{error:?}");
+    }
+
+    #[test]
+    fn more_live_orders_than_the_pool_are_refused() {
+        // Proves the rebuilt books are bounded by the venue's order pool: with a pool of 4,
+        // four resting orders are taken and a fifth accepted order (which the sequencer
+        // would have rejected order_pool_full) is refused, naming the pool.
+        let mut venue = VenueConfig::embedded();
+        venue.venue.orders_resting_max = 4;
+        let margin = MarginConfig::embedded();
+        let mut node = MarginNode::new(&venue, &margin).unwrap();
+        for slot in 0..4 {
+            node.observe(&accepted(u64::from(slot) + 1, slot, 1));
+        }
+        assert_eq!(node.replay_error(), None);
+        // Slot 3 again, with a new generation: the slot is in range, the pool is full.
+        node.observe(&Event {
+            order_id: abi::OrderId::new(3, 2).0,
+            ..accepted(5, 3, 1)
+        });
+        let error = node.replay_error().expect("refused");
+        assert_eq!(error.seq, 5);
+        assert!(
+            error.message.contains("more than 4 orders live"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_follower_with_too_many_actions_due_diverges() {
+        // Proves the follower's queue of due leader actions is bounded: a stream that never
+        // acts (here, oracle moves whose cost settings the leader never sends) diverges at
+        // the first message that would take the queue past the bound, naming it, instead of
+        // growing the queue for as long as the stream goes on.
+        let venue = VenueConfig::embedded();
+        let margin = MarginConfig::embedded();
+        let admin = venue.accounts.admins[0];
+        let mut follower = Follower::new(&venue, &margin, admin).unwrap();
+        let initial = follower.due.len();
+        assert!(initial > 0, "cost settings are due at the start");
+        follower.due_max = initial;
+        let oracle = |seq: u64, index: u32| Event {
+            seq,
+            timestamp_ns: seq * 1_000,
+            account: venue.accounts.oracles[0],
+            instrument: 1,
+            price_ticks: index,
+            ..Event::blank(EventKind::Oracle)
+        };
+        follower
+            .observe(&oracle(1, 190_000))
+            .expect("the queue is at its bound");
+        let divergence = follower.observe(&oracle(2, 200_000)).expect_err("past it");
+        assert_eq!(divergence.seq, 2);
+        let books = divergence.books.unwrap_or_default();
+        assert!(books.contains("leader actions due"), "{books}");
     }
 
     #[test]

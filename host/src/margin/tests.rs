@@ -592,6 +592,38 @@ fn isolation_refusals() {
     conserved(&e);
 }
 
+#[test]
+fn transfers_beyond_the_money_range_are_refused_and_change_nothing() {
+    // Proves the sequencer's any-64-bit transfer and isolation amounts cannot overflow the
+    // engine: a deposit past MONEY_E6_MAX (two of i64::MAX overflowed the balance) and an
+    // isolation of i64::MIN out of an isolated position (its `balance - amount` overflowed)
+    // are refused with BeyondRange, a withdrawal of i64::MIN as beyond the balance, each
+    // changing nothing; a deposit up to the bound, and a withdrawal, still go through.
+    use super::engine::MONEY_E6_MAX;
+    let mut e = MarginEngine::new(&MarginConfig::embedded(), ACCOUNTS);
+    deposit(&mut e, 1, 1_000);
+    e.isolate(1, BTC, 100 * USD).expect("isolated");
+    let before = e.digest();
+    for amount in [i64::MAX, MONEY_E6_MAX] {
+        assert_eq!(
+            e.deposit(1, amount),
+            Err(MarginReject::BeyondRange),
+            "{amount}"
+        );
+    }
+    assert_eq!(
+        e.deposit(1, i64::MIN),
+        Err(MarginReject::InsufficientMargin)
+    );
+    assert_eq!(e.isolate(1, BTC, i64::MIN), Err(MarginReject::BeyondRange));
+    assert_eq!(e.digest(), before, "a refusal changes nothing");
+    e.deposit(2, MONEY_E6_MAX).expect("up to the bound");
+    assert_eq!(e.deposit(2, 1), Err(MarginReject::BeyondRange));
+    e.deposit(2, -USD).expect("a withdrawal");
+    assert_eq!(e.isolate(1, BTC, i64::MAX), Err(MarginReject::BeyondRange));
+    conserved(&e);
+}
+
 /// One step of a random stream.
 #[derive(Debug, Clone)]
 enum Step {
