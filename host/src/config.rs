@@ -271,6 +271,11 @@ impl VenueConfig {
 /// Parse a 64-hex-digit public key.
 pub fn parse_public_key(hex: &str) -> Result<[u8; 32], String> {
     let hex = hex.trim();
+    // Before the length: the byte slicing below would split a non-ASCII character (a
+    // fuzz finding: a panic).
+    if !hex.is_ascii() {
+        return Err("has a non-hex (non-ASCII) character".to_string());
+    }
     if hex.len() != 64 {
         return Err(format!("must be 64 hex digits, got {}", hex.len()));
     }
