@@ -10,6 +10,9 @@ pub mod bench;
 pub mod book_replay;
 pub mod config;
 pub mod engine;
+/// Bodies of the fuzz targets in `fuzz/` (shared with the corpus replay test); not API.
+#[doc(hidden)]
+pub mod fuzz;
 pub mod hardware;
 pub mod input;
 pub mod keys;

@@ -270,6 +270,14 @@ impl MarginNode {
     }
 
     pub fn new(venue: &VenueConfig, margin: &MarginConfig) -> Result<MarginNode, String> {
+        // The two files are checked apart; `MarginEngine::new` asserts what joins them.
+        let insurance = margin.margin.insurance_account;
+        if insurance >= venue.venue.accounts_max {
+            return Err(format!(
+                "margin.insurance_account {insurance} is not an account of the venue (0..{})",
+                venue.venue.accounts_max
+            ));
+        }
         let engine = MarginEngine::new(margin, venue.venue.accounts_max);
         let desk = CreditDesk::new(venue, margin, &engine)?;
         Ok(MarginNode {
@@ -364,6 +372,9 @@ impl MarginNode {
             });
         if let Err(error) = refused {
             self.replay_error.get_or_insert(error);
+            // No sequencer made this event: the engine's arithmetic is only bounded on
+            // streams one did (fuzz finding: a fill of orders never accepted, at price 0,
+            // overflowed the ADL ranking). The follower diverges here anyway.
             return closed;
         }
         self.mirror.observe(e);
@@ -1000,6 +1011,77 @@ mod tests {
         assert_eq!(divergence.seq, 2);
         let books = divergence.books.unwrap_or_default();
         assert!(books.contains("leader actions due"), "{books}");
+    }
+
+    #[test]
+    fn fuzz_venue_config_insurance_account_outside_venue() {
+        // Proves the first fuzz finding (venue_config target) stays fixed: a venue with
+        // fewer accounts than the margin config's insurance account (511) made
+        // `MarginEngine::new` assert; the node (so `ordo follow`, `ordo demo`) now
+        // refuses the pair with an error naming the field.
+        let venue = VenueConfig::parse(
+            &crate::config::DEFAULT_CONFIG_TOML
+                .replacen("accounts_max = 1024", "accounts_max = 32", 1)
+                .replacen("test_accounts = 512", "test_accounts = 16", 1)
+                .replacen("oracles = [510]", "oracles = [15]", 1)
+                .replacen("admins = [509]", "admins = [14]", 1),
+            "small",
+        )
+        .unwrap();
+        let margin = MarginConfig::embedded();
+        let error = MarginNode::new(&venue, &margin).err().unwrap();
+        assert!(error.contains("insurance_account 511"), "{error}");
+        assert!(follow(&venue, &margin, 14, &[]).is_err());
+    }
+
+    #[test]
+    fn fuzz_follow_fill_of_orders_never_accepted() {
+        // Proves the follow target's finding (fuzz/artifacts/follow/fill_of_orders_never_
+        // accepted) stays fixed: three accepted orders, then a fill at price 0 of two order
+        // ids the stream never accepted, of 218,959,117 lots. The rebuilt books refuse the
+        // fill, but the node used to feed it to the engine anyway, whose ADL ranking
+        // overflowed i128; now the follower reports a divergence at that seq and the engine
+        // never sees the event.
+        let venue = VenueConfig::embedded();
+        let margin = MarginConfig::embedded();
+        let accepted = |seq, account, instrument, side, price_ticks, qty_lots| Event {
+            seq,
+            timestamp_ns: 1_000_000_000 + seq,
+            account,
+            instrument,
+            side,
+            price_ticks,
+            order_id: (1 << 32) + seq - 1,
+            qty_lots,
+            remaining_lots: qty_lots,
+            client_ref: 2,
+            ..Event::blank(EventKind::Accepted)
+        };
+        let fill = Event {
+            seq: 4,
+            timestamp_ns: 51_561_082_388_547,
+            account: 4,
+            instrument: 1,
+            order_id: 940_422_246_676_037_633,
+            qty_lots: 218_959_117,
+            remaining_lots: 3328,
+            maker_order_id: 2_199_023_255_808,
+            ..Event::blank(EventKind::Fill)
+        };
+        let events = [
+            accepted(1, 449, 2, 1, 70_007, 13),
+            accepted(2, 41, 4, 0, 11_997, 11),
+            accepted(3, 278, 2, 1, 70_041, 15),
+            fill,
+        ];
+        let report = follow(&venue, &margin, 509, &events).unwrap();
+        let divergence = report.divergence.expect("a divergence");
+        assert_eq!(divergence.seq, 4);
+        // The venue-limits check (a price outside the band) refuses it before the books do.
+        assert_eq!(
+            divergence.books.as_deref(),
+            Some("price 0 is outside the band 178000..=182000")
+        );
     }
 
     #[test]
