@@ -1386,11 +1386,15 @@ impl MarginEngine {
         let mut has_options = false;
         for p in a.positions.iter().filter(|p| p.in_scope(scope)) {
             let market = &self.markets[usize::from(p.market)];
-            s.equity_e6 += p.isolated_e6 + p.quote_e6 + Money::from(p.size_lots) * market.value_e6;
+            s.equity_e6 += p.isolated_e6 + p.quote_e6 + lots_times(p.size_lots, market.value_e6);
             match &market.kind {
                 Kind::Perp { tiers } => {
+                    let held = lots_times(p.size_lots, market.value_e6).abs();
+                    if !with_initial {
+                        s.maintenance_e6 += tiered(tiers, held, |t| t.mm_ppm);
+                        continue;
+                    }
                     let size = Money::from(p.size_lots);
-                    let held = size.abs() * market.value_e6;
                     let worst = (size + Money::from(p.open_buy_lots))
                         .abs()
                         .max((size - Money::from(p.open_sell_lots)).abs())
@@ -1455,13 +1459,23 @@ impl MarginEngine {
     ) -> Money {
         let grid = &self.config.options_margin;
         let scenarios = grid.price_moves_ppm.len() * grid.vol_moves_ppm.len();
-        let mut loss: [Money; SCENARIOS_MAX] = [0; SCENARIOS_MAX];
+        // The usual grid (≤ 32 scenarios) on the stack: zeroing all SCENARIOS_MAX i128s per
+        // call cost more than the grid itself.
+        debug_assert!(scenarios <= SCENARIOS_MAX);
+        let mut small: [Money; 32] = [0; 32];
+        let mut large = Vec::new();
+        let loss: &mut [Money] = if scenarios <= small.len() {
+            &mut small[..scenarios]
+        } else {
+            large.resize(scenarios, 0);
+            &mut large
+        };
         let mut short_minimum = 0;
         let index = Money::from(self.underlyings[u].index_ticks);
         for p in a.positions.iter().filter(|p| self.is_option_on(p, u)) {
             let market = &self.markets[usize::from(p.market)];
             let lots = size(p);
-            for (l, v) in loss[..scenarios].iter_mut().zip(&market.scenario_e6) {
+            for (l, v) in loss.iter_mut().zip(&market.scenario_e6) {
                 *l -= lots * (v - market.value_e6);
             }
             if lots < 0 {
@@ -1469,7 +1483,7 @@ impl MarginEngine {
                 short_minimum += money_ppm(notional, grid.short_minimum_ppm);
             }
         }
-        let worst = loss[..scenarios].iter().copied().max().unwrap_or(0);
+        let worst = loss.iter().copied().max().unwrap_or(0);
         worst.max(short_minimum).max(0)
     }
 
@@ -1912,6 +1926,17 @@ fn mul_div(a: i128, b: i128, c: i128) -> i128 {
         -magnitude
     } else {
         magnitude
+    }
+}
+
+/// `lots × value` in money: one widening 64 × 64-bit multiply when the value fits in i64
+/// (every perp lot, and any option lot below 9.2·10¹⁸ e6), else the full i128 product —
+/// the same result either way.
+#[inline]
+fn lots_times(lots: i64, value: Money) -> Money {
+    match i64::try_from(value) {
+        Ok(narrow) => Money::from(lots) * Money::from(narrow),
+        Err(_) => Money::from(lots) * value,
     }
 }
 
