@@ -828,16 +828,14 @@ fn follow_of_a_stream_not_from_seq_1_is_an_error() {
 }
 
 #[test]
-#[ignore = "open: the margin engine's i64 position values overflow (engine owner); see below"]
 fn a_large_position_at_an_extreme_index_does_not_overflow_the_engine() {
-    // Proves (once fixed) that the margin engine values any position the venue's limits
-    // allow at any index the oracle may send: two funded accounts trade five fills of
-    // qty_lots_max (5,000 BTC, inside every limit the follower checks), then the oracle sends
-    // the index u32::MAX ticks (the top of the engine's accepted range). Today the re-check
-    // computes size × value = 5·10⁶ × 2.1·10¹² in i64 and overflows (engine.rs,
-    // `assess_scope`): a panic in debug builds, a wrapped equity in release. The same
-    // products overflow for positions built up over ~10⁵ fills at ordinary prices. Every
-    // event here is one the sequencer could emit.
+    // Proves that the margin engine values any position the venue's limits allow at any
+    // index the oracle may send: two funded accounts trade five fills of qty_lots_max
+    // (5,000 BTC, inside every limit the follower checks), then the oracle sends the index
+    // u32::MAX ticks (the top of the engine's accepted range). The engine's money was i64
+    // and the re-check's size × value = 5·10⁶ × 2.1·10¹² overflowed (`assess_scope`): a
+    // panic in debug builds, a wrapped equity in release. Money is i128 now
+    // (docs/margin.md, "Numeric range"). Every event here is one the sequencer could emit.
     let dir = Scratch::new("whale");
     let t = 1_000_000_000u64;
     let transfer = |account: u64, amount: i64| Event {

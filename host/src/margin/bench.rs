@@ -203,10 +203,10 @@ fn baseline(engine: &MarginEngine, accounts: u32, repeats: usize) -> f64 {
     let mut best = f64::INFINITY;
     for _ in 0..repeats.max(1) {
         let started = Instant::now();
-        let mut sum = 0i64;
+        let mut sum = 0i128;
         for a in 0..accounts {
             sum = sum.wrapping_add(engine.balance_e6(black_box(a)));
-            sum = sum.wrapping_add(engine.position_lots(a, PERP));
+            sum = sum.wrapping_add(i128::from(engine.position_lots(a, PERP)));
         }
         black_box(sum);
         best = best.min(started.elapsed().as_secs_f64() * 1e3);

@@ -30,6 +30,12 @@ const SCENARIOS_MAX: usize = SCENARIO_MOVES_MAX * SCENARIO_MOVES_MAX;
 /// can overflow the money the engine adds up.
 pub const MONEY_E6_MAX: i64 = 1 << 60;
 
+/// Money in millionths of the settlement asset (e6): every balance, quote, isolated margin,
+/// fee total, position value and requirement, and every product and sum of them
+/// (docs/margin.md, "Numeric range"). Lots and ticks stay i64; a product of a size and a
+/// value is taken in i128, where it cannot overflow within the engine's envelope.
+pub type Money = i128;
+
 /// Why a pre-trade check or a withdrawal failed (each maps to one `abi::Reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarginReject {
@@ -61,8 +67,10 @@ pub enum MarginEvent {
         account: u32,
         instrument: u16,
         qty_lots: i64,
+        /// The price of one lot in ticks (a perp's mark, an option's value over its tick
+        /// value), clamped to i64's range (it is far inside it for any configured market).
         mark_ticks: i64,
-        penalty_e6: i64,
+        penalty_e6: Money,
     },
     /// The insurance account's order to work a taken-over position off in the book (IOC).
     LiquidationOrder {
@@ -75,7 +83,7 @@ pub enum MarginEvent {
     /// them).
     CancelAll { account: u32 },
     /// A bankrupt account's deficit was paid by the insurance fund.
-    InsuranceCovered { account: u32, deficit_e6: i64 },
+    InsuranceCovered { account: u32, deficit_e6: Money },
     /// The insurance fund could not cover it: `qty_lots` of the bankrupt account's position
     /// were closed against `counterparty`'s at the bankruptcy price (`transfer_e6` worse
     /// than the mark for the counterparty).
@@ -84,14 +92,14 @@ pub enum MarginEvent {
         counterparty: u32,
         instrument: u16,
         qty_lots: i64,
-        transfer_e6: i64,
+        transfer_e6: Money,
     },
     /// Funding was paid: `per_lot_e6` from each long lot to each short lot (negative: the
     /// other way).
     Funding {
         instrument: u16,
         rate_ppm: i64,
-        per_lot_e6: i64,
+        per_lot_e6: Money,
     },
     /// Funding boundaries passed without payment: a gap in sequencer time covered more
     /// boundaries than `funding.catch_up_periods_max`; that many periods were settled (the
@@ -111,7 +119,7 @@ pub enum MarginEvent {
     /// Trading resumed.
     Resumed { instrument: u16 },
     /// An option series expired and was settled at intrinsic value.
-    Expired { instrument: u16, value_e6: i64 },
+    Expired { instrument: u16, value_e6: Money },
     /// The account is below maintenance margin and could not be liquidated now (halted
     /// market); it is checked again at the next input that moves time.
     Flagged { account: u32 },
@@ -185,9 +193,9 @@ struct Market {
     /// Options: the underlying's index.
     mark_ticks: i64,
     /// Value of one long lot: `mark·v` for perps, the option's value for options.
-    value_e6: i64,
+    value_e6: Money,
     /// Options: the value of one lot in each scenario of the grid (price-major).
-    scenario_e6: Vec<i64>,
+    scenario_e6: Vec<Money>,
     best_bid_ticks: Option<i64>,
     best_ask_ticks: Option<i64>,
     /// Accounts with a position entry here (unordered; `Position::holder_slot` points back).
@@ -234,7 +242,7 @@ struct UnderlyingState {
 struct Position {
     market: u16,
     size_lots: i64,
-    quote_e6: i64,
+    quote_e6: Money,
     open_buy_lots: i64,
     open_sell_lots: i64,
     holder_slot: u32,
@@ -242,7 +250,7 @@ struct Position {
     /// account's cross margin. The entry stays while it holds margin; a closed position's
     /// quote is realised into `isolated_e6`, not the balance.
     isolated: bool,
-    isolated_e6: i64,
+    isolated_e6: Money,
 }
 
 /// What a margin check covers: the account's cross margin (balance and every position not
@@ -264,7 +272,7 @@ impl Position {
 
 #[derive(Debug, Clone, Default)]
 struct Account {
-    balance_e6: i64,
+    balance_e6: Money,
     positions: Positions,
     flagged: bool,
 }
@@ -350,11 +358,11 @@ impl Positions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Assessment {
     /// Balance plus the value of every position.
-    pub equity_e6: i64,
+    pub equity_e6: Money,
     /// Maintenance requirement of the positions.
-    pub maintenance_e6: i64,
+    pub maintenance_e6: Money,
     /// Initial requirement of the positions and open orders.
-    pub initial_e6: i64,
+    pub initial_e6: Money,
 }
 
 /// The margin engine (module documentation).
@@ -365,8 +373,8 @@ pub struct MarginEngine {
     market_of: Vec<u16>,
     underlyings: Vec<UnderlyingState>,
     accounts: Vec<Account>,
-    fees_e6: i64,
-    deposits_e6: i128,
+    fees_e6: Money,
+    deposits_e6: Money,
     now_ns: u64,
     /// The next funding boundary; `None` when it is past u64::MAX, the end of sequencer
     /// time: no funding is due again.
@@ -446,7 +454,7 @@ impl MarginEngine {
             m.window_mark_ticks = m.mark_ticks;
         }
         let insurance = config.margin.insurance_account as usize;
-        engine.accounts[insurance].balance_e6 = config.margin.insurance_fund_e6;
+        engine.accounts[insurance].balance_e6 = Money::from(config.margin.insurance_fund_e6);
         engine.deposits_e6 = i128::from(config.margin.insurance_fund_e6);
         engine
     }
@@ -517,15 +525,13 @@ impl MarginEngine {
         }
         // Only a deposit is capped: a withdrawal may always lower a balance grown past the
         // cap by trading.
-        let balance = self.accounts[a]
-            .balance_e6
-            .checked_add(amount_e6)
-            .filter(|&b| amount_e6 <= 0 || b <= MONEY_E6_MAX)
-            .ok_or(MarginReject::BeyondRange)?;
+        let balance = self.accounts[a].balance_e6 + Money::from(amount_e6);
+        if amount_e6 > 0 && balance > Money::from(MONEY_E6_MAX) {
+            return Err(MarginReject::BeyondRange);
+        }
         if amount_e6 < 0 {
             let assessed = self.assess(account);
-            // Saturating: an equity that low is below the requirement either way.
-            if balance < 0 || assessed.equity_e6.saturating_add(amount_e6) < assessed.initial_e6 {
+            if balance < 0 || assessed.equity_e6 + Money::from(amount_e6) < assessed.initial_e6 {
                 return Err(MarginReject::InsufficientMargin);
             }
         }
@@ -566,14 +572,16 @@ impl MarginEngine {
         }
         let mut after = self.accounts[a].clone();
         // Whichever side the amount moves to is capped; the other only shrinks.
-        let in_range = |x: Option<i64>, grows: bool| {
-            x.filter(|&x| !grows || x <= MONEY_E6_MAX)
+        let in_range = |x: Money, grows: bool| {
+            Some(x)
+                .filter(|&x| !grows || x <= Money::from(MONEY_E6_MAX))
                 .ok_or(MarginReject::BeyondRange)
         };
-        after.balance_e6 = in_range(after.balance_e6.checked_sub(amount_e6), amount_e6 < 0)?;
+        let amount = Money::from(amount_e6);
+        after.balance_e6 = in_range(after.balance_e6 - amount, amount_e6 < 0)?;
         let p = after.position_mut(m as u16);
         p.isolated = true;
-        p.isolated_e6 = in_range(p.isolated_e6.checked_add(amount_e6), amount_e6 > 0)?;
+        p.isolated_e6 = in_range(p.isolated_e6 + amount, amount_e6 > 0)?;
         let margin = p.isolated_e6;
         let balance = after.balance_e6;
         let cross = self.assess_scope(&after, Scope::Cross, true);
@@ -654,7 +662,9 @@ impl MarginEngine {
         let mut assessed = self.assess_scope(&with_order, scope, true);
         if matches!(market.kind, Kind::Option { .. }) && side == Side::Buy {
             // The premium to pay if it fills, at the order's price.
-            assessed.initial_e6 += qty_lots * price_ticks * market.tick_lot_value_e6;
+            assessed.initial_e6 += Money::from(qty_lots)
+                * Money::from(price_ticks)
+                * Money::from(market.tick_lot_value_e6);
         }
         if assessed.equity_e6 >= assessed.initial_e6 {
             Ok(())
@@ -694,27 +704,27 @@ impl MarginEngine {
     }
 
     /// Equity of one scope of the account at the marks.
-    fn scope_equity_e6(&self, account: u32, scope: Scope) -> i64 {
+    fn scope_equity_e6(&self, account: u32, scope: Scope) -> Money {
         self.assess_scope(&self.accounts[account as usize], scope, false)
             .equity_e6
     }
 
     /// The account's cross equity at the marks.
-    fn equity_e6(&self, account: u32) -> i64 {
+    fn equity_e6(&self, account: u32) -> Money {
         self.scope_equity_e6(account, Scope::Cross)
     }
 
     /// Sum of balances (the insurance fund's included), quotes and fees: changes only by
     /// deposits, so it always equals [`MarginEngine::deposits_e6`].
     pub fn total_e6(&self) -> i128 {
-        let mut total = i128::from(self.fees_e6);
+        let mut total = self.fees_e6;
         for a in &self.accounts {
-            total += i128::from(a.balance_e6);
+            total += a.balance_e6;
             total += a
                 .positions
                 .iter()
-                .map(|p| i128::from(p.quote_e6) + i128::from(p.isolated_e6))
-                .sum::<i128>();
+                .map(|p| p.quote_e6 + p.isolated_e6)
+                .sum::<Money>();
         }
         total
     }
@@ -725,12 +735,12 @@ impl MarginEngine {
     }
 
     /// Fees collected.
-    pub fn fees_e6(&self) -> i64 {
+    pub fn fees_e6(&self) -> Money {
         self.fees_e6
     }
 
     /// The insurance fund: the insurance account's balance.
-    pub fn insurance_fund_e6(&self) -> i64 {
+    pub fn insurance_fund_e6(&self) -> Money {
         self.accounts[self.config.margin.insurance_account as usize].balance_e6
     }
 
@@ -740,7 +750,7 @@ impl MarginEngine {
     }
 
     /// Balance of an account.
-    pub fn balance_e6(&self, account: u32) -> i64 {
+    pub fn balance_e6(&self, account: u32) -> Money {
         self.accounts[account as usize].balance_e6
     }
 
@@ -766,7 +776,7 @@ impl MarginEngine {
     }
 
     /// The value of one long lot (e6).
-    pub fn value_e6(&self, instrument: u16) -> Option<i64> {
+    pub fn value_e6(&self, instrument: u16) -> Option<Money> {
         self.market_index(instrument)
             .map(|m| self.markets[m].value_e6)
     }
@@ -777,23 +787,25 @@ impl MarginEngine {
     /// whichever is higher (the requirement grows by at most the top marginal rate per lot
     /// of the larger side). Options: `im_over_mm` times the larger of the underlying's and
     /// the strike's value per lot — above any premium and any loss of the scenario grid.
-    /// The pre-trade credit (`margin::credit`) prices an order with it.
+    /// The pre-trade credit (`margin::credit`) prices an order with it. Clamped to
+    /// i64::MAX (a bound that large prices every order out; the desk refuses far less).
     pub fn lot_requirement_bound_e6(&self, instrument: u16, price_ticks: i64) -> Option<i64> {
         let market = &self.markets[self.market_index(instrument)?];
+        let v = Money::from(market.tick_lot_value_e6);
         // Rounded up: a bound must not fall short by the rounding.
-        let ceil_ppm = |x: i64, ppm: i64| {
-            let product = i128::from(x.max(0)) * i128::from(ppm.max(0));
+        let ceil_ppm = |x: Money, ppm: i64| {
+            let product = x.max(0) * Money::from(ppm.max(0));
             i64::try_from((product + 999_999) / 1_000_000).unwrap_or(i64::MAX)
         };
         Some(match &market.kind {
             Kind::Perp { tiers } => {
                 let top = tiers.iter().map(|t| t.im_ppm).max().unwrap_or(0);
-                let value = market.mark_ticks.max(price_ticks) * market.tick_lot_value_e6;
+                let value = Money::from(market.mark_ticks.max(price_ticks)) * v;
                 ceil_ppm(value, top)
             }
             Kind::Option { strike_ticks, .. } => {
                 let index = self.underlyings[market.underlying].index_ticks;
-                let value = index.max(*strike_ticks) * market.tick_lot_value_e6;
+                let value = Money::from(index.max(*strike_ticks)) * v;
                 ceil_ppm(value, self.config.options_margin.im_over_mm_ppm)
             }
         })
@@ -801,7 +813,8 @@ impl MarginEngine {
 
     /// What the account can still commit to new orders (e6): its equity less its initial
     /// requirement, in cross margin and in each isolated position, whichever is least; 0
-    /// when flagged for liquidation. Never negative.
+    /// when flagged for liquidation. Never negative; clamped to i64::MAX (the credit desk
+    /// caps a credit far below: 2³¹ − 1 units).
     pub fn free_margin_e6(&self, account: u32) -> i64 {
         let Some(a) = self.accounts.get(account as usize) else {
             return 0;
@@ -817,7 +830,7 @@ impl MarginEngine {
         for p in a.positions.iter().filter(|p| p.isolated) {
             least = least.min(free(Scope::Isolated(p.market)));
         }
-        least.max(0)
+        i64::try_from(least.max(0)).unwrap_or(i64::MAX)
     }
 
     /// The underlyings' ids with their revisions: a revision moves whenever what every
@@ -866,7 +879,7 @@ impl MarginEngine {
     /// SHA-256 of the whole state in a fixed order: equal on replicas in the same state.
     pub fn digest(&self) -> [u8; 32] {
         let mut h = Sha256::new();
-        h.update(self.fees_e6.to_le_bytes());
+        hash_money(&mut h, self.fees_e6);
         h.update(self.deposits_e6.to_le_bytes());
         h.update(self.now_ns.to_le_bytes());
         // 0 for "no boundary left": unambiguous, a boundary is at least one interval (> 0).
@@ -877,7 +890,7 @@ impl MarginEngine {
         }
         for m in &self.markets {
             h.update(m.mark_ticks.to_le_bytes());
-            h.update(m.value_e6.to_le_bytes());
+            hash_money(&mut h, m.value_e6);
             // Open as 0 (a halt ends at least 1 ns after its start); a halt for good as
             // u64::MAX with a marker byte after it, apart from a halt until u64::MAX. Every
             // other state hashes as it did before halts for good existed.
@@ -898,18 +911,18 @@ impl MarginEngine {
                 continue;
             }
             h.update((id as u32).to_le_bytes());
-            h.update(a.balance_e6.to_le_bytes());
+            hash_money(&mut h, a.balance_e6);
             h.update([u8::from(a.flagged)]);
             let mut positions = a.positions.to_vec();
             positions.sort_by_key(|p| p.market);
             for p in positions {
                 h.update(p.market.to_le_bytes());
                 h.update(p.size_lots.to_le_bytes());
-                h.update(p.quote_e6.to_le_bytes());
+                hash_money(&mut h, p.quote_e6);
                 h.update(p.open_buy_lots.to_le_bytes());
                 h.update(p.open_sell_lots.to_le_bytes());
                 h.update([u8::from(p.isolated)]);
-                h.update(p.isolated_e6.to_le_bytes());
+                hash_money(&mut h, p.isolated_e6);
             }
         }
         h.finalize().into()
@@ -1064,9 +1077,10 @@ impl MarginEngine {
 
     /// `qty` lots move from seller to buyer at `price` ticks; both pay the fee.
     fn trade(&mut self, buyer: u32, seller: u32, m: usize, qty: i64, price: i64) {
-        let cash = qty * price * self.markets[m].tick_lot_value_e6;
+        let cash =
+            Money::from(qty) * Money::from(price) * Money::from(self.markets[m].tick_lot_value_e6);
         self.transfer_position(buyer, seller, m, qty, cash);
-        let fee = mul_ppm(cash, self.config.margin.fee_ppm);
+        let fee = money_ppm(cash, self.config.margin.fee_ppm);
         for account in [buyer, seller] {
             self.accounts[account as usize].balance_e6 -= fee;
             self.fees_e6 += fee;
@@ -1075,7 +1089,7 @@ impl MarginEngine {
 
     /// `qty` lots from seller to buyer for `cash` (quote moves the other way); positions
     /// left empty realise their quote into the balance.
-    fn transfer_position(&mut self, buyer: u32, seller: u32, m: usize, qty: i64, cash: i64) {
+    fn transfer_position(&mut self, buyer: u32, seller: u32, m: usize, qty: i64, cash: Money) {
         for (account, lots, quote) in [(buyer, qty, -cash), (seller, -qty, cash)] {
             let p = self.position(account, m);
             p.size_lots += lots;
@@ -1220,7 +1234,8 @@ impl MarginEngine {
                 Kind::Perp { .. } => {
                     market.mark_ticks =
                         perp_mark(index, market.best_bid_ticks, market.best_ask_ticks);
-                    market.value_e6 = market.mark_ticks * market.tick_lot_value_e6;
+                    market.value_e6 =
+                        Money::from(market.mark_ticks) * Money::from(market.tick_lot_value_e6);
                 }
                 Kind::Option {
                     kind,
@@ -1296,13 +1311,16 @@ impl MarginEngine {
             (i128::from(market.mark_ticks - index) * i128::from(PPM) / i128::from(index)) as i64;
         let interest = (f.interest_ppm - premium_ppm).clamp(-f.clamp_ppm, f.clamp_ppm);
         let rate_ppm = (premium_ppm + interest).clamp(-f.cap_ppm, f.cap_ppm);
-        let per_lot_e6 = mul_ppm(index * market.tick_lot_value_e6, rate_ppm);
+        let per_lot_e6 = money_ppm(
+            Money::from(index) * Money::from(market.tick_lot_value_e6),
+            rate_ppm,
+        );
         let instrument = market.instrument;
         if per_lot_e6 != 0 {
             for i in 0..self.markets[m].holders.len() {
                 let account = self.markets[m].holders[i];
                 let p = self.position(account, m);
-                p.quote_e6 -= p.size_lots * per_lot_e6;
+                p.quote_e6 -= Money::from(p.size_lots) * per_lot_e6;
             }
         }
         out.push(MarginEvent::Funding {
@@ -1328,14 +1346,15 @@ impl MarginEngine {
         };
         *expired = true;
         self.underlyings[market.underlying].revision += 1;
-        let value_e6 = intrinsic_ticks(kind, index, strike_ticks) * market.tick_lot_value_e6;
+        let value_e6 = Money::from(intrinsic_ticks(kind, index, strike_ticks))
+            * Money::from(market.tick_lot_value_e6);
         market.value_e6 = value_e6;
         market.scenario_e6.iter_mut().for_each(|v| *v = value_e6);
         let instrument = market.instrument;
         let holders = market.holders.clone();
         for account in holders {
             let p = self.position(account, m);
-            p.quote_e6 += p.size_lots * value_e6;
+            p.quote_e6 += Money::from(p.size_lots) * value_e6;
             p.size_lots = 0;
             // Open orders on an expired series can no longer fill.
             p.open_buy_lots = 0;
@@ -1367,13 +1386,18 @@ impl MarginEngine {
         let mut has_options = false;
         for p in a.positions.iter().filter(|p| p.in_scope(scope)) {
             let market = &self.markets[usize::from(p.market)];
-            s.equity_e6 += p.isolated_e6 + p.quote_e6 + p.size_lots * market.value_e6;
+            s.equity_e6 += p.isolated_e6 + p.quote_e6 + lots_times(p.size_lots, market.value_e6);
             match &market.kind {
                 Kind::Perp { tiers } => {
-                    let held = p.size_lots.abs() * market.value_e6;
-                    let worst = (p.size_lots + p.open_buy_lots)
+                    let held = lots_times(p.size_lots, market.value_e6).abs();
+                    if !with_initial {
+                        s.maintenance_e6 += tiered(tiers, held, |t| t.mm_ppm);
+                        continue;
+                    }
+                    let size = Money::from(p.size_lots);
+                    let worst = (size + Money::from(p.open_buy_lots))
                         .abs()
-                        .max((p.size_lots - p.open_sell_lots).abs())
+                        .max((size - Money::from(p.open_sell_lots)).abs())
                         * market.value_e6;
                     s.maintenance_e6 += tiered(tiers, held, |t| t.mm_ppm);
                     if with_initial {
@@ -1395,9 +1419,9 @@ impl MarginEngine {
     /// scenario loss of its option positions, at least the short-option minimum; initial is
     /// that of the worse of the positions with all buy or all sell orders filled, times
     /// `im_over_mm`.
-    fn options_requirement(&self, a: &Account, with_initial: bool) -> (i64, i64) {
+    fn options_requirement(&self, a: &Account, with_initial: bool) -> (Money, Money) {
         let grid = &self.config.options_margin;
-        let (mut mm, mut im) = (0i64, 0i64);
+        let (mut mm, mut im) = (0, 0);
         for (i, p) in a.positions.iter().enumerate() {
             let market = &self.markets[usize::from(p.market)];
             let u = market.underlying;
@@ -1405,14 +1429,18 @@ impl MarginEngine {
             if !self.is_option_on(p, u) || !first_of_underlying {
                 continue;
             }
-            let held = self.underlying_options_mm(a, u, |p| p.size_lots);
+            let held = self.underlying_options_mm(a, u, |p| Money::from(p.size_lots));
             mm += held;
             if !with_initial {
                 continue;
             }
-            let buys = self.underlying_options_mm(a, u, |p| p.size_lots + p.open_buy_lots);
-            let sells = self.underlying_options_mm(a, u, |p| p.size_lots - p.open_sell_lots);
-            im += mul_ppm(held.max(buys).max(sells), grid.im_over_mm_ppm);
+            let buys = self.underlying_options_mm(a, u, |p| {
+                Money::from(p.size_lots) + Money::from(p.open_buy_lots)
+            });
+            let sells = self.underlying_options_mm(a, u, |p| {
+                Money::from(p.size_lots) - Money::from(p.open_sell_lots)
+            });
+            im += money_ppm(held.max(buys).max(sells), grid.im_over_mm_ppm);
         }
         (mm, im)
     }
@@ -1423,24 +1451,39 @@ impl MarginEngine {
     }
 
     /// Options maintenance of underlying `u` with each position's size given by `size`.
-    fn underlying_options_mm(&self, a: &Account, u: usize, size: impl Fn(&Position) -> i64) -> i64 {
+    fn underlying_options_mm(
+        &self,
+        a: &Account,
+        u: usize,
+        size: impl Fn(&Position) -> Money,
+    ) -> Money {
         let grid = &self.config.options_margin;
         let scenarios = grid.price_moves_ppm.len() * grid.vol_moves_ppm.len();
-        let mut loss = [0i64; SCENARIOS_MAX];
+        // The usual grid (≤ 32 scenarios) on the stack: zeroing all SCENARIOS_MAX i128s per
+        // call cost more than the grid itself.
+        debug_assert!(scenarios <= SCENARIOS_MAX);
+        let mut small: [Money; 32] = [0; 32];
+        let mut large = Vec::new();
+        let loss: &mut [Money] = if scenarios <= small.len() {
+            &mut small[..scenarios]
+        } else {
+            large.resize(scenarios, 0);
+            &mut large
+        };
         let mut short_minimum = 0;
-        let index = self.underlyings[u].index_ticks;
+        let index = Money::from(self.underlyings[u].index_ticks);
         for p in a.positions.iter().filter(|p| self.is_option_on(p, u)) {
             let market = &self.markets[usize::from(p.market)];
             let lots = size(p);
-            for (l, v) in loss[..scenarios].iter_mut().zip(&market.scenario_e6) {
+            for (l, v) in loss.iter_mut().zip(&market.scenario_e6) {
                 *l -= lots * (v - market.value_e6);
             }
             if lots < 0 {
-                let notional = -lots * index * market.tick_lot_value_e6;
-                short_minimum += mul_ppm(notional, grid.short_minimum_ppm);
+                let notional = -lots * index * Money::from(market.tick_lot_value_e6);
+                short_minimum += money_ppm(notional, grid.short_minimum_ppm);
             }
         }
-        let worst = loss[..scenarios].iter().copied().max().unwrap_or(0);
+        let worst = loss.iter().copied().max().unwrap_or(0);
         worst.max(short_minimum).max(0)
     }
 
@@ -1541,7 +1584,7 @@ impl MarginEngine {
     }
 
     /// The insurance fund pays `deficit_e6` into the account's balance.
-    fn cover(&mut self, account: u32, deficit_e6: i64, out: &mut Vec<MarginEvent>) {
+    fn cover(&mut self, account: u32, deficit_e6: Money, out: &mut Vec<MarginEvent>) {
         let insurance = self.config.margin.insurance_account as usize;
         self.accounts[insurance].balance_e6 -= deficit_e6;
         self.accounts[account as usize].balance_e6 += deficit_e6;
@@ -1555,15 +1598,17 @@ impl MarginEngine {
     /// tie), all of it, or above the partial threshold `step_ppm` of it, rounded up to a lot.
     fn next_liquidation_slice(&self, account: u32, scope: Scope) -> Option<(usize, i64)> {
         let l = &self.config.liquidation;
-        let notional =
-            |p: &Position| p.size_lots.abs() * self.markets[usize::from(p.market)].value_e6.abs();
+        let notional = |p: &Position| {
+            Money::from(p.size_lots.unsigned_abs())
+                * self.markets[usize::from(p.market)].value_e6.abs()
+        };
         let p = self.accounts[account as usize]
             .positions
             .iter()
             .filter(|p| p.size_lots != 0 && p.in_scope(scope))
             .max_by_key(|p| (notional(p), std::cmp::Reverse(p.market)))?;
         let mut lots = p.size_lots;
-        if notional(p) > l.partial_threshold_e6 {
+        if notional(p) > Money::from(l.partial_threshold_e6) {
             let step = (i128::from(p.size_lots.abs()) * i128::from(l.step_ppm)
                 + i128::from(PPM - 1))
                 / i128::from(PPM);
@@ -1574,7 +1619,7 @@ impl MarginEngine {
 
     /// Whether the insurance fund can pay `deficit_e6`: its balance, and the insurance
     /// account's equity (positions it took over count), both cover it.
-    fn insurance_can_cover(&self, deficit_e6: i64) -> bool {
+    fn insurance_can_cover(&self, deficit_e6: Money) -> bool {
         let insurance = self.config.margin.insurance_account;
         deficit_e6 <= self.equity_e6(insurance).min(self.insurance_fund_e6())
     }
@@ -1594,8 +1639,8 @@ impl MarginEngine {
         let market = &self.markets[m];
         let (instrument, value) = (market.instrument, market.value_e6);
         // The price of one lot in the instrument's ticks (a perp's mark, an option's value).
-        let mark = value / market.tick_lot_value_e6;
-        let cash = lots.abs() * value;
+        let mark = value / Money::from(market.tick_lot_value_e6);
+        let cash = Money::from(lots.unsigned_abs()) * value;
         let (buyer, seller) = if lots > 0 {
             (insurance, account)
         } else {
@@ -1604,7 +1649,7 @@ impl MarginEngine {
         // A transfer at the mark leaves the scope's equity as it is: the penalty, capped at
         // that equity, is taken first, from the scope's money.
         let equity = self.scope_equity_e6(account, scope).max(0);
-        let penalty = mul_ppm(cash.abs(), self.config.liquidation.penalty_ppm).min(equity);
+        let penalty = money_ppm(cash.abs(), self.config.liquidation.penalty_ppm).min(equity);
         match scope {
             Scope::Cross => self.accounts[account as usize].balance_e6 -= penalty,
             Scope::Isolated(_) => self.position(account, m).isolated_e6 -= penalty,
@@ -1615,12 +1660,12 @@ impl MarginEngine {
             account,
             instrument,
             qty_lots: lots,
-            mark_ticks: mark,
+            mark_ticks: i64::try_from(mark).unwrap_or(i64::MAX),
             penalty_e6: penalty,
         });
         // The insurance account closes what it took: it bought from a long, so it sells,
         // no lower than the limit.
-        let slippage = mul_ppm(mark, self.config.liquidation.limit_slippage_ppm);
+        let slippage = money_ppm(mark, self.config.liquidation.limit_slippage_ppm);
         let (side, limit) = if lots > 0 {
             (Side::Sell, (mark - slippage).max(1))
         } else {
@@ -1650,7 +1695,7 @@ impl MarginEngine {
             .iter()
             .map(|p| {
                 let value = self.markets[usize::from(p.market)].value_e6;
-                i128::from(p.size_lots.abs() * value.abs())
+                Money::from(p.size_lots.unsigned_abs()) * value.abs()
             })
             .collect();
         let total: i128 = notionals.iter().sum();
@@ -1660,7 +1705,8 @@ impl MarginEngine {
             let share = if i + 1 == positions.len() || total == 0 {
                 deficit
             } else {
-                (i128::from(deficit) * notionals[i] / total) as i64
+                // notional ≤ total: the share is at most the deficit.
+                mul_div(deficit, notionals[i], total)
             };
             deficit -= share;
             let value = self.markets[m].value_e6;
@@ -1675,11 +1721,11 @@ impl MarginEngine {
                 let part = if lots == left {
                     share_left
                 } else {
-                    (i128::from(share_left) * i128::from(lots) / i128::from(left)) as i64
+                    mul_div(share_left, Money::from(lots), Money::from(left))
                 };
                 share_left -= part;
                 left -= lots;
-                let cash = lots * value;
+                let cash = Money::from(lots) * value;
                 // The bankruptcy price is worse than the mark for the counterparty: a
                 // bankrupt long sells above it, a bankrupt short buys below it.
                 if p.size_lots > 0 {
@@ -1735,11 +1781,15 @@ impl MarginEngine {
                 if p.size_lots.signum() != sign {
                     return None;
                 }
-                let pnl = i128::from(p.quote_e6 + p.size_lots * value);
-                let cost = i128::from(p.quote_e6.abs().max(1));
-                let notional = i128::from((p.size_lots * value).abs());
-                let equity = i128::from(self.equity_e6(h).max(1));
-                Some((pnl * i128::from(PPM) / cost * notional / equity, h))
+                let worth = Money::from(p.size_lots) * value;
+                let pnl = p.quote_e6 + worth;
+                let cost = p.quote_e6.abs().max(1);
+                let notional = worth.abs();
+                let equity = self.equity_e6(h).max(1);
+                // Saturating: a score past i128 ranks first either way (equal scores rank
+                // by account id); below that the product is exact.
+                let score = pnl.saturating_mul(Money::from(PPM)) / cost;
+                Some((score.saturating_mul(notional) / equity, h))
             })
             .collect();
         ranked.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -1798,18 +1848,19 @@ fn perp_mark(index: i64, bid: Option<i64>, ask: Option<i64>) -> i64 {
 
 /// Requirement of a notional under marginal tiers: each rate on the part inside its tier;
 /// beyond the last tier, the last rate.
-fn tiered(tiers: &[Tier], notional_e6: i64, rate: impl Fn(&Tier) -> i64) -> i64 {
+fn tiered(tiers: &[Tier], notional_e6: Money, rate: impl Fn(&Tier) -> i64) -> Money {
     let mut requirement = 0;
     let mut floor = 0;
     for t in tiers {
         if notional_e6 <= floor {
             return requirement;
         }
-        requirement += mul_ppm(notional_e6.min(t.up_to_e6) - floor, rate(t));
-        floor = t.up_to_e6;
+        let up_to = Money::from(t.up_to_e6);
+        requirement += money_ppm(notional_e6.min(up_to) - floor, rate(t));
+        floor = up_to;
     }
     let last = tiers.last().expect("checked: at least one tier");
-    requirement + mul_ppm((notional_e6 - floor).max(0), rate(last))
+    requirement + money_ppm((notional_e6 - floor).max(0), rate(last))
 }
 
 /// `x × ppm / 10⁶`, rounded toward zero. When the product fits in 64 bits the division is
@@ -1821,6 +1872,85 @@ fn mul_ppm(x: i64, ppm: i64) -> i64 {
     match x.checked_mul(ppm) {
         Some(product) => product / PPM,
         None => (i128::from(x) * i128::from(ppm) / i128::from(PPM)) as i64,
+    }
+}
+
+/// `x × ppm / 10⁶` on money, rounded toward zero: [`mul_ppm`]'s 64-bit path when `x` and
+/// the product fit in 64 bits (the common case, an order of magnitude cheaper than an i128
+/// division), else exact in i128 — the same result either way. Callers keep `x` within
+/// 2¹⁰⁶ (a ppm factor is at most 10⁷ < 2²⁴), so the product cannot overflow.
+#[inline]
+fn money_ppm(x: Money, ppm: i64) -> Money {
+    if let Ok(narrow) = i64::try_from(x) {
+        if let Some(product) = narrow.checked_mul(ppm) {
+            return Money::from(product / PPM);
+        }
+    }
+    x * Money::from(ppm) / Money::from(PPM)
+}
+
+/// `a × b / c` rounded toward zero, exact for every `a`, `b`, `c ≠ 0` whose quotient fits
+/// in i128 (callers pass `|b| ≤ |c|`): the i128 product when it fits — the result the
+/// engine always computed — else a 256-bit product and long division (a pro-rata share of
+/// a deficit beyond 2⁶⁴ e6: rare, and exact either way).
+fn mul_div(a: i128, b: i128, c: i128) -> i128 {
+    if let Some(product) = a.checked_mul(b) {
+        return product / c;
+    }
+    let negative = (a < 0) ^ (b < 0) ^ (c < 0);
+    let (x, y, d) = (a.unsigned_abs(), b.unsigned_abs(), c.unsigned_abs());
+    // 256-bit x·y as (high, low) from 64-bit halves.
+    let half = |v: u128| (v >> 64, v & u128::from(u64::MAX));
+    let ((x1, x0), (y1, y0)) = (half(x), half(y));
+    let (low, cross1, cross2, high) = (x0 * y0, x1 * y0, x0 * y1, x1 * y1);
+    let (mid, carry_mid) = cross1.overflowing_add(cross2);
+    let (lo, carry_lo) = low.overflowing_add(mid << 64);
+    let hi = high + (mid >> 64) + (u128::from(carry_mid) << 64) + u128::from(carry_lo);
+    // Long division by d (≤ 2¹²⁷, so the running remainder fits after each shift).
+    let (mut quotient, mut remainder) = (0u128, 0u128);
+    for bit in (0..256).rev() {
+        let next = if bit >= 128 {
+            (hi >> (bit - 128)) & 1
+        } else {
+            (lo >> bit) & 1
+        };
+        remainder = (remainder << 1) | next;
+        quotient <<= 1;
+        if remainder >= d {
+            remainder -= d;
+            quotient |= 1;
+        }
+    }
+    let magnitude = i128::try_from(quotient).expect("callers keep the quotient in range");
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// `lots × value` in money: one widening 64 × 64-bit multiply when the value fits in i64
+/// (every perp lot, and any option lot below 9.2·10¹⁸ e6), else the full i128 product —
+/// the same result either way.
+#[inline]
+fn lots_times(lots: i64, value: Money) -> Money {
+    match i64::try_from(value) {
+        Ok(narrow) => Money::from(lots) * Money::from(narrow),
+        Err(_) => Money::from(lots) * value,
+    }
+}
+
+/// Hash a money figure into the state digest: as its 8 little-endian bytes when it fits in
+/// i64 and is not i64::MIN — so every state the engine could hold before money widened to
+/// i128 hashes as it did — else as the 8 bytes of i64::MIN followed by its 16 bytes (an
+/// i64-sized figure never hashes as i64::MIN, so the two forms cannot be confused).
+fn hash_money(h: &mut Sha256, x: Money) {
+    match i64::try_from(x) {
+        Ok(narrow) if narrow != i64::MIN => h.update(narrow.to_le_bytes()),
+        _ => {
+            h.update(i64::MIN.to_le_bytes());
+            h.update(x.to_le_bytes());
+        }
     }
 }
 
@@ -1843,7 +1973,7 @@ struct LotValuer {
 impl LotValuer {
     /// Black–Scholes value of one lot in e6, rounded toward zero. Inputs the model refuses
     /// cannot come from a checked configuration; the value is then the intrinsic value.
-    fn value_e6(&self, spot_ticks: i64, volatility_ppm: i64) -> i64 {
+    fn value_e6(&self, spot_ticks: i64, volatility_ppm: i64) -> Money {
         let ppm = |x: i64| Fixed::from_ratio(i128::from(x), i128::from(PPM)).expect("ppm");
         let inputs = OptionInputs {
             spot: Fixed::from_int(spot_ticks),
@@ -1859,7 +1989,8 @@ impl LotValuer {
             },
             Err(_) => Fixed::from_int(intrinsic_ticks(self.kind, spot_ticks, self.strike_ticks)),
         };
-        (ticks.raw() * i128::from(self.tick_lot_value_e6) / Fixed::SCALE) as i64
+        // |ticks| ≤ 1.7·10²⁰ raw / 10¹⁸ … the raw value times v (≤ 10⁹) stays below 2⁹⁸.
+        ticks.raw() * Money::from(self.tick_lot_value_e6) / Fixed::SCALE
     }
 }
 
@@ -1908,6 +2039,32 @@ mod positions_tests {
 mod mul_ppm_tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn mul_div_is_exact_past_i128_products(
+            a in any::<i128>(),
+            b in (any::<i128>(), 0u32..127).prop_map(|(b, shift)| b >> shift),
+            d in (any::<i128>(), 0u32..127).prop_map(|(d, shift)| d >> shift),
+        ) {
+            // Proves the 256-bit path exact: a·b / (b·d) is a/d exactly, rounded toward
+            // zero alike, whether or not a·b fits in i128 (magnitudes of every size).
+            prop_assume!(b != 0 && d != 0 && b.unsigned_abs() <= 1 << 126);
+            if let Some(c) = b.checked_mul(d) {
+                prop_assert_eq!(mul_div(a, b, c), a / d);
+            }
+        }
+    }
+
+    #[test]
+    fn mul_div_hand_checked() {
+        assert_eq!(mul_div(7, 3, 2), 10);
+        assert_eq!(mul_div(-7, 3, 2), -10);
+        assert_eq!(mul_div(i128::MAX, i128::MAX, i128::MAX), i128::MAX);
+        assert_eq!(mul_div(i128::MAX, 1 << 100, 1 << 101), i128::MAX / 2);
+        assert_eq!(mul_div(-(1 << 120), 3 << 100, 1 << 102), -(3 << 118));
+        assert_eq!(mul_div(i128::MIN + 1, -1, 1), i128::MAX);
+    }
 
     fn wide(x: i64, ppm: i64) -> i64 {
         (i128::from(x) * i128::from(ppm) / i128::from(PPM)) as i64

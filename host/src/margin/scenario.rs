@@ -80,16 +80,16 @@ pub struct ScenarioReport {
     pub liquidated_accounts: usize,
     pub liquidation_steps: u64,
     pub liquidated_lots: i64,
-    pub penalties_e6: i64,
+    pub penalties_e6: i128,
     /// The insurance account's orders into the book, and the lots they filled.
     pub liquidation_orders: u64,
     pub liquidation_filled_lots: u64,
-    pub deficits_covered_e6: i64,
+    pub deficits_covered_e6: i128,
     pub auto_deleveraged: u64,
     pub halts: u64,
-    pub insurance_fund_start_e6: i64,
-    pub insurance_fund_end_e6: i64,
-    pub fees_e6: i64,
+    pub insurance_fund_start_e6: i128,
+    pub insurance_fund_end_e6: i128,
+    pub fees_e6: i128,
     /// After the crash, accounts below maintenance margin (should be none).
     pub below_maintenance_end: usize,
     /// Σ balances + quotes + fees − deposits (should be 0).
@@ -164,10 +164,10 @@ struct Tally {
     liquidated: Vec<u32>,
     liquidation_steps: u64,
     liquidated_lots: i64,
-    penalties_e6: i64,
+    penalties_e6: i128,
     liquidation_orders: u64,
     liquidation_filled_lots: u64,
-    covered_e6: i64,
+    covered_e6: i128,
     adl: u64,
     halts: u64,
 }
@@ -316,7 +316,7 @@ impl Run {
             let leverage = 2 + rng.below(29) as i64;
             let equity = self.node.engine().assess(t).equity_e6;
             let lot_value = self.node.engine().value_e6(PERP).expect("checked in new");
-            let lots = (equity * leverage / lot_value).max(1) as u32;
+            let lots = (equity * i128::from(leverage) / lot_value).max(1) as u32;
             let (side, limit) = if rng.chance(80) {
                 (Side::Buy, (INDEX_START * 101 / 100) as u32)
             } else {
@@ -521,7 +521,7 @@ impl Run {
         }
     }
 
-    fn report(&self, insurance_fund_start_e6: i64) -> ScenarioReport {
+    fn report(&self, insurance_fund_start_e6: i128) -> ScenarioReport {
         let t = &self.tally;
         let e = self.node.engine();
         ScenarioReport {
@@ -568,7 +568,7 @@ pub fn short_digest(engine: &super::engine::MarginEngine) -> String {
 }
 
 /// `x` millionths as a decimal with two places (e.g. "1234.57").
-pub fn usd(e6: i64) -> String {
+pub fn usd(e6: i128) -> String {
     let cents = e6 / 10_000;
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
