@@ -73,8 +73,10 @@ for t in "${targets[@]}"; do
   fi
 done
 
+echo "fuzz: ${#targets[@]} target(s) ran ${seconds}s each"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: crashes in: ${failed[*]}"
+  echo "fuzz: $((${#targets[@]} - ${#failed[@]})) passed, ${#failed[@]} failed"
   exit 1
 fi
-echo "fuzz: ${#targets[@]} target(s) ran ${seconds}s each with no crash"
+echo "fuzz: ${#targets[@]} passed, 0 failed"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (when missing), then run every check CI runs:
-# formatting, clippy with warnings as errors, and the whole test suite.
+# formatting, clippy with warnings as errors, the whole test suite, and a bounded fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +23,9 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo test --workspace --all-features
+# Every decoder and loader under libFuzzer for a bounded time (docs/security.md, fuzz/README.md);
+# FUZZ_SECONDS=0 skips it, a larger value fuzzes longer.
+fuzz_seconds=${FUZZ_SECONDS:-15}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  ./scripts/fuzz.sh "$fuzz_seconds"
+fi
