@@ -290,9 +290,8 @@ pub fn orders_file(data: &[u8]) {
             assert_eq!(encoded.len(), data.len());
             let again = decode_orders(&encoded, origin()).expect("encode_orders output decodes");
             assert_eq!(again, stimuli, "decode(encode(decode(f))) == decode(f)");
-            // SWITCH AFTER MERGE (OrderMessage keeps reserved bytes as received): the whole
-            // file then round-trips byte for byte:
-            // assert_eq!(encoded, data, "encode_orders(decode_orders(f)) == f");
+            // Every message keeps its bytes as received, so the whole file round-trips.
+            assert_eq!(encoded, data, "encode_orders(decode_orders(f)) == f");
         }
     }
 }
