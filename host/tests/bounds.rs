@@ -4,66 +4,12 @@
 //! clear usage error (exit 2), a clear error (exit 1, `ordo: error: …`) or a divergence —
 //! never exit 101 (a panic) or a signal (an allocation abort).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use abi::{Event, EventKind, OrderId, Reason};
 use host::input::{append_event, decode_events, events_file_header};
 
-const ORDO: &str = env!("CARGO_BIN_EXE_ordo");
-
-/// A scratch directory under the system temp dir, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "ordo-bounds-test-{}-{unique}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-
-    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.path(file);
-        std::fs::write(&path, contents).expect("write scratch file");
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ordo<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(ORDO)
-        .args(args)
-        .output()
-        .expect("run the ordo binary")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 temp path")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{failed, ordo, p, stderr, stdout, Scratch};
+use std::process::Output;
 
 /// The command was refused as clap refuses a bad flag value: exit 2, before any work, and
 /// the message names the flag and every `needle`.
@@ -83,18 +29,6 @@ fn usage_error(args: &[&str], flag: &str, needles: &[&str]) {
         );
     }
     assert!(stdout(&out).is_empty(), "{args:?}: ran anyway");
-}
-
-/// The command failed cleanly: exit 1 with `ordo: error:` and every `needle` on stderr.
-fn failed(out: &Output, needles: &[&str]) -> String {
-    let err = stderr(out);
-    assert!(!err.contains("panicked"), "ordo panicked: {err}");
-    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {err}");
-    assert!(err.contains("ordo: error:"), "no error message: {err}");
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`: {err}");
-    }
-    err
 }
 
 /// Neither a panic (exit 101) nor a signal: exit 0, or 1 with a message or a divergence.

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
-const ORDO: &str = env!("CARGO_BIN_EXE_ordo");
+mod common;
+use common::{failed, ordo, p, stderr, stdout, Scratch, ORDO};
 
 /// CSV header with every required column (docs/formats.md).
 const HEADER: &str = "op,account,instrument,side,price_ticks,qty_lots,tif,stp,client_ref";
@@ -16,58 +16,6 @@ const HEADER: &str = "op,account,instrument,side,price_ticks,qty_lots,tif,stp,cl
 /// Documented test-key vectors (docs/config.md): public keys of test accounts 0 and 1.
 const TEST_KEY_0: &str = "16b9369e74d5e340adb8b047d513e63bd7d361bcb7cfcf5f225d3075e9bca22b";
 const TEST_KEY_1: &str = "2c3e8c67fea484add0b560b38d0daeb5852be6283e4d9f58cec3275a1d90f84e";
-
-/// A scratch directory under the system temp dir, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "ordo-cli-test-{}-{unique}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-
-    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.path(file);
-        std::fs::write(&path, contents).expect("write scratch file");
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ordo<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(ORDO)
-        .args(args)
-        .output()
-        .expect("run the ordo binary")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 temp path")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The command succeeded; returns its stdout.
 fn ok(out: &Output) -> String {
@@ -85,24 +33,6 @@ fn ok_json(out: &Output) -> Value {
     let text = ok(out);
     assert_eq!(text.lines().count(), 1, "one JSON line expected: {text}");
     serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
-}
-
-/// The command failed cleanly: non-zero exit (not a panic), an `ordo: error:` message on
-/// stderr containing every needle, and no panic message. Returns stderr.
-fn failed(out: &Output, needles: &[&str]) -> String {
-    let err = stderr(out);
-    assert!(
-        !out.status.success(),
-        "expected failure, got success; stdout: {}",
-        stdout(out)
-    );
-    assert!(!err.contains("panicked"), "ordo panicked: {err}");
-    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {err}");
-    assert!(err.contains("ordo: error:"), "no error message: {err}");
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`: {err}");
-    }
-    err
 }
 
 fn digest(report: &Value) -> String {
