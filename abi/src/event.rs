@@ -220,6 +220,31 @@ impl Event {
     }
 }
 
+/// Does an event with this kind and reason begin its message's events (abi.md §6, message
+/// boundaries)? Every message's first event is its `accepted`, its `rejected`, its cancel's
+/// `cancelled` (reason none) or its update's echo (`oracle`, `admin`); fills, STP
+/// cancellations (`self_trade`) and `expired` only ever follow an `accepted` of the same
+/// message.
+pub fn starts_message(kind: u8, reason: u8) -> bool {
+    match EventKind::from_u8(kind) {
+        Some(EventKind::Accepted | EventKind::Rejected | EventKind::Oracle | EventKind::Admin) => {
+            true
+        }
+        Some(EventKind::Cancelled) => reason == Reason::None as u8,
+        Some(EventKind::Fill | EventKind::Expired) | None => false,
+    }
+}
+
+/// How many messages a stream of encoded event records answers: the records that begin a
+/// message ([`starts_message`]). A run that answers fewer messages than it was given lost
+/// events (every message has at least one).
+pub fn messages_answered(records: &[u8]) -> usize {
+    records
+        .chunks(EVENT_BYTES)
+        .filter(|r| r.len() == EVENT_BYTES && starts_message(r[16], r[17]))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +295,29 @@ mod tests {
         b[57] = 1;
         assert!(Event::decode(&b).is_err());
         assert!(Event::decode(&good[..63]).is_err());
+    }
+
+    #[test]
+    fn message_boundaries_follow_section_6() {
+        // Proves the boundary rule on each kind: a stream of accepted, fill, STP cancel,
+        // expired, a cancel's cancelled, a reject and two echoes answers five messages.
+        let mut stream = Vec::new();
+        for (kind, reason) in [
+            (EventKind::Accepted, Reason::None),
+            (EventKind::Fill, Reason::None),
+            (EventKind::Cancelled, Reason::SelfTrade),
+            (EventKind::Expired, Reason::None),
+            (EventKind::Cancelled, Reason::None),
+            (EventKind::Rejected, Reason::FokCannotFill),
+            (EventKind::Oracle, Reason::None),
+            (EventKind::Admin, Reason::None),
+        ] {
+            let mut e = Event::blank(kind);
+            e.reason = reason;
+            stream.extend_from_slice(&e.encode());
+        }
+        assert_eq!(messages_answered(&stream), 5);
+        assert_eq!(messages_answered(&stream[EVENT_BYTES..4 * EVENT_BYTES]), 0);
+        assert!(!starts_message(0, 0));
     }
 }

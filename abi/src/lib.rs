@@ -12,7 +12,7 @@ pub mod order;
 pub mod reason;
 
 pub use client_refs::{ClientRefs, RestoreError};
-pub use event::{Event, EventKind, EVENT_BYTES};
+pub use event::{messages_answered, starts_message, Event, EventKind, EVENT_BYTES};
 pub use framing::{FrameError, FrameReader, FRAME_HEADER_BYTES};
 pub use order::{
     MessageType, OrderId, OrderMessage, Side, StpMode, TimeInForce, CREDIT_UNLIMITED, LOT_COST_MAX,

@@ -14,7 +14,11 @@
 //!   `s_arrival_ns` (64) and `s_signature_ok` (the verdict of the
 //!   signature engines, which are not built yet);
 //! - events: `m_valid`, `m_ready`, `m_data0` … `m_data15` (32 each): one 64-byte record per
-//!   beat (event_serializer.rs).
+//!   beat (event_serializer.rs);
+//! - status, as the driver reads it: `st_taken` (32), messages whose last beat was taken;
+//!   `st_answered` (32), messages whose every event has been handed to the event serializer;
+//!   `st_idle`, no message in the card and no event waiting on `m_*`: every message taken has
+//!   been answered and its events have left.
 //!
 //! Two messages are in flight: the front end validates the next one while the back end emits
 //! the current one's events (its reject, or the matcher's), so events keep message order.
@@ -31,6 +35,13 @@ use crate::validator::Validator;
 pub const CFG_PRICE_BOUNDS: u64 = 0x0800;
 /// Configuration address of the default STP mode.
 pub const CFG_DEFAULT_STP: u64 = 0x0810;
+/// Configuration address of the venue's `orders_resting_max` (1 ..= [`crate::matcher::SLOTS`]);
+/// never written (reset): all slots.
+pub const CFG_ORDERS_MAX: u64 = 0x0811;
+/// Configuration address of the most resting orders one FOK check visits (abi §11,
+/// `fok_orders_max`, 1 ..= [`crate::matcher::SLOTS`]); never written (reset): no bound
+/// beyond the pool.
+pub const CFG_FOK_ORDERS_MAX: u64 = 0x0812;
 
 /// The front end: a message from the deserializer through the validator, then held until
 /// the back end takes it.
@@ -86,6 +97,9 @@ pub struct Card {
     pub m_data13: Signal<Out, Bits<32>>,
     pub m_data14: Signal<Out, Bits<32>>,
     pub m_data15: Signal<Out, Bits<32>>,
+    pub st_taken: Signal<Out, Bits<32>>,
+    pub st_answered: Signal<Out, Bits<32>>,
+    pub st_idle: Signal<Out, Bit>,
     deserializer: Gated<Deserializer>,
     validator: Gated<Validator>,
     matcher: Gated<Matcher>,
@@ -118,6 +132,12 @@ pub struct Card {
     last_stamp: DFF<Bits<64>>,
     stamp: DFF<Bits<64>>,
     default_stp: DFF<Bits<3>>,
+    /// `orders_resting_max`, 0 = all slots (reset).
+    orders_max: DFF<Bits<15>>,
+    /// `fok_orders_max`, 0 = unbounded (reset).
+    fok_orders_max: DFF<Bits<15>>,
+    taken: DFF<Bits<32>>,
+    answered: DFF<Bits<32>>,
     price_min0: DFF<Bits<32>>,
     price_max0: DFF<Bits<32>>,
     price_min1: DFF<Bits<32>>,
@@ -185,6 +205,10 @@ impl Logic for Card {
             last_stamp,
             stamp,
             default_stp,
+            orders_max,
+            fok_orders_max,
+            taken,
+            answered,
             price_min0,
             price_max0,
             price_min1,
@@ -222,6 +246,12 @@ impl Logic for Card {
         self.validator.cfg_data.next = self.cfg_data.val();
         if self.cfg_valid.val() & (self.cfg_address.val() == 2064) {
             self.default_stp.d.next = bit_cast::<3, _>(self.cfg_data.val());
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2065) {
+            self.orders_max.d.next = bit_cast::<15, _>(self.cfg_data.val());
+        }
+        if self.cfg_valid.val() & (self.cfg_address.val() == 2066) {
+            self.fok_orders_max.d.next = bit_cast::<15, _>(self.cfg_data.val());
         }
         if self.cfg_valid.val() & (self.cfg_address.val() == 2048) {
             self.price_min0.d.next = self.cfg_data.val();
@@ -284,6 +314,9 @@ impl Logic for Card {
         self.s_ready.next = self.deserializer.s_ready.val();
         if self.s_valid.val() & self.deserializer.s_ready.val() {
             self.beat.d.next = self.beat.q.val() + 1;
+            if self.beat.q.val() == 3 {
+                self.taken.d.next = self.taken.q.val() + 1;
+            }
             if self.beat.q.val() == 0 {
                 self.pending_arrival.d.next = self.s_arrival_ns.val();
                 self.pending_signature_ok.d.next = self.s_signature_ok.val();
@@ -372,6 +405,8 @@ impl Logic for Card {
             self.matcher.s_own_key.next = 0.into();
             self.matcher.s_cross_key.next = 0.into();
         }
+        self.matcher.s_orders_max.next = self.orders_max.q.val();
+        self.matcher.s_fok_orders_max.next = self.fok_orders_max.q.val();
         self.matcher.m_ready.next = false;
         // Events out.
         self.m_valid.next = self.serializer.m_valid.val();
@@ -407,6 +442,12 @@ impl Logic for Card {
         self.serializer.s_maker_account.next = self.matcher.m_maker_account.val();
         self.serializer.s_maker_remaining.next = self.matcher.m_maker_remaining.val();
         self.arrival.next = self.pending_arrival.q.val();
+        // Status.
+        self.st_taken.next = self.taken.q.val();
+        self.st_answered.next = self.answered.q.val();
+        self.st_idle.next = (self.taken.q.val() == self.answered.q.val())
+            & !self.serializer.m_valid.val()
+            & (self.beat.q.val() == 0);
         // Front end: validate the next message while the back end works on this one.
         match self.front.q.val() {
             FrontState::Idle => {
@@ -470,6 +511,7 @@ impl Logic for Card {
                 if self.serializer.s_ready.val() {
                     self.back_free.next = true;
                     self.back.d.next = BackState::Idle;
+                    self.answered.d.next = self.answered.q.val() + 1;
                 }
             }
             BackState::MatchRun => {
@@ -478,6 +520,7 @@ impl Logic for Card {
                 if self.matcher.s_ready.val() {
                     self.back_free.next = true;
                     self.back.d.next = BackState::Idle;
+                    self.answered.d.next = self.answered.q.val() + 1;
                 }
             }
         }

@@ -69,6 +69,10 @@ pub struct Matcher {
     /// The message's book's price band (resting prices are rebuilt from their keys).
     pub s_price_min: Signal<In, Bits<32>>,
     pub s_price_max: Signal<In, Bits<32>>,
+    /// The venue's `orders_resting_max` (1 ..= SLOTS; 0: SLOTS) and `fok_orders_max`
+    /// (1 ..= SLOTS; 0: unbounded), static configuration.
+    pub s_orders_max: Signal<In, Bits<15>>,
+    pub s_fok_orders_max: Signal<In, Bits<15>>,
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_kind: Signal<Out, Bits<8>>,
@@ -134,6 +138,8 @@ pub struct Matcher {
     remaining: DFF<Bits<32>>,
     stopped: DFF<Bit>,
     fok_sum: DFF<Bits<64>>,
+    /// Resting orders the FOK check has visited (abi §11: at most `s_fok_orders_max`).
+    fok_count: DFF<Bits<15>>,
     taker_slot: DFF<Bits<14>>,
     taker_generation: DFF<Bits<32>>,
     from_fresh: DFF<Bit>,
@@ -235,6 +241,8 @@ pub struct Matcher {
     maker_id: Signal<Local, Bits<64>>,
     fill_qty: Signal<Local, Bits<32>>,
     fok_next: Signal<Local, Bits<64>>,
+    /// The order on the RAM outputs is the last one the FOK check may visit.
+    fok_full: Signal<Local, Bit>,
     same_account: Signal<Local, Bit>,
     /// MatchMaker: the head on the RAM outputs can be swept (see there).
     sweep_fill: Signal<Local, Bit>,
@@ -255,7 +263,7 @@ pub struct Matcher {
     meta_price: Signal<Local, Bits<32>>,
 }
 
-crate::inputs!(Matcher: clock, s_valid, s_cancel, s_book, s_instrument, s_account, s_side, s_price, s_qty, s_tif, s_stp, s_client_ref, s_target, s_own_key, s_cross_key, s_price_min, s_price_max, m_ready);
+crate::inputs!(Matcher: clock, s_valid, s_cancel, s_book, s_instrument, s_account, s_side, s_price, s_qty, s_tif, s_stp, s_client_ref, s_target, s_own_key, s_cross_key, s_price_min, s_price_max, s_orders_max, s_fok_orders_max, m_ready);
 
 impl Logic for Matcher {
     #[hdl_gen]
@@ -286,6 +294,7 @@ impl Logic for Matcher {
             remaining,
             stopped,
             fok_sum,
+            fok_count,
             taker_slot,
             taker_generation,
             from_fresh,
@@ -641,6 +650,7 @@ impl Logic for Matcher {
         }
         self.fok_next.next =
             self.fok_sum.q.val() + bit_cast::<64, 32>(self.slot_qty.read_data.val());
+        self.fok_full.next = (self.fok_count.q.val() + 1) == self.s_fok_orders_max.val();
         self.word_next.next = bit_cast::<8, 7>(self.find_key.q.val().get_bits::<7>(5)) + 1;
         self.summary_next.next = bit_cast::<3, 2>(self.find_word.q.val().get_bits::<2>(5)) + 1;
         self.new_word.next = self.bitmap_word.read_data.val();
@@ -931,6 +941,7 @@ impl Logic for Matcher {
                     self.price_max.d.next = self.s_price_max.val();
                     self.stopped.d.next = false;
                     self.fok_sum.d.next = 0.into();
+                    self.fok_count.d.next = 0.into();
                     if self.s_cancel.val() {
                         // CancelRead's work: read the target's slot.
                         self.maker_slot.d.next = bit_cast::<14, _>(self.s_target.val());
@@ -1030,6 +1041,7 @@ impl Logic for Matcher {
                 self.state.d.next = MatcherState::FokOrder;
             }
             MatcherState::FokOrder => {
+                self.fok_count.d.next = self.fok_count.q.val() + 1;
                 if (bit_cast::<32, 16>(self.slot_account.read_data.val()) == self.account.q.val())
                     & (self.stp.q.val() != 1)
                 {
@@ -1051,7 +1063,24 @@ impl Logic for Matcher {
                         self.emit_return.d.next = MatcherState::Idle;
                         self.state.d.next = MatcherState::Emit;
                     } else {
-                        if self.slot_next.read_data.val().get_bit(14) {
+                        if self.slot_next.read_data.val().get_bit(14) & self.fok_full.val() {
+                            self.ev_kind.d.next = 2.into();
+                            self.ev_reason.d.next = 19.into();
+                            self.ev_side.d.next = 0.into();
+                            if self.side.q.val() {
+                                self.ev_side.d.next = 1.into();
+                            }
+                            self.ev_account.d.next = self.account.q.val();
+                            self.ev_price.d.next = self.price.q.val();
+                            self.ev_order_id.d.next = self.target.q.val();
+                            self.ev_qty.d.next = self.qty.q.val();
+                            self.ev_remaining.d.next = 0.into();
+                            self.ev_ref.d.next = self.client_ref.q.val();
+                            self.ev_maker_account.d.next = 0.into();
+                            self.ev_maker_remaining.d.next = 0.into();
+                            self.emit_return.d.next = MatcherState::Idle;
+                            self.state.d.next = MatcherState::Emit;
+                        } else if self.slot_next.read_data.val().get_bit(14) {
                             self.slot_qty.read_address.next =
                                 bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_account.read_address.next =
@@ -1096,7 +1125,24 @@ impl Logic for Matcher {
                     if self.fok_next.val() >= bit_cast::<64, 32>(self.qty.q.val()) {
                         self.state.d.next = MatcherState::Alloc;
                     } else {
-                        if self.slot_next.read_data.val().get_bit(14) {
+                        if self.slot_next.read_data.val().get_bit(14) & self.fok_full.val() {
+                            self.ev_kind.d.next = 2.into();
+                            self.ev_reason.d.next = 19.into();
+                            self.ev_side.d.next = 0.into();
+                            if self.side.q.val() {
+                                self.ev_side.d.next = 1.into();
+                            }
+                            self.ev_account.d.next = self.account.q.val();
+                            self.ev_price.d.next = self.price.q.val();
+                            self.ev_order_id.d.next = self.target.q.val();
+                            self.ev_qty.d.next = self.qty.q.val();
+                            self.ev_remaining.d.next = 0.into();
+                            self.ev_ref.d.next = self.client_ref.q.val();
+                            self.ev_maker_account.d.next = 0.into();
+                            self.ev_maker_remaining.d.next = 0.into();
+                            self.emit_return.d.next = MatcherState::Idle;
+                            self.state.d.next = MatcherState::Emit;
+                        } else if self.slot_next.read_data.val().get_bit(14) {
                             self.slot_qty.read_address.next =
                                 bit_cast::<14, _>(self.slot_next.read_data.val());
                             self.slot_account.read_address.next =
@@ -1142,6 +1188,23 @@ impl Logic for Matcher {
                 if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
                     self.ev_kind.d.next = 2.into();
                     self.ev_reason.d.next = 11.into();
+                    self.ev_side.d.next = 0.into();
+                    if self.side.q.val() {
+                        self.ev_side.d.next = 1.into();
+                    }
+                    self.ev_account.d.next = self.account.q.val();
+                    self.ev_price.d.next = self.price.q.val();
+                    self.ev_order_id.d.next = self.target.q.val();
+                    self.ev_qty.d.next = self.qty.q.val();
+                    self.ev_remaining.d.next = 0.into();
+                    self.ev_ref.d.next = self.client_ref.q.val();
+                    self.ev_maker_account.d.next = 0.into();
+                    self.ev_maker_remaining.d.next = 0.into();
+                    self.emit_return.d.next = MatcherState::Idle;
+                    self.state.d.next = MatcherState::Emit;
+                } else if self.fok_count.q.val() == self.s_fok_orders_max.val() {
+                    self.ev_kind.d.next = 2.into();
+                    self.ev_reason.d.next = 19.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -1206,7 +1269,9 @@ impl Logic for Matcher {
                 self.taker_generation.d.next = self.next_generation.val();
                 if self.from_fresh.q.val() {
                     self.fresh.d.next = self.fresh.q.val() + 1;
-                    if self.fresh.q.val().all() {
+                    if self.fresh.q.val().all()
+                        | ((bit_cast::<15, 14>(self.fresh.q.val()) + 1) == self.s_orders_max.val())
+                    {
                         self.fresh_exhausted.d.next = true;
                     }
                 } else {

@@ -82,6 +82,8 @@ pub fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
             })
             .collect(),
         default_stp: config.venue.default_stp.mode() as u8,
+        orders_max: config.venue.orders_resting_max,
+        fok_orders_max: config.venue.orders_resting_max,
     }
 }
 

@@ -105,7 +105,9 @@ pub fn run(
     let engine_started = Instant::now();
     let mut tally = Tally::default();
     let mut file = options.keep_events.then(events_file_header);
+    let mut answered = 0u64;
     let mut record = |event: &Event| {
+        answered += u64::from(abi::starts_message(event.kind as u8, event.reason as u8));
         tally.add(event);
         if let Some(file) = file.as_mut() {
             append_event(file, event);
@@ -133,6 +135,16 @@ pub fn run(
         None
     };
     bar.finish_and_clear();
+    // Every message is answered (abi §6): a stream that answers fewer lost events.
+    if answered != total {
+        return Err(crate::Error::Engine {
+            engine: crate::hardware::engine_name(options.engine),
+            message: format!(
+                "{total} messages given, the event stream answers {answered} (abi §6 message \
+                 boundaries): events were lost"
+            ),
+        });
+    }
     let engine_seconds = engine_started.elapsed().as_secs_f64();
     let total_seconds = started.elapsed().as_secs_f64();
     let rate = |seconds: f64| {

@@ -6,19 +6,29 @@
 //! Protocol, identical in both runners: configuration writes first, one per cycle; then the
 //! messages' 4 beats of 8 lanes in order, one offered per cycle (no earlier than the
 //! [`Pacing`] allows) and held until accepted, each beat carrying its message's arrival time
-//! and verdict as sideband; events leave one record per beat; the event sink is always ready; the run ends once every word is in and the card has been quiet for
-//! [`QUIET_CYCLES`] cycles.
+//! and verdict as sideband; events leave one record per beat; the event sink is always ready.
+//! The run ends when every word is in and the card's status says it is idle with every
+//! message it took answered (`st_idle`, as the driver reads it) — never on a timeout. A
+//! watchdog ([`WATCHDOG_CYCLES`] cycles in which no word is taken and no event leaves) is an
+//! error naming the message in flight, and a run that answers fewer messages than it was
+//! given — by the card's count or by the event stream's message boundaries (abi §6) — is an
+//! error too: events are never lost silently.
 
-use hdl::card::{verilog, Card, CFG_DEFAULT_STP, CFG_PRICE_BOUNDS};
+use hdl::card::{
+    verilog, Card, CFG_DEFAULT_STP, CFG_FOK_ORDERS_MAX, CFG_ORDERS_MAX, CFG_PRICE_BOUNDS,
+};
+use hdl::matcher::SLOTS;
 use hdl::validator::{ACCOUNTS, CFG_ACCOUNTS_MAX, CFG_INSTRUMENTS, INSTRUMENTS};
 
 use crate::harness::Harness;
 use crate::verilator::VerilatedDriver;
 use crate::Error;
 
-/// Cycles without an event after the last word before a run is considered complete (longer
-/// than any single message takes).
-pub const QUIET_CYCLES: u64 = 5_000;
+/// Cycles without progress (no word taken, no event out) after which a run is an error.
+/// The longest a message can keep the card busy without emitting is the FOK check, bounded
+/// by `fok_orders_max` ≤ [`SLOTS`] orders at a few cycles each (docs/hardware.md, "Worst
+/// case per message"): this is several times that over a full pool.
+pub const WATCHDOG_CYCLES: u64 = 1 << 20;
 
 /// One configured book.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +53,10 @@ pub struct CardConfig {
     pub instruments: Vec<CardInstrument>,
     /// Wire value of the venue's default STP mode (1–4).
     pub default_stp: u8,
+    /// The venue's `orders_resting_max` (1 ..= [`SLOTS`]).
+    pub orders_max: u32,
+    /// The venue's `fok_orders_max` (≥ 1; beyond `orders_max` it never binds).
+    pub fok_orders_max: u32,
 }
 
 /// One message as the card receives it.
@@ -59,14 +73,17 @@ pub struct CardOutput {
     /// Event records, 64 bytes each, in order, as the driver delivers them: the card's, with
     /// the client references of resting orders restored by the host (abi::client_refs).
     pub events: Vec<u8>,
-    /// Cycles from the first configuration write to the end of the quiet tail.
+    /// Cycles from the first configuration write to the cycle the card reported idle.
     pub cycles: u64,
+    /// The card's status at the end: messages taken and answered (equal to the messages
+    /// given, or the run is an error).
+    pub taken: u64,
+    pub answered: u64,
     /// Per message: the cycle its first beat was accepted.
     pub accepted_at: Vec<u64>,
     /// Per event: the cycle it was presented (and taken: the sink is always ready).
     pub emitted_at: Vec<u64>,
-    /// Wall time of the cycle loop alone — first configuration write to the end of the quiet
-    /// tail — as the simulator's own speed: building the model and packing or unpacking
+    /// Wall time of the cycle loop alone — first configuration write to the idle status — as the simulator's own speed: building the model and packing or unpacking
     /// stimulus and results are left out, the same way for both simulators. Not part of the
     /// result (it differs from run to run).
     pub simulated: std::time::Duration,
@@ -82,24 +99,46 @@ pub const OUT_LANES: usize = hdl::event_serializer::LANES;
 impl CardConfig {
     /// The configuration writes, in order: (address, data).
     pub fn writes(&self) -> Result<Vec<(u64, u64)>, Error> {
-        if self.known_accounts.len() > ACCOUNTS
-            || self.accounts_max as usize > ACCOUNTS
-            || self.instruments.len() > INSTRUMENTS
-        {
-            return Err(Error::Capacity {
-                what: "accounts or instruments",
-                limit: format!("{ACCOUNTS} accounts, {INSTRUMENTS} books"),
-            });
+        let refuse = |field: String, value: u64, limit: String| {
+            Err(Error::Capacity {
+                field,
+                value,
+                limit,
+            })
+        };
+        if self.accounts_max as usize > ACCOUNTS || self.known_accounts.len() > ACCOUNTS {
+            return refuse(
+                "venue.accounts_max".into(),
+                u64::from(self.accounts_max).max(self.known_accounts.len() as u64),
+                format!("{ACCOUNTS} accounts"),
+            );
         }
-        if self
-            .instruments
-            .iter()
-            .any(|i| i.price_max_ticks - i.price_min_ticks >= 4096)
-        {
-            return Err(Error::Capacity {
-                what: "price band",
-                limit: "4096 levels per side".into(),
-            });
+        if self.instruments.len() > INSTRUMENTS {
+            return refuse(
+                "instruments".into(),
+                self.instruments.len() as u64,
+                format!("{INSTRUMENTS} books"),
+            );
+        }
+        if self.orders_max == 0 || self.orders_max as usize > SLOTS {
+            return refuse(
+                "venue.orders_resting_max".into(),
+                u64::from(self.orders_max),
+                format!("1 ..= {SLOTS} order slots"),
+            );
+        }
+        if self.fok_orders_max == 0 {
+            return refuse("venue.fok_orders_max".into(), 0, "at least 1 order".into());
+        }
+        for (index, i) in self.instruments.iter().enumerate() {
+            let levels = u64::from(i.price_max_ticks - i.price_min_ticks) + 1;
+            if levels > 4096 {
+                return refuse(
+                    format!("instruments[{index}] (id {}) band_ticks", i.id),
+                    levels,
+                    "4096 price levels per side".into(),
+                );
+            }
         }
         let mut writes = Vec::new();
         for account in 0..ACCOUNTS {
@@ -128,6 +167,13 @@ impl CardConfig {
             ));
         }
         writes.push((CFG_DEFAULT_STP, u64::from(self.default_stp)));
+        writes.push((CFG_ORDERS_MAX, u64::from(self.orders_max)));
+        // A FOK check can never visit more orders than rest: beyond the pool, the bound is
+        // the pool's, and the card's register holds up to SLOTS.
+        writes.push((
+            CFG_FOK_ORDERS_MAX,
+            u64::from(self.fok_orders_max.min(self.orders_max)),
+        ));
         Ok(writes)
     }
 }
@@ -237,11 +283,22 @@ pub fn run_rust_hdl(
     messages: &[CardMessage],
     pacing: Pacing,
 ) -> Result<CardOutput, Error> {
+    run_rust_hdl_watched(config, messages, pacing, WATCHDOG_CYCLES)
+}
+
+/// [`run_rust_hdl`] with its watchdog set to `watchdog_cycles`.
+pub fn run_rust_hdl_watched(
+    config: &CardConfig,
+    messages: &[CardMessage],
+    pacing: Pacing,
+    watchdog_cycles: u64,
+) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
     let beats = beats(messages, pacing);
     let mut h = Harness::new(Card::default());
     let mut events = Vec::new();
     let (mut accepted_at, mut emitted_at) = (Vec::new(), Vec::new());
+    let status = |u: &Card| (u.st_taken.val().to_u64(), u.st_answered.val().to_u64());
     let step = |h: &mut Harness<Card>, cfg: Option<(u64, u64)>, beat: Option<Beat>| {
         let (address, data) = cfg.unwrap_or((0, 0));
         let u = &mut h.uut;
@@ -262,35 +319,56 @@ pub fn run_rust_hdl(
         h.settle();
         let event = h.uut.m_valid.val().then(|| event_record(&h.uut));
         let accepted = h.uut.s_ready.val();
+        let idle = h.uut.st_idle.val();
         h.tick();
-        (accepted, event)
+        (accepted, event, idle)
     };
     let started = std::time::Instant::now();
     for &write in &writes {
         step(&mut h, Some(write), None);
     }
-    let (mut next, mut quiet) = (0usize, 0u64);
+    let (mut next, mut stalled) = (0usize, 0u64);
     let start = h.cycle();
-    while next < beats.len() || quiet < QUIET_CYCLES {
+    loop {
         let cycle = h.cycle();
         let beat = beats
             .get(next)
             .copied()
             .filter(|b| cycle - start >= b.not_before);
-        let (accepted, event) = step(&mut h, None, beat);
-        if accepted && beat.is_some() {
+        let (accepted, event, idle) = step(&mut h, None, beat);
+        let took = accepted && beat.is_some();
+        if took {
             if next % BEATS_PER_MESSAGE == 0 {
                 accepted_at.push(cycle);
             }
             next += 1;
         }
-        match event {
-            Some(record) => {
-                emitted_at.push(cycle);
-                events.extend_from_slice(&record);
-                quiet = 0;
-            }
-            None => quiet += u64::from(next == beats.len()),
+        if let Some(record) = event {
+            emitted_at.push(cycle);
+            events.extend_from_slice(&record);
+        }
+        if next == beats.len() && idle {
+            break;
+        }
+        // Waiting for a message's arrival time is not a stall.
+        let waiting = beats
+            .get(next)
+            .is_some_and(|b| cycle - start < b.not_before);
+        stalled = if took || event.is_some() || waiting {
+            0
+        } else {
+            stalled + 1
+        };
+        if stalled >= watchdog_cycles {
+            let (taken, answered) = status(&h.uut);
+            return Err(Error::Timeout {
+                engine: "rust-hdl",
+                cycles: stalled,
+                message: answered,
+                messages: messages.len(),
+                taken,
+                answered,
+            });
         }
     }
     let simulated = started.elapsed();
@@ -302,10 +380,50 @@ pub fn run_rust_hdl(
             h.iterations() as f64 / h.cycle() as f64
         );
     }
-    abi::ClientRefs::new(hdl::matcher::SLOTS).restore_all(&mut events)?;
+    let (taken, answered) = status(&h.uut);
+    finish(
+        "rust-hdl",
+        messages.len(),
+        events,
+        h.cycle(),
+        taken,
+        answered,
+        accepted_at,
+        emitted_at,
+        simulated,
+    )
+}
+
+/// The end of every run: the answered-message checks, then the client references restored.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    engine: &'static str,
+    messages: usize,
+    mut events: Vec<u8>,
+    cycles: u64,
+    taken: u64,
+    answered: u64,
+    accepted_at: Vec<u64>,
+    emitted_at: Vec<u64>,
+    simulated: std::time::Duration,
+) -> Result<CardOutput, Error> {
+    let in_stream = abi::messages_answered(&events);
+    let n = messages as u64;
+    if taken != n || answered != n || in_stream != messages {
+        return Err(Error::Shortfall {
+            engine,
+            messages,
+            taken,
+            answered,
+            in_stream,
+        });
+    }
+    abi::ClientRefs::new(SLOTS).restore_all(&mut events)?;
     Ok(CardOutput {
         events,
-        cycles: h.cycle(),
+        cycles,
+        taken,
+        answered,
         accepted_at,
         emitted_at,
         simulated,
@@ -318,9 +436,20 @@ pub fn run_verilator(
     messages: &[CardMessage],
     pacing: Pacing,
 ) -> Result<CardOutput, Error> {
+    run_verilator_watched(config, messages, pacing, WATCHDOG_CYCLES)
+}
+
+/// [`run_verilator`] with its watchdog set to `watchdog_cycles`.
+pub fn run_verilator_watched(
+    config: &CardConfig,
+    messages: &[CardMessage],
+    pacing: Pacing,
+    watchdog_cycles: u64,
+) -> Result<CardOutput, Error> {
     let writes = config.writes()?;
     let driver = card_driver()?;
     let mut input = Vec::new();
+    input.extend_from_slice(&watchdog_cycles.to_le_bytes());
     input.extend_from_slice(&(writes.len() as u64).to_le_bytes());
     for (address, data) in writes {
         input.extend_from_slice(&address.to_le_bytes());
@@ -339,7 +468,7 @@ pub fn run_verilator(
         input.extend_from_slice(&b.not_before.to_le_bytes());
     }
     let (raw, printed) = driver.run(&input)?;
-    decode_output(&raw, &printed)
+    decode_output(&raw, &printed, messages.len())
 }
 
 /// The card's closed-loop Verilator driver, built (or found in the build cache) once per
@@ -372,16 +501,16 @@ fn card_driver() -> Result<VerilatedDriver, Error> {
     let cpp = DRIVER
         .replace("@IN_LANES@", &IN_LANES.to_string())
         .replace("@BEATS_PER_MESSAGE@", &BEATS_PER_MESSAGE.to_string())
-        .replace("@QUIET_CYCLES@", &QUIET_CYCLES.to_string())
         .replace("@SET_LANES@", &set_lanes)
         .replace("@GET_LANES@", &get_lanes);
     let driver = VerilatedDriver::build("card-driver", &registered_inputs(&verilog()), &cpp)?;
     Ok(BUILT.get_or_init(|| driver).clone())
 }
 
-/// The driver's output: cycles, the cycle loop's wall time in nanoseconds, then three
-/// length-prefixed arrays of u64 (event lane pairs, accept cycles, emit cycles).
-fn decode_output(raw: &[u8], printed: &str) -> Result<CardOutput, Error> {
+/// The driver's output: cycles, the cycle loop's wall time in nanoseconds, the watchdog's
+/// verdict (stalled cycles if it fired, else 0), the card's status (taken, answered), then
+/// three length-prefixed arrays of u64 (event lane pairs, accept cycles, emit cycles).
+fn decode_output(raw: &[u8], printed: &str, messages: usize) -> Result<CardOutput, Error> {
     let malformed = || Error::ToolFailed {
         tool: "card driver",
         message: format!(
@@ -403,22 +532,38 @@ fn decode_output(raw: &[u8], printed: &str) -> Result<CardOutput, Error> {
     };
     let cycles = values.next().ok_or_else(malformed)?;
     let simulated = std::time::Duration::from_nanos(values.next().ok_or_else(malformed)?);
+    let stalled = values.next().ok_or_else(malformed)?;
+    let taken = values.next().ok_or_else(malformed)?;
+    let answered = values.next().ok_or_else(malformed)?;
     let words = array(&mut values)?;
     let accepted_at = array(&mut values)?;
     let emitted_at = array(&mut values)?;
     if !raw.len().is_multiple_of(8) || values.next().is_some() {
         return Err(malformed());
     }
+    if stalled > 0 {
+        return Err(Error::Timeout {
+            engine: "verilator",
+            cycles: stalled,
+            message: answered,
+            messages,
+            taken,
+            answered,
+        });
+    }
     // Two lanes per value, low lane first: little-endian bytes are the record's bytes.
-    let mut events: Vec<u8> = words.iter().flat_map(|&w| w.to_le_bytes()).collect();
-    abi::ClientRefs::new(hdl::matcher::SLOTS).restore_all(&mut events)?;
-    Ok(CardOutput {
+    let events: Vec<u8> = words.iter().flat_map(|&w| w.to_le_bytes()).collect();
+    finish(
+        "verilator",
+        messages,
         events,
         cycles,
+        taken,
+        answered,
         accepted_at,
         emitted_at,
         simulated,
-    })
+    )
 }
 
 /// The card's input ports (name, width) in the order of its Verilog port list.
@@ -460,6 +605,9 @@ const CARD_OUTPUTS: &[(&str, u32)] = &[
     ("m_data13", 32),
     ("m_data14", 32),
     ("m_data15", 32),
+    ("st_taken", 32),
+    ("st_answered", 32),
+    ("st_idle", 1),
 ];
 
 /// The card's Verilog (its top renamed `card`) inside a `top` that registers every input on
@@ -528,7 +676,6 @@ static const uint64_t IN_LANES = @IN_LANES@;
 static_assert(IN_LANES % 2 == 0, "lanes travel in pairs");
 static const uint64_t BEAT_VALUES = IN_LANES / 2 + 3;  // lane pairs, arrival, verdict, not-before
 static const uint64_t BEATS_PER_MESSAGE = @BEATS_PER_MESSAGE@;
-static const uint64_t QUIET_CYCLES = @QUIET_CYCLES@;
 
 int main(int argc, char** argv) {
     if (argc != 3) { std::fprintf(stderr, "usage: model IN OUT\n"); return 2; }
@@ -562,6 +709,7 @@ int main(int argc, char** argv) {
     };
     // The cycle loop's wall time (the simulator's speed), as `run_rust_hdl` measures its own.
     auto started = std::chrono::steady_clock::now();
+    uint64_t watchdog = in[p++];
     uint64_t writes = in[p++];
     for (uint64_t i = 0; i < writes; i++) {
         top->cfg_valid = 1; top->cfg_address = in[p++]; top->cfg_data = in[p++];
@@ -572,10 +720,12 @@ int main(int argc, char** argv) {
     }
     top->cfg_valid = 0;
     uint64_t beats = in[p++];
-    uint64_t next = 0, quiet = 0, start = cycles;
-    while (next < beats || quiet < QUIET_CYCLES) {
+    uint64_t next = 0, stalled = 0, start = cycles;
+    bool timed_out = false;
+    for (;;) {
         size_t b = p + BEAT_VALUES * next;
-        bool offer = next < beats && cycles - start >= in[b + IN_LANES / 2 + 2];
+        bool waiting = next < beats && cycles - start < in[b + IN_LANES / 2 + 2];
+        bool offer = next < beats && !waiting;
         top->s_valid = offer;
         if (offer) {
             @SET_LANES@
@@ -585,17 +735,23 @@ int main(int argc, char** argv) {
         edge();
         bool event = collect();
         bool accepted = offer && top->s_ready;
+        bool idle = top->st_idle;
         if (accepted && next % BEATS_PER_MESSAGE == 0) accepted_at.push_back(cycles);
         tick();
         if (accepted) next++;
-        if (event) quiet = 0; else if (next == beats) quiet++;
+        if (next == beats && idle) break;
+        // Waiting for a message's arrival time is not a stall.
+        stalled = (accepted || event || waiting) ? 0 : stalled + 1;
+        if (stalled >= watchdog) { timed_out = true; break; }
     }
     uint64_t simulated_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::steady_clock::now() - started).count();
+    uint64_t status[3] = {timed_out ? stalled : 0, (uint64_t)top->st_taken, (uint64_t)top->st_answered};
     top->final();
     delete top;
     std::fwrite(&cycles, sizeof cycles, 1, fout);
     std::fwrite(&simulated_ns, sizeof simulated_ns, 1, fout);
+    std::fwrite(status, sizeof status[0], 3, fout);
     for (auto* array : {&event_words, &accepted_at, &emitted_at}) {
         uint64_t n = array->size();
         std::fwrite(&n, sizeof n, 1, fout);

@@ -32,9 +32,38 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
-    /// The configuration exceeds what the hardware holds.
-    #[error("{what} exceeds the card's capacity ({limit})")]
-    Capacity { what: &'static str, limit: String },
+    /// A venue capacity the card cannot be configured to (refused before the run).
+    #[error("{field} = {value} does not fit the card (it holds {limit})")]
+    Capacity {
+        field: String,
+        value: u64,
+        limit: String,
+    },
+    /// The card made no progress (took no word, emitted no event) for `cycles` cycles.
+    #[error(
+        "{engine}: the card made no progress for {cycles} cycles with message {message} \
+         (0-based, of {messages}) in flight; it had taken {taken} messages and answered {answered}"
+    )]
+    Timeout {
+        engine: &'static str,
+        cycles: u64,
+        message: u64,
+        messages: usize,
+        taken: u64,
+        answered: u64,
+    },
+    /// A run answered fewer (or more) messages than it was given: events were lost.
+    #[error(
+        "{engine}: {messages} messages given, the card took {taken} and answered {answered}, \
+         the event stream answers {in_stream} (abi §6 message boundaries)"
+    )]
+    Shortfall {
+        engine: &'static str,
+        messages: usize,
+        taken: u64,
+        answered: u64,
+        in_stream: usize,
+    },
     /// The card's event stream broke the contract the host relies on.
     #[error("card events: {0}")]
     Events(#[from] abi::RestoreError),

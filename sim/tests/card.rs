@@ -5,6 +5,7 @@
 use hdl::card::{verilog, Card};
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
+use host::hardware::card_config;
 use host::rng::SplitMix64;
 use host::workload::{generate, Spec, Workload};
 use sim::card::Pacing::Saturated;
@@ -31,6 +32,11 @@ fn inputs() -> Vec<Port> {
 fn outputs() -> Vec<Port> {
     let mut ports = vec![port("s_ready", 1), port("m_valid", 1)];
     ports.extend(OUT_DATA.iter().map(|&name| port(name, 32)));
+    ports.extend([
+        port("st_taken", 32),
+        port("st_answered", 32),
+        port("st_idle", 1),
+    ]);
     ports
 }
 
@@ -81,6 +87,11 @@ impl Bench {
             self.inputs.push(vector);
             let mut vector = vec![u64::from(s_ready), u64::from(m_valid)];
             vector.extend(out);
+            vector.extend([
+                u.st_taken.val().to_u64(),
+                u.st_answered.val().to_u64(),
+                u64::from(u.st_idle.val()),
+            ]);
             self.outputs.push(vector);
         }
         if m_valid && m_ready {
@@ -233,29 +244,6 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
         &b.outputs,
     );
     assert_eq!(difference.expect("verilator"), None);
-}
-
-fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
-    sim::card::CardConfig {
-        known_accounts: host::keys::account_table(config)
-            .iter()
-            .map(Option::is_some)
-            .collect(),
-        oracle_accounts: config.accounts.oracles.clone(),
-        admin_accounts: config.accounts.admins.clone(),
-        accounts_max: config.venue.accounts_max,
-        instruments: config
-            .instruments
-            .iter()
-            .map(|i| sim::card::CardInstrument {
-                id: i.id,
-                price_min_ticks: i.price_min_ticks(),
-                price_max_ticks: i.price_max_ticks(),
-                qty_lots_max: i.qty_lots_max,
-            })
-            .collect(),
-        default_stp: config.venue.default_stp.mode() as u8,
-    }
 }
 
 fn card_messages(w: &Workload) -> Vec<sim::card::CardMessage> {
