@@ -48,11 +48,15 @@ pub enum Reason {
     /// A new order whose credit cost (quantity × the instrument's cost per lot) exceeds the
     /// credit the risk engine left its account (abi.md §16).
     CreditExceeded = 18,
+    /// A fill-or-kill order whose fill check would have to visit more than
+    /// `venue.fok_orders_max` crossing resting orders (abi.md §11): the walk is bounded, so
+    /// one message costs a bounded amount of work on every path.
+    FokTooDeep = 19,
 }
 
 impl Reason {
     /// Every code, in wire order (used by summaries and tests).
-    pub const ALL: [Reason; 19] = [
+    pub const ALL: [Reason; 20] = [
         Reason::None,
         Reason::BadSignature,
         Reason::UnknownAccount,
@@ -72,6 +76,7 @@ impl Reason {
         Reason::NotOracle,
         Reason::NotAdmin,
         Reason::CreditExceeded,
+        Reason::FokTooDeep,
     ];
 
     /// The reason is the matcher's decision (abi.md §8 steps 7.5–7.6 and cancels, and STP),
@@ -81,6 +86,7 @@ impl Reason {
             self,
             Reason::PostOnlyWouldCross
                 | Reason::FokCannotFill
+                | Reason::FokTooDeep
                 | Reason::OrderPoolFull
                 | Reason::UnknownOrder
                 | Reason::NotOrderOwner
@@ -115,6 +121,7 @@ impl Reason {
             Reason::NotOracle => "not_oracle",
             Reason::NotAdmin => "not_admin",
             Reason::CreditExceeded => "credit_exceeded",
+            Reason::FokTooDeep => "fok_too_deep",
         }
     }
 }
@@ -131,5 +138,20 @@ mod tests {
             assert_eq!(Reason::from_u8(index as u8), Some(*reason));
         }
         assert_eq!(Reason::from_u8(Reason::ALL.len() as u8), None);
+    }
+
+    #[test]
+    fn names_are_unique_and_fok_too_deep_is_the_matchers_code_19() {
+        // Proves every code has its own wire name, and pins the newest code where the card
+        // reads it: wire 19, `fok_too_deep`, decided by the matcher (like fok_cannot_fill).
+        let mut names: Vec<&str> = Reason::ALL.iter().map(|r| r.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Reason::ALL.len());
+        assert_eq!(Reason::from_u8(19), Some(Reason::FokTooDeep));
+        assert_eq!(Reason::FokTooDeep.name(), "fok_too_deep");
+        assert!(Reason::FokTooDeep.decided_by_matcher());
+        assert!(Reason::FokCannotFill.decided_by_matcher());
+        assert!(!Reason::CreditExceeded.decided_by_matcher());
     }
 }

@@ -34,6 +34,17 @@ pub const ORDERS_RESTING_LIMIT: u32 = 1 << 24;
 /// the verifier's key) and 140 in the margin engine, 3.5 + 2.2 GiB.
 pub const ACCOUNTS_LIMIT: u32 = 1 << 24;
 
+/// Largest `venue.fok_orders_max` (2²⁴, the same bound as [`ORDERS_RESTING_LIMIT`]: a cap
+/// above the pool never binds).
+pub const FOK_ORDERS_LIMIT: u32 = 1 << 24;
+
+/// `venue.fok_orders_max` when a venue file leaves it out (files written before the field).
+pub const FOK_ORDERS_MAX_DEFAULT: u32 = 256;
+
+fn fok_orders_max_default() -> u32 {
+    FOK_ORDERS_MAX_DEFAULT
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VenueConfig {
@@ -51,6 +62,11 @@ pub struct Venue {
     pub id: u64,
     pub default_stp: StpName,
     pub orders_resting_max: u32,
+    /// The most resting orders one FOK order's fill check may visit (abi.md §11): a FOK
+    /// that would need more is rejected `fok_too_deep`, so a FOK costs bounded work on
+    /// every path. Optional in TOML ([`FOK_ORDERS_MAX_DEFAULT`]).
+    #[serde(default = "fok_orders_max_default")]
+    pub fok_orders_max: u32,
     pub levels_per_side_max: u32,
     pub accounts_max: u32,
     pub instruments_max: u32,
@@ -174,6 +190,12 @@ impl VenueConfig {
             return Err(format!(
                 "venue.orders_resting_max {} must be in 1..={ORDERS_RESTING_LIMIT}",
                 v.orders_resting_max
+            ));
+        }
+        if v.fok_orders_max == 0 || v.fok_orders_max > FOK_ORDERS_LIMIT {
+            return Err(format!(
+                "venue.fok_orders_max {} must be in 1..={FOK_ORDERS_LIMIT}",
+                v.fok_orders_max
             ));
         }
         if v.levels_per_side_max == 0 || v.levels_per_side_max > LEVELS_PER_SIDE_LIMIT {
@@ -366,6 +388,36 @@ mod tests {
         let c = VenueConfig::embedded();
         assert_eq!(c.instruments.len(), 4);
         assert_eq!(c.venue.orders_resting_max, 16384);
+        assert_eq!(c.venue.fok_orders_max, 256);
+    }
+
+    #[test]
+    fn fok_orders_max_is_optional_and_bounded() {
+        // Proves a venue file written before the field (no `fok_orders_max` line) loads with
+        // the documented default 256; that both ends of 1..=2^24 load as written; and that 0
+        // and 2^24 + 1 are refused with a message naming the field and its range.
+        let line = "fok_orders_max = 256\n";
+        assert!(DEFAULT_CONFIG_TOML.contains(line), "the default writes it");
+        let without = DEFAULT_CONFIG_TOML.replacen(line, "", 1);
+        assert!(!without.contains("fok_orders_max"));
+        let c = VenueConfig::parse(&without, "test").unwrap();
+        assert_eq!(c.venue.fok_orders_max, FOK_ORDERS_MAX_DEFAULT);
+        assert_eq!(FOK_ORDERS_MAX_DEFAULT, 256);
+        for ok in [1u32, 3, 16_777_216] {
+            let text = DEFAULT_CONFIG_TOML.replacen(line, &format!("fok_orders_max = {ok}\n"), 1);
+            let c = VenueConfig::parse(&text, "test").unwrap();
+            assert_eq!(c.venue.fok_orders_max, ok);
+        }
+        for bad in [0u32, 16_777_217] {
+            let text = DEFAULT_CONFIG_TOML.replacen(line, &format!("fok_orders_max = {bad}\n"), 1);
+            let err = VenueConfig::parse(&text, "test").unwrap_err().to_string();
+            assert!(
+                err.contains(&format!(
+                    "venue.fok_orders_max {bad} must be in 1..=16777216"
+                )),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

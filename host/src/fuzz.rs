@@ -386,7 +386,8 @@ pub fn events_file(data: &[u8]) {
 /// that parses has bands that fit (the engine relies on it), builds the account table,
 /// a margin node with the embedded margin config (or says why not), and — when its
 /// capacities are at most [`SEQUENCER_CAPACITY_MAX`] — a sequencer that takes a new order at
-/// each edge of every band and a cancel.
+/// each edge of every band and a cancel, and a FOK that `venue.fok_orders_max` accepts (a
+/// cap of 2 or more) or rejects `fok_too_deep` (a cap of 1).
 pub fn venue_config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -424,11 +425,10 @@ pub fn venue_config(data: &[u8]) {
             message,
             signature_ok: true,
         });
-        let first = events.first().expect("every message has an event");
-        (first.kind == EventKind::Accepted).then_some(first.order_id)
+        *events.first().expect("every message has an event")
     };
+    use abi::{Reason, Side, StpMode, TimeInForce};
     for i in &config.instruments {
-        use abi::{Side, StpMode, TimeInForce};
         for (side, price) in [
             (Side::Sell, i.price_max_ticks()),
             (Side::Buy, i.price_min_ticks()),
@@ -445,8 +445,51 @@ pub fn venue_config(data: &[u8]) {
                 StpMode::None,
                 7,
             );
-            if let Some(id) = send(new) {
-                send(OrderMessage::cancel(account, 0, i.id, abi::OrderId(id), 8));
+            let first = send(new);
+            if first.kind == EventKind::Accepted {
+                let id = abi::OrderId(first.order_id);
+                send(OrderMessage::cancel(account, 0, i.id, id, 8));
+            }
+        }
+        // The FOK cap (abi.md §11): two 1-lot asks at the top of the (empty) book, then a
+        // FOK for both: filled when `fok_orders_max` >= 2, `fok_too_deep` when it is 1.
+        if config.venue.orders_resting_max < 3 {
+            continue;
+        }
+        let order = |side, qty, time_in_force, client_ref| {
+            OrderMessage::new_order(
+                account,
+                0,
+                i.id,
+                side,
+                i.price_max_ticks(),
+                qty,
+                time_in_force,
+                StpMode::None,
+                client_ref,
+            )
+        };
+        let asks =
+            [9, 10].map(|client_ref| send(order(Side::Sell, 1, TimeInForce::Gtc, client_ref)));
+        if asks.iter().any(|e| e.kind != EventKind::Accepted) {
+            continue;
+        }
+        let fok = send(order(Side::Buy, 2, TimeInForce::Fok, 11));
+        if config.venue.fok_orders_max >= 2 {
+            assert_eq!(
+                fok.kind,
+                EventKind::Accepted,
+                "a FOK within the cap: {fok:?}"
+            );
+        } else {
+            assert_eq!(
+                fok.reason,
+                Reason::FokTooDeep,
+                "a FOK beyond the cap: {fok:?}"
+            );
+            for ask in asks {
+                let id = abi::OrderId(ask.order_id);
+                send(OrderMessage::cancel(account, 0, i.id, id, 12));
             }
         }
     }

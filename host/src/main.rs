@@ -536,6 +536,7 @@ fn check_config_file(
                 "margin_config": margin_config.map(|p| p.display().to_string()),
                 "capacities": {
                     "orders_resting_max": v.orders_resting_max,
+                    "fok_orders_max": v.fok_orders_max,
                     "accounts_max": v.accounts_max,
                     "levels_per_side_max": v.levels_per_side_max,
                     "instruments_max": v.instruments_max,
@@ -560,6 +561,10 @@ fn check_config_file(
         println!(
             "  order slots {:>12} (venue.orders_resting_max) x {} bytes; up to {} more each in a follower",
             v.orders_resting_max, venue.per_order_slot_bytes, margin.per_order_slot_bytes
+        );
+        println!(
+            "  FOK checks  {:>12} resting orders visited at most (venue.fok_orders_max)",
+            v.fok_orders_max
         );
         println!(
             "  accounts    {:>12} (venue.accounts_max) x {} bytes; {} more each in a follower",

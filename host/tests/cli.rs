@@ -1591,6 +1591,7 @@ fn config_check_prints_capacities_and_memory_as_json() {
     assert_eq!(v["margin_config"], Value::Null);
     let c = &v["capacities"];
     assert_eq!(u(c, "orders_resting_max"), 16384);
+    assert_eq!(u(c, "fok_orders_max"), 256);
     assert_eq!(u(c, "accounts_max"), 1024);
     assert_eq!(u(c, "levels_per_side_max"), 4096);
     assert_eq!(u(c, "instruments_max"), 8);

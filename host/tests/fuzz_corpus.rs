@@ -218,8 +218,9 @@ cancel,1,1,,,,,,44,0x100000000\n",
     write_seed("events_file", "twenty_events", &events_file_bytes(&first));
     write_seed("events_file", "empty", &events_file_bytes(&[]));
 
-    // venue_config: the embedded default, one with a listed key, and a small venue (its
-    // capacities let the target run a sequencer).
+    // venue_config: the embedded default, one with a listed key, a small venue (its
+    // capacities let the target run a sequencer) and the same with FOK checks capped at one
+    // order, and the default without the optional field (a file older than the field).
     write_seed(
         "venue_config",
         "default.toml",
@@ -240,6 +241,27 @@ cancel,1,1,,,,,,44,0x100000000\n",
         .replacen("oracles = [510]", "oracles = [15]", 1)
         .replacen("admins = [509]", "admins = [14]", 1);
     write_seed("venue_config", "small.toml", small.as_bytes());
+    // The small venue with the smallest FOK cap: the target's FOK is fok_too_deep there.
+    let shallow = small.replacen("fok_orders_max = 256", "fok_orders_max = 1", 1);
+    assert_ne!(shallow, small);
+    write_seed("venue_config", "small_fok_cap_1.toml", shallow.as_bytes());
+    // A file written before venue.fok_orders_max existed (the field is optional).
+    let start = DEFAULT_CONFIG_TOML
+        .find("# The most resting orders one FOK")
+        .expect("the field's comment");
+    let line = "fok_orders_max = 256\n";
+    let end = DEFAULT_CONFIG_TOML.find(line).expect("the field") + line.len();
+    let old = format!(
+        "{}{}",
+        &DEFAULT_CONFIG_TOML[..start],
+        &DEFAULT_CONFIG_TOML[end..]
+    );
+    assert!(!old.contains("fok_orders_max") && !old.contains("fok_too_deep"));
+    write_seed(
+        "venue_config",
+        "without_fok_orders_max.toml",
+        old.as_bytes(),
+    );
 
     // margin_config: the embedded default.
     write_seed(

@@ -36,8 +36,9 @@ const ACCOUNTS: u32 = 4;
 const QTY_LOTS_MAX: u32 = 100;
 
 /// The embedded default config, text-edited down: the first two instruments only, with bands
-/// of 8 and 3 ticks, `pool` order slots, four test accounts, `default_stp` as given.
-fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
+/// of 8 and 3 ticks, `pool` order slots, four test accounts, `default_stp` as given, and
+/// FOK checks that visit at most `fok_orders_max` resting orders.
+fn small_config(pool: u32, default_stp: StpName, fok_orders_max: u32) -> VenueConfig {
     let stp_name = match default_stp {
         StpName::None => "none",
         StpName::CancelNewest => "cancel_newest",
@@ -54,6 +55,11 @@ fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
         .replacen(
             "orders_resting_max = 16384",
             &format!("orders_resting_max = {pool}"),
+            1,
+        )
+        .replacen(
+            "fok_orders_max = 256",
+            &format!("fok_orders_max = {fok_orders_max}"),
             1,
         )
         .replacen(
@@ -78,6 +84,7 @@ fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
     // The edits must all have landed (the default file may change under us).
     assert_eq!(config.instruments.len(), 2);
     assert_eq!(config.venue.orders_resting_max, pool);
+    assert_eq!(config.venue.fok_orders_max, fok_orders_max);
     assert_eq!(config.accounts.test_accounts, ACCOUNTS);
     assert_eq!(config.venue.default_stp, default_stp);
     assert_eq!(
@@ -102,12 +109,14 @@ fn small_config(pool: u32, default_stp: StpName) -> VenueConfig {
 struct Scenario {
     pool: u32,
     default_stp: StpName,
+    /// `venue.fok_orders_max`: often small, so FOKs hit the cap.
+    fok_orders_max: u32,
     steps: Vec<Step>,
 }
 
 impl Scenario {
     fn config(&self) -> VenueConfig {
-        small_config(self.pool, self.default_stp)
+        small_config(self.pool, self.default_stp, self.fok_orders_max)
     }
 }
 
@@ -209,11 +218,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             StpName::CancelOldest,
             StpName::CancelBoth,
         ]),
+        prop::sample::select(vec![1u32, 2, 3, 5, 256]),
         prop::collection::vec((any::<u64>(), any::<u64>()), 1..=300),
     )
-        .prop_map(|(pool, default_stp, words)| Scenario {
+        .prop_map(|(pool, default_stp, fok_orders_max, words)| Scenario {
             pool,
             default_stp,
+            fok_orders_max,
             steps: words.into_iter().map(Step::decode).collect(),
         })
 }
@@ -612,6 +623,25 @@ fn feed(
         check.message(index, input, &events, engine.matcher())?;
     }
     Ok(events)
+}
+
+/// Counts rejections by reason (to show a run reached the cases a property is about).
+#[derive(Default)]
+struct Rejections(BTreeMap<Reason, u64>);
+
+impl Check for Rejections {
+    fn message(&mut self, _: usize, _: &Input, events: &[Event], _: &LadderBook) -> CheckResult {
+        for e in events.iter().filter(|e| e.kind == EventKind::Rejected) {
+            *self.0.entry(e.reason).or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
+impl Rejections {
+    fn of(&self, reason: Reason) -> u64 {
+        self.0.get(&reason).copied().unwrap_or(0)
+    }
 }
 
 /// Play `scenario` on a `Sequencer<LadderBook>` under `checks`; returns the inputs it made.
@@ -1386,19 +1416,34 @@ impl Model {
         }
     }
 
-    /// Can `queue` fill `qty` in full right now, with self-trade prevention applied?
-    fn fillable(queue: &[ModelOrder], m: &OrderMessage, stp: StpMode) -> bool {
+    /// The FOK check (abi.md §11): can `queue` fill `qty` in full right now, with
+    /// self-trade prevention applied, visiting at most `cap` resting orders? Needing to look
+    /// at order `cap + 1` is `fok_too_deep`; an own order skipped under cancel_oldest counts
+    /// as visited; running out of orders, or an own order under cancel_newest / cancel_both,
+    /// is `fok_cannot_fill`.
+    fn fok_check(
+        queue: &[ModelOrder],
+        m: &OrderMessage,
+        stp: StpMode,
+        cap: u32,
+    ) -> Result<(), Reason> {
         let mut available = 0u64;
-        for maker in queue {
+        for (visited, maker) in queue.iter().enumerate() {
+            if visited == cap as usize {
+                return Err(Reason::FokTooDeep);
+            }
             let own = maker.view.account == m.account;
             match stp {
                 _ if !own => available += u64::from(maker.view.qty_lots),
                 StpMode::None => available += u64::from(maker.view.qty_lots),
                 StpMode::CancelOldest => {}
-                _ => break,
+                _ => return Err(Reason::FokCannotFill),
+            }
+            if available >= u64::from(m.qty_lots) {
+                return Ok(());
             }
         }
-        available >= u64::from(m.qty_lots)
+        Err(Reason::FokCannotFill)
     }
 
     fn new_order(&mut self, m: &OrderMessage, events: &mut Vec<Event>) -> Result<(), Reason> {
@@ -1409,8 +1454,8 @@ impl Model {
         if time_in_force == TimeInForce::PostOnly && !queue.is_empty() {
             return Err(Reason::PostOnlyWouldCross);
         }
-        if time_in_force == TimeInForce::Fok && !Model::fillable(&queue, m, stp) {
-            return Err(Reason::FokCannotFill);
+        if time_in_force == TimeInForce::Fok {
+            Model::fok_check(&queue, m, stp, self.config.venue.fok_orders_max)?;
         }
         let slot = self.free.pop().ok_or(Reason::OrderPoolFull)?;
         let generation = &mut self.generations[slot as usize];
@@ -1760,10 +1805,11 @@ fn workload_inputs(config: &VenueConfig, seed: u64, messages: usize) -> Vec<Inpu
 fn demo_workload_at_scale() {
     // Proves properties 1, 3, 4 and 5 (and 2, 6, 8) on 20 000-message demo workloads (faults
     // included, signatures judged by the generator): once on the embedded venue (four deep
-    // books, 512 accounts) and once on the small venue (64 slots, so the pool fills). Events
-    // are diffed against the reference matcher and the model for every message; books are
-    // compared, balanced and checked for crossing every 500 messages and at the end.
-    let small = small_config(64, StpName::CancelNewest);
+    // books, 512 accounts) and once on the small venue (64 slots, so the pool fills; FOK
+    // checks capped at 1 order, so fok_too_deep happens). Events are diffed against the
+    // reference matcher and the model for every message; books are compared, balanced and
+    // checked for crossing every 500 messages and at the end.
+    let small = small_config(64, StpName::CancelNewest, 1);
     for (config, seed) in [(VenueConfig::embedded(), 1), (small, 2)] {
         let inputs = workload_inputs(&config, seed, 20_000);
         let mut differential = Differential::new(&config, 500);
@@ -1778,7 +1824,8 @@ fn demo_workload_at_scale() {
             every: 500,
         };
         let mut oracle = Oracle::new(&config, 500);
-        let mut checks: [&mut dyn Check; 7] = [
+        let mut rejections = Rejections::default();
+        let mut checks: [&mut dyn Check; 8] = [
             &mut differential,
             &mut conservation,
             &mut numbering,
@@ -1786,10 +1833,59 @@ fn demo_workload_at_scale() {
             &mut uncrossed,
             &mut Answered,
             &mut oracle,
+            &mut rejections,
         ];
         if let Err(e) = run_inputs(&config, &inputs, &mut checks) {
             panic!("seed {seed}: {e}");
         }
         assert!(numbering.next_seq > inputs.len() as u64);
+        // The embedded venue's cap (256) is never reached by the demo's FOKs; the small
+        // venue's (1) is, and FOKs still also fail for want of quantity there.
+        let too_deep = rejections.of(Reason::FokTooDeep);
+        let cannot_fill = rejections.of(Reason::FokCannotFill);
+        assert!(cannot_fill > 0, "seed {seed}: {:?}", rejections.0);
+        assert_eq!(
+            too_deep > 0,
+            config.venue.fok_orders_max == 1,
+            "seed {seed}: {:?}",
+            rejections.0
+        );
     }
+}
+
+#[test]
+fn generated_sessions_reach_both_fok_rejections() {
+    // Proves the generator exercises the FOK cap the properties above check: over 64
+    // sessions drawn with a fixed seed, FOKs are rejected fok_too_deep and fok_cannot_fill
+    // and also accepted, so the cap's boundary is not left to luck.
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut rejections = Rejections::default();
+    let mut fok_accepted = 0u64;
+    struct FokAccepted<'a>(&'a mut u64);
+    impl Check for FokAccepted<'_> {
+        fn message(
+            &mut self,
+            _: usize,
+            input: &Input,
+            events: &[Event],
+            _: &LadderBook,
+        ) -> CheckResult {
+            let fok = input.message.time_in_force == TimeInForce::Fok as u8;
+            *self.0 += u64::from(fok && events[0].kind == EventKind::Accepted);
+            Ok(())
+        }
+    }
+    for _ in 0..64 {
+        let scenario = scenario().new_tree(&mut runner).unwrap().current();
+        let mut accepted = FokAccepted(&mut fok_accepted);
+        run_scenario(&scenario, &mut [&mut rejections, &mut accepted]).unwrap();
+    }
+    assert!(rejections.of(Reason::FokTooDeep) > 0, "{:?}", rejections.0);
+    assert!(
+        rejections.of(Reason::FokCannotFill) > 0,
+        "{:?}",
+        rejections.0
+    );
+    assert!(fok_accepted > 0);
 }

@@ -11,7 +11,8 @@
 //!
 //! The venue is the embedded default config with a 4-slot order pool, 8 test accounts and a
 //! per-order maximum of 1000 lots on instrument 1 (reference 180000, band 2000, so prices
-//! 178000..=182000).
+//! 178000..=182000); FOK checks visit at most 256 resting orders (the default), except in
+//! the FOK cap scenarios, which set `fok_orders_max` to 3 (or 1) with [`fok_capped`].
 
 use std::collections::HashMap;
 
@@ -71,6 +72,19 @@ fn config_with(replacements: &[(&str, &str)]) -> VenueConfig {
 
 fn test_config() -> VenueConfig {
     config_with(&[])
+}
+
+/// The test config with `pool` order slots and FOK checks that visit at most `cap` resting
+/// orders.
+fn fok_capped(pool: u32, cap: u32) -> VenueConfig {
+    let pool = format!("orders_resting_max = {pool}");
+    let cap_line = format!("fok_orders_max = {cap}");
+    let c = config_with(&[
+        ("orders_resting_max = 4", &pool),
+        ("fok_orders_max = 256", &cap_line),
+    ]);
+    assert_eq!(c.venue.fok_orders_max, cap);
+    c
 }
 
 /// Order id of `slot` at `generation` as it appears in events.
@@ -385,6 +399,7 @@ fn test_config_is_as_intended() {
     // accounts, default STP cancel_newest, and BTC (id 1) at 180000 ± 2000 with 1000 lots max.
     let c = test_config();
     assert_eq!(c.venue.orders_resting_max, 4);
+    assert_eq!(c.venue.fok_orders_max, 256);
     assert_eq!(c.venue.accounts_max, 1024);
     assert_eq!(c.accounts.test_accounts, 8);
     assert_eq!(c.venue.default_stp, StpName::CancelNewest);
@@ -1537,6 +1552,231 @@ fn fok_with_cancel_newest_stops_the_walk_at_own_order<M: Matcher>() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The FOK cap (`venue.fok_orders_max`, abi.md §11)
+// ---------------------------------------------------------------------------------------------
+
+fn fok_filling_with_exactly_the_cap_of_orders_is_accepted<M: Matcher>() {
+    // Proves, with fok_orders_max 3, that a FOK which fills on the third order it visits is
+    // accepted and fills in priority order (the third maker partly), leaving the fourth
+    // untouched; and that a FOK for exactly the quantity of the first three orders (all of
+    // it) is accepted too and empties them.
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), C, Sell, P, 1, 31);
+    v.rest(id(1, 1), D, Sell, P, 1, 41);
+    v.rest(id(2, 1), C, Sell, P + 1, 5, 32);
+    v.rest(id(3, 1), D, Sell, P + 2, 5, 42);
+    let m = v.order(B, Buy, P + 2, 3, Fok, StpMode::Default, 21);
+    v.expect(
+        m,
+        &[
+            accepted(B, Buy, P + 2, id(4, 1), 3, 21),
+            fill(B, Buy, P, id(4, 1), 1, 2, id(0, 1), C, 0),
+            fill(B, Buy, P, id(4, 1), 1, 1, id(1, 1), D, 0),
+            fill(B, Buy, P + 1, id(4, 1), 1, 0, id(2, 1), C, 4),
+        ],
+    );
+    assert_eq!(
+        v.book(),
+        [
+            resting(id(2, 1), C, Sell, P + 1, 4, 32),
+            resting(id(3, 1), D, Sell, P + 2, 5, 42),
+        ]
+    );
+    // The taker's slot 4 was released last, so it is on top of the free list.
+    v.rest(id(4, 2), C, Sell, P + 2, 2, 33);
+    let m = v.order(B, Buy, P + 2, 4 + 5 + 2, Fok, StpMode::Default, 22);
+    v.expect(
+        m,
+        &[
+            accepted(B, Buy, P + 2, id(1, 2), 11, 22),
+            fill(B, Buy, P + 1, id(1, 2), 4, 7, id(2, 1), C, 0),
+            fill(B, Buy, P + 2, id(1, 2), 5, 2, id(3, 1), D, 0),
+            fill(B, Buy, P + 2, id(1, 2), 2, 0, id(4, 2), C, 0),
+        ],
+    );
+    assert_eq!(v.book(), []);
+}
+
+fn fok_needing_one_order_beyond_the_cap_is_rejected_fok_too_deep<M: Matcher>() {
+    // Proves, with fok_orders_max 3 and four 1-lot asks, that a FOK which would have to visit
+    // the fourth is rejected fok_too_deep — for 4 lots (the four would fill it), under STP
+    // none as well, and for 1000 lots (that nothing could fill: the cap is met first) — with
+    // no effect but the consumed nonce: the resent message is a duplicate, the book is as it
+    // was, and a following IOC gets the id the FOK would have had and meets all four asks
+    // with their full quantity, in priority order.
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), C, Sell, P, 1, 31);
+    v.rest(id(1, 1), D, Sell, P, 1, 41);
+    v.rest(id(2, 1), C, Sell, P + 1, 1, 32);
+    v.rest(id(3, 1), D, Sell, P + 2, 1, 42);
+    let before = v.book();
+    let four = v.order(B, Buy, P + 2, 4, Fok, StpMode::Default, 21);
+    v.expect_reject(four, Reason::FokTooDeep);
+    let four_stp_none = v.order(B, Buy, P + 2, 4, Fok, StpMode::None, 22);
+    v.expect_reject(four_stp_none, Reason::FokTooDeep);
+    let huge = v.order(B, Buy, P + 2, QTY_MAX, Fok, StpMode::Default, 23);
+    v.expect_reject(huge, Reason::FokTooDeep);
+    v.expect_reject(huge, Reason::DuplicateNonce);
+    assert_eq!(v.book(), before);
+    let m = v.order(B, Buy, P + 2, 5, Ioc, StpMode::Default, 24);
+    v.expect(
+        m,
+        &[
+            accepted(B, Buy, P + 2, id(4, 1), 5, 24),
+            fill(B, Buy, P, id(4, 1), 1, 4, id(0, 1), C, 0),
+            fill(B, Buy, P, id(4, 1), 1, 3, id(1, 1), D, 0),
+            fill(B, Buy, P + 1, id(4, 1), 1, 2, id(2, 1), C, 0),
+            fill(B, Buy, P + 2, id(4, 1), 1, 1, id(3, 1), D, 0),
+            expired(B, Buy, P + 2, id(4, 1), 1, 24),
+        ],
+    );
+    assert_eq!(v.book(), []);
+}
+
+fn fok_whose_crossing_orders_end_at_the_cap_is_fok_cannot_fill<M: Matcher>() {
+    // Proves, with fok_orders_max 3, on the bid side: when exactly three bids cross a sell
+    // FOK's limit and they are not enough, the walk ends there and the FOK is rejected
+    // fok_cannot_fill (a fourth bid, below its limit, is not visited); with a limit that
+    // reaches the fourth bid the same FOK is fok_too_deep; neither changes the book, and a
+    // FOK for the three bids' quantity fills on them.
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), C, Buy, P, 1, 31);
+    v.rest(id(1, 1), D, Buy, P - 1, 1, 41);
+    v.rest(id(2, 1), C, Buy, P - 2, 1, 32);
+    v.rest(id(3, 1), D, Buy, P - 3, 5, 42);
+    let before = v.book();
+    let m = v.order(B, Sell, P - 2, 4, Fok, StpMode::Default, 21);
+    v.expect_reject(m, Reason::FokCannotFill);
+    let m = v.order(B, Sell, P - 3, 4, Fok, StpMode::Default, 22);
+    v.expect_reject(m, Reason::FokTooDeep);
+    assert_eq!(v.book(), before);
+    let m = v.order(B, Sell, P - 2, 3, Fok, StpMode::Default, 23);
+    v.expect(
+        m,
+        &[
+            accepted(B, Sell, P - 2, id(4, 1), 3, 23),
+            fill(B, Sell, P, id(4, 1), 1, 2, id(0, 1), C, 0),
+            fill(B, Sell, P - 1, id(4, 1), 1, 1, id(1, 1), D, 0),
+            fill(B, Sell, P - 2, id(4, 1), 1, 0, id(2, 1), C, 0),
+        ],
+    );
+    assert_eq!(v.book(), [resting(id(3, 1), D, Buy, P - 3, 5, 42)]);
+}
+
+fn fok_cap_counts_an_own_order_skipped_under_cancel_oldest<M: Matcher>() {
+    // Proves, with fok_orders_max 3, that under cancel_oldest an own order the walk skips
+    // still counts as visited: behind one own ask lie three 1-lot asks of another account,
+    // and a FOK for 3 would need the fourth order visited, so it is fok_too_deep and the own
+    // ask is not cancelled; a FOK for 2 fills on the third order visited: the own ask is
+    // cancelled (self_trade) and two asks fill.
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), A, Sell, P, 1, 11);
+    v.rest(id(1, 1), C, Sell, P, 1, 31);
+    v.rest(id(2, 1), C, Sell, P + 1, 1, 32);
+    v.rest(id(3, 1), C, Sell, P + 2, 1, 33);
+    let before = v.book();
+    let m = v.order(A, Buy, P + 2, 3, Fok, StpMode::CancelOldest, 12);
+    v.expect_reject(m, Reason::FokTooDeep);
+    assert_eq!(v.book(), before);
+    let m = v.order(A, Buy, P + 2, 2, Fok, StpMode::CancelOldest, 13);
+    v.expect(
+        m,
+        &[
+            accepted(A, Buy, P + 2, id(4, 1), 2, 13),
+            cancelled(Reason::SelfTrade, A, Sell, P, id(0, 1), 1, 11),
+            fill(A, Buy, P, id(4, 1), 1, 1, id(1, 1), C, 0),
+            fill(A, Buy, P + 1, id(4, 1), 1, 0, id(2, 1), C, 0),
+        ],
+    );
+    assert_eq!(v.book(), [resting(id(3, 1), C, Sell, P + 2, 1, 33)]);
+}
+
+fn fok_cap_and_an_own_order_under_cancel_newest<M: Matcher>() {
+    // Proves, with fok_orders_max 3, that under cancel_newest, cancel_both and the default
+    // (cancel_newest) an own order at a position within the cap ends the walk:
+    // fok_cannot_fill, though the cap was not reached (third position) or barely begun
+    // (first position); and that an own order at position 4, beyond the cap, is never seen:
+    // a FOK that needs the fourth order is fok_too_deep, one that fills on the first three
+    // is accepted.
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), C, Sell, P, 1, 31);
+    v.rest(id(1, 1), C, Sell, P, 1, 32);
+    v.rest(id(2, 1), A, Sell, P + 1, 1, 11);
+    v.rest(id(3, 1), C, Sell, P + 2, 5, 33);
+    let before = v.book();
+    for stp in [StpMode::CancelNewest, StpMode::CancelBoth, StpMode::Default] {
+        let m = v.order(A, Buy, P + 2, 3, Fok, stp, 12);
+        v.expect_reject(m, Reason::FokCannotFill);
+    }
+    assert_eq!(v.book(), before);
+    // Own order first: C's FOK meets it at position 1.
+    let m = v.order(C, Buy, P + 2, 1, Fok, StpMode::CancelNewest, 34);
+    v.expect_reject(m, Reason::FokCannotFill);
+    assert_eq!(v.book(), before);
+
+    let mut v = Venue::<M>::with_config(&fok_capped(8, 3));
+    v.rest(id(0, 1), C, Sell, P, 1, 31);
+    v.rest(id(1, 1), C, Sell, P, 1, 32);
+    v.rest(id(2, 1), C, Sell, P + 1, 1, 33);
+    v.rest(id(3, 1), A, Sell, P + 2, 1, 11);
+    let m = v.order(A, Buy, P + 2, 4, Fok, StpMode::CancelNewest, 12);
+    v.expect_reject(m, Reason::FokTooDeep);
+    let m = v.order(A, Buy, P + 2, 3, Fok, StpMode::CancelNewest, 13);
+    v.expect(
+        m,
+        &[
+            accepted(A, Buy, P + 2, id(4, 1), 3, 13),
+            fill(A, Buy, P, id(4, 1), 1, 2, id(0, 1), C, 0),
+            fill(A, Buy, P, id(4, 1), 1, 1, id(1, 1), C, 0),
+            fill(A, Buy, P + 1, id(4, 1), 1, 0, id(2, 1), C, 0),
+        ],
+    );
+    assert_eq!(v.book(), [resting(id(3, 1), A, Sell, P + 2, 1, 11)]);
+}
+
+fn fok_too_deep_is_checked_before_order_pool_full<M: Matcher>() {
+    // Proves the check order of abi.md §8 step 7.5–7.6 with the cap: with all 4 slots
+    // resting (fok_orders_max 3), a FOK that would need the fourth ask is fok_too_deep, not
+    // order_pool_full; one that runs out of crossing asks is fok_cannot_fill; one that
+    // could fill within the cap passes the FOK check and is order_pool_full.
+    let mut v = Venue::<M>::with_config(&fok_capped(4, 3));
+    v.rest(id(0, 1), C, Sell, P, 1, 31);
+    v.rest(id(1, 1), C, Sell, P, 1, 32);
+    v.rest(id(2, 1), C, Sell, P + 1, 1, 33);
+    v.rest(id(3, 1), C, Sell, P + 2, 1, 34);
+    let before = v.book();
+    let m = v.order(B, Buy, P + 2, 4, Fok, StpMode::Default, 21);
+    v.expect_reject(m, Reason::FokTooDeep);
+    let m = v.order(B, Buy, P + 1, 4, Fok, StpMode::Default, 22);
+    v.expect_reject(m, Reason::FokCannotFill);
+    let m = v.order(B, Buy, P + 2, 3, Fok, StpMode::Default, 23);
+    v.expect_reject(m, Reason::OrderPoolFull);
+    assert_eq!(v.book(), before);
+}
+
+fn fok_orders_max_of_one_looks_at_the_first_order_only<M: Matcher>() {
+    // Proves the smallest cap, 1: a FOK that the best order cannot fill alone is
+    // fok_too_deep while a second crossing order exists, one that it can fill is accepted,
+    // and once the best order is the only one left, a FOK it cannot fill is fok_cannot_fill.
+    let mut v = Venue::<M>::with_config(&fok_capped(4, 1));
+    v.rest(id(0, 1), C, Sell, P, 2, 31);
+    v.rest(id(1, 1), D, Sell, P, 2, 41);
+    let m = v.order(B, Buy, P, 3, Fok, StpMode::Default, 21);
+    v.expect_reject(m, Reason::FokTooDeep);
+    let m = v.order(B, Buy, P, 2, Fok, StpMode::Default, 22);
+    v.expect(
+        m,
+        &[
+            accepted(B, Buy, P, id(2, 1), 2, 22),
+            fill(B, Buy, P, id(2, 1), 2, 0, id(0, 1), C, 0),
+        ],
+    );
+    let m = v.order(B, Buy, P, 3, Fok, StpMode::Default, 23);
+    v.expect_reject(m, Reason::FokCannotFill);
+    assert_eq!(v.book(), [resting(id(1, 1), D, Sell, P, 2, 41)]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Order ids (slot + generation)
 // ---------------------------------------------------------------------------------------------
 
@@ -1779,6 +2019,14 @@ for_both_matchers! {
     stp_default_resolves_to_the_venue_default,
     fok_with_cancel_oldest_does_not_count_own_orders,
     fok_with_cancel_newest_stops_the_walk_at_own_order,
+    // The FOK cap
+    fok_filling_with_exactly_the_cap_of_orders_is_accepted,
+    fok_needing_one_order_beyond_the_cap_is_rejected_fok_too_deep,
+    fok_whose_crossing_orders_end_at_the_cap_is_fok_cannot_fill,
+    fok_cap_counts_an_own_order_skipped_under_cancel_oldest,
+    fok_cap_and_an_own_order_under_cancel_newest,
+    fok_too_deep_is_checked_before_order_pool_full,
+    fok_orders_max_of_one_looks_at_the_first_order_only,
     // Order ids
     first_order_gets_slot_0_generation_1,
     slots_are_reused_lifo_with_the_next_generation,

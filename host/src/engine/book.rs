@@ -157,6 +157,8 @@ pub struct LadderBook {
     client_refs: Vec<u64>,
     free_head: u32,
     books: Vec<Book>,
+    /// `venue.fok_orders_max`: the most resting orders one FOK check visits.
+    fok_orders_max: u32,
 }
 
 impl LadderBook {
@@ -264,31 +266,41 @@ impl LadderBook {
         (self.slots.len() - 1) as u32
     }
 
-    /// Can a FOK taker fill in full right now? Walks the crossing orders in priority order
-    /// exactly as matching would, applying STP (own orders are skipped under cancel-oldest
-    /// and end the walk under cancel-newest/both).
-    fn fok_fillable(&self, order: &NewOrder) -> bool {
+    /// The FOK check (abi.md §11): can the taker fill in full right now, visiting at most
+    /// `fok_orders_max` resting orders? Walks the crossing orders in priority order exactly
+    /// as matching would, applying STP (own orders are skipped under cancel-oldest, and
+    /// count as visited; they end the walk under cancel-newest/both). `Err(FokTooDeep)` when
+    /// the next order to visit would be one more than the cap, `Err(FokCannotFill)` when
+    /// the crossing orders run out or STP ends the walk first.
+    fn fok_check(&self, order: &NewOrder) -> Result<(), Reason> {
         let ladder = &self.books[order.book].sides[order.side.opposite() as usize];
         let limit_key = ladder.key_of(order.price_ticks);
+        let mut visited: u32 = 0;
         let mut available: u64 = 0;
         let mut level = ladder.best();
         while let Some(key) = level.filter(|&key| key <= limit_key) {
             let mut slot = ladder.levels[key].head;
             while slot != NIL {
+                if visited == self.fok_orders_max {
+                    return Err(Reason::FokTooDeep);
+                }
+                visited += 1;
                 let s = &self.slots[slot as usize];
                 match self_trade_action(order, s.account) {
                     SelfTradeAction::Trade => available += u64::from(s.qty_lots),
                     SelfTradeAction::CancelMaker => {}
-                    SelfTradeAction::CancelTaker | SelfTradeAction::CancelBoth => return false,
+                    SelfTradeAction::CancelTaker | SelfTradeAction::CancelBoth => {
+                        return Err(Reason::FokCannotFill)
+                    }
                 }
                 if available >= u64::from(order.qty_lots) {
-                    return true;
+                    return Ok(());
                 }
                 slot = s.next;
             }
             level = ladder.first_from(key + 1);
         }
-        false
+        Err(Reason::FokCannotFill)
     }
 
     /// Would `order` trade on entry (post-only check)?
@@ -409,6 +421,7 @@ impl Matcher for LadderBook {
             client_refs: vec![0; pool as usize],
             free_head: 0,
             books,
+            fok_orders_max: config.venue.fok_orders_max,
         }
     }
 
@@ -417,7 +430,7 @@ impl Matcher for LadderBook {
             TimeInForce::PostOnly if self.would_cross(order) => {
                 return Err(Reason::PostOnlyWouldCross)
             }
-            TimeInForce::Fok if !self.fok_fillable(order) => return Err(Reason::FokCannotFill),
+            TimeInForce::Fok => self.fok_check(order)?,
             _ => {}
         }
         let slot = self.allocate().ok_or(Reason::OrderPoolFull)?;
@@ -442,7 +455,7 @@ impl Matcher for LadderBook {
                     events.push(removed_event(EventKind::Expired, Reason::None, &taker));
                     self.release(slot);
                 }
-                TimeInForce::Fok => unreachable!("fok_fillable promised a full fill"),
+                TimeInForce::Fok => unreachable!("fok_check promised a full fill"),
             }
         }
         Ok(())

@@ -14,9 +14,11 @@
 //! 6. amend and mass cancel → `unsupported_message`;
 //! 7. new order: quantity 0 or above the maximum → `invalid_quantity`; price outside the band →
 //!    `price_out_of_band`; then the matcher's own checks in this order: post-only that would
-//!    cross (even if only its own account's orders) → `post_only_would_cross`; FOK that
-//!    cannot fill → `fok_cannot_fill`; no free order slot → `order_pool_full` (every accepted
-//!    order takes a slot for its id, even one that will fill at once);
+//!    cross (even if only its own account's orders) → `post_only_would_cross`; FOK whose
+//!    fill check would visit more than `venue.fok_orders_max` resting orders →
+//!    `fok_too_deep`, one that cannot fill → `fok_cannot_fill`; no free order slot →
+//!    `order_pool_full` (every accepted order takes a slot for its id, even one that will
+//!    fill at once);
 //!    cancel: the matcher's checks (`unknown_order`, then `not_order_owner`).
 //!
 //! Every event caused by one message carries that message's ingress stamp:

@@ -23,6 +23,8 @@ pub struct BTreeBook {
     generations: Vec<u32>,
     /// Free slots; the top of the stack is the last element.
     free: Vec<u32>,
+    /// `venue.fok_orders_max`.
+    fok_orders_max: u32,
 }
 
 impl BTreeBook {
@@ -37,6 +39,34 @@ impl BTreeBook {
             .into_iter()
             .take_while(|&p| crosses(order.side, order.price_ticks, p))
             .collect()
+    }
+
+    /// The FOK check of abi.md §11 over the crossing `prices` (best first): the resting
+    /// orders in priority order, at most `fok_orders_max` of them visited.
+    fn fok_check(&self, order: &NewOrder, prices: &[u32]) -> Result<(), Reason> {
+        let opposite = &self.books[order.book][order.side.opposite() as usize];
+        let makers = prices
+            .iter()
+            .flat_map(|price| opposite[price].iter())
+            .map(|slot| self.orders[*slot as usize].as_ref().unwrap());
+        let mut available = 0u64;
+        // `visited`: the orders visited before this one.
+        for (visited, maker) in makers.enumerate() {
+            if visited == self.fok_orders_max as usize {
+                return Err(Reason::FokTooDeep);
+            }
+            match self_trade_action(order, maker.account) {
+                SelfTradeAction::Trade => available += u64::from(maker.qty_lots),
+                SelfTradeAction::CancelMaker => {}
+                SelfTradeAction::CancelTaker | SelfTradeAction::CancelBoth => {
+                    return Err(Reason::FokCannotFill)
+                }
+            }
+            if available >= u64::from(order.qty_lots) {
+                return Ok(());
+            }
+        }
+        Err(Reason::FokCannotFill)
     }
 
     fn remove_from_level(&mut self, slot: u32) -> RestingOrder {
@@ -70,6 +100,7 @@ impl Matcher for BTreeBook {
             orders: vec![None; pool as usize],
             generations: vec![0; pool as usize],
             free: (0..pool).rev().collect(),
+            fok_orders_max: config.venue.fok_orders_max,
         }
     }
 
@@ -79,21 +110,7 @@ impl Matcher for BTreeBook {
             return Err(Reason::PostOnlyWouldCross);
         }
         if order.time_in_force == TimeInForce::Fok {
-            let mut available = 0u64;
-            let opposite = &self.books[order.book][order.side.opposite() as usize];
-            'walk: for price in &prices {
-                for slot in &opposite[price] {
-                    let maker = self.orders[*slot as usize].as_ref().unwrap();
-                    match self_trade_action(order, maker.account) {
-                        SelfTradeAction::Trade => available += u64::from(maker.qty_lots),
-                        SelfTradeAction::CancelMaker => {}
-                        _ => break 'walk,
-                    }
-                }
-            }
-            if available < u64::from(order.qty_lots) {
-                return Err(Reason::FokCannotFill);
-            }
+            self.fok_check(order, &prices)?;
         }
         let slot = self.free.pop().ok_or(Reason::OrderPoolFull)?;
         self.generations[slot as usize] = next_generation(self.generations[slot as usize]);

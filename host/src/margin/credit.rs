@@ -61,7 +61,10 @@ impl CreditMirror {
             EventKind::Accepted => true,
             EventKind::Rejected => matches!(
                 e.reason,
-                Reason::PostOnlyWouldCross | Reason::FokCannotFill | Reason::OrderPoolFull
+                Reason::PostOnlyWouldCross
+                    | Reason::FokCannotFill
+                    | Reason::FokTooDeep
+                    | Reason::OrderPoolFull
             ),
             _ => false,
         };
@@ -312,40 +315,62 @@ mod tests {
     #[test]
     fn the_mirror_rebuilds_the_sequencers_credit_table_from_events() {
         // Proves CreditMirror, fed only the events, holds the sequencer's credit and costs
-        // after a demo workload with admin messages and credit rejections in it.
-        let venue = VenueConfig::embedded();
-        let w = generate(
-            &venue,
-            Spec {
-                sign: false,
-                ..Spec::demo(5, 30_000)
-            },
-            &|_| {},
+        // after a demo workload with admin messages and credit rejections in it: on the
+        // embedded venue, and with `fok_orders_max = 1`, where FOKs are rejected
+        // fok_too_deep after their cost was consumed (some on books with a cost per lot),
+        // so the mirror must count those as it counts fok_cannot_fill.
+        let embedded = VenueConfig::embedded();
+        let text = crate::config::DEFAULT_CONFIG_TOML.replacen(
+            "fok_orders_max = 256",
+            "fok_orders_max = 1",
+            1,
         );
-        let mut sequencer: Sequencer<LadderBook> = Sequencer::new(&venue);
-        let mut mirror = CreditMirror::new(&venue);
-        let mut rejected = 0;
-        for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-            let input = Input {
-                arrival_ns: s.arrival_ns,
-                message: s.message,
-                signature_ok: ok,
-            };
-            for e in sequencer.handle(&input) {
-                rejected += u32::from(e.reason == Reason::CreditExceeded);
-                mirror.observe(e);
-            }
-        }
-        assert!(rejected > 0, "the workload exercises the credit check");
-        for account in 0..venue.venue.accounts_max {
-            assert_eq!(
-                mirror.credit(account),
-                sequencer.credit(account),
-                "account {account}"
+        let shallow = VenueConfig::parse(&text, "test").unwrap();
+        assert_eq!(shallow.venue.fok_orders_max, 1);
+        for venue in [embedded, shallow] {
+            let w = generate(
+                &venue,
+                Spec {
+                    sign: false,
+                    ..Spec::demo(5, 30_000)
+                },
+                &|_| {},
             );
-        }
-        for (book, i) in venue.instruments.iter().enumerate() {
-            assert_eq!(mirror.lot_cost(i.id), sequencer.lot_cost(book));
+            let mut sequencer: Sequencer<LadderBook> = Sequencer::new(&venue);
+            let mut mirror = CreditMirror::new(&venue);
+            let mut rejected = 0;
+            let mut too_deep_at_a_cost = 0;
+            for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
+                let input = Input {
+                    arrival_ns: s.arrival_ns,
+                    message: s.message,
+                    signature_ok: ok,
+                };
+                for e in sequencer.handle(&input) {
+                    rejected += u32::from(e.reason == Reason::CreditExceeded);
+                    too_deep_at_a_cost += u32::from(
+                        e.reason == Reason::FokTooDeep && mirror.lot_cost(e.instrument) > 0,
+                    );
+                    mirror.observe(e);
+                }
+            }
+            assert!(rejected > 0, "the workload exercises the credit check");
+            let fok_orders_max = venue.venue.fok_orders_max;
+            assert_eq!(
+                too_deep_at_a_cost > 0,
+                fok_orders_max == 1,
+                "fok_too_deep at a cost: {too_deep_at_a_cost} (fok_orders_max {fok_orders_max})"
+            );
+            for account in 0..venue.venue.accounts_max {
+                assert_eq!(
+                    mirror.credit(account),
+                    sequencer.credit(account),
+                    "account {account}, fok_orders_max {fok_orders_max}"
+                );
+            }
+            for (book, i) in venue.instruments.iter().enumerate() {
+                assert_eq!(mirror.lot_cost(i.id), sequencer.lot_cost(book));
+            }
         }
     }
 }
