@@ -83,7 +83,7 @@ pub fn card_config(config: &VenueConfig) -> sim::card::CardConfig {
             .collect(),
         default_stp: config.venue.default_stp.mode() as u8,
         orders_max: config.venue.orders_resting_max,
-        fok_orders_max: config.venue.orders_resting_max,
+        fok_orders_max: config.venue.fok_orders_max,
     }
 }
 
@@ -159,6 +159,33 @@ pub struct SpeedFigure {
     pub verilator_whole_run_cycles_per_s: f64,
 }
 
+/// One worst case of `ordo bench hdl`: the longest one message of a kind can keep the card,
+/// meeting an idle card (arrival-time pacing), beside the software path on the same message.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorstCaseFigure {
+    pub kind: &'static str,
+    /// Resting orders the message visits (a FOK check) or meets (a sweep).
+    pub orders: usize,
+    /// Events it causes.
+    pub events: usize,
+    /// From the cycle its first word is taken to the cycle its last event leaves.
+    pub cycles: u64,
+    /// `cycles` at [`CARD_CLOCK_MHZ`].
+    pub ns_at_card_clock: f64,
+    /// The software path (LadderBook sequencer, this build) on the same message in the same
+    /// state: the fastest of [`WORST_CASE_REPEATS`] timings.
+    pub software_ns: f64,
+}
+
+/// The card's clock: the only place-and-route figure of the card top so far (nextpnr-ecp5,
+/// ECP5-85F speed grade −6, seed 1, recorded in issue 12), until the project's own FPGA flow
+/// reports it.
+pub const CARD_CLOCK_MHZ: f64 = 26.3;
+/// Where [`CARD_CLOCK_MHZ`] comes from.
+pub const CARD_CLOCK_SOURCE: &str = "ECP5-85F −6, nextpnr seed 1 (issue 12)";
+/// Software timings per worst case; the fastest counts.
+pub const WORST_CASE_REPEATS: usize = 5;
+
 /// Everything `ordo bench hdl` measures.
 #[derive(Debug, Clone, Serialize)]
 pub struct HdlBench {
@@ -168,6 +195,13 @@ pub struct HdlBench {
     pub demo_messages: usize,
     pub demo_cycles_per_message: f64,
     pub speed: Vec<SpeedFigure>,
+    /// The longest messages, each meeting an idle card, at the venue's bounds
+    /// (`fok_orders_max`, `orders_resting_max`).
+    pub worst_cases: Vec<WorstCaseFigure>,
+    pub card_clock_mhz: f64,
+    pub card_clock_source: &'static str,
+    pub fok_orders_max: u32,
+    pub orders_resting_max: u32,
     /// Timed runs per simulator and run; the fastest counts.
     pub timed_runs: usize,
     pub goal_rust_hdl_cycles_per_s: f64,
@@ -271,12 +305,18 @@ pub fn bench(
         _ => f64::NAN,
     };
     let (kinds, latency) = script.measure(&outputs[0]);
+    let worst_cases = worst::measure(config)?;
     Ok(HdlBench {
         kinds,
         latency,
         demo_messages: accepted.len(),
         demo_cycles_per_message,
         speed,
+        worst_cases,
+        card_clock_mhz: CARD_CLOCK_MHZ,
+        card_clock_source: CARD_CLOCK_SOURCE,
+        fok_orders_max: config.venue.fok_orders_max,
+        orders_resting_max: config.venue.orders_resting_max,
         timed_runs: TIMED_RUNS,
         goal_rust_hdl_cycles_per_s: GOAL_RUST_HDL_CYCLES_PER_S,
         goal_ratio: GOAL_VERILATOR_RATIO,
@@ -686,5 +726,272 @@ mod script {
             });
         }
         (card, events)
+    }
+}
+
+/// The worst cases of `ordo bench hdl`: the longest messages the venue's bounds allow, each
+/// after an idle gap, through both simulators (byte-identical to the software path, equal
+/// cycle for cycle), and the software path timed on the same message in the same state.
+#[cfg(feature = "hardware")]
+mod worst {
+    use std::time::Instant;
+
+    use abi::{EventKind, OrderMessage, Reason, Side, StpMode, TimeInForce};
+    use sim::card::{CardMessage, Pacing};
+
+    use super::*;
+    use crate::engine::{Input, LadderBook, Sequencer};
+
+    /// Card cycles allowed per message and per event before a probe, so it meets an idle card.
+    const GAP_CYCLES_PER_MESSAGE: u64 = 8;
+    const GAP_CYCLES_PER_EVENT: u64 = 2;
+    const GAP_CYCLES: u64 = 2_000;
+
+    struct Flow {
+        sequencer: Sequencer<LadderBook>,
+        inputs: Vec<Input>,
+        events: Vec<Event>,
+        /// Per message: its events' range.
+        events_of: Vec<std::ops::Range<usize>>,
+        /// (kind, message index, orders visited or met).
+        probes: Vec<(&'static str, usize, usize)>,
+        nonce: u64,
+        arrival_ns: u64,
+        /// Messages and events since the last probe (for the next probe's gap).
+        since: (u64, u64),
+        instrument: u16,
+    }
+
+    impl Flow {
+        fn send(&mut self, message: OrderMessage, gap_ns: u64) -> Vec<Event> {
+            self.arrival_ns += gap_ns;
+            let input = Input {
+                arrival_ns: self.arrival_ns,
+                message,
+                signature_ok: true,
+            };
+            let events = self.sequencer.handle(&input).to_vec();
+            let start = self.events.len();
+            self.events.extend_from_slice(&events);
+            self.events_of.push(start..self.events.len());
+            self.inputs.push(input);
+            self.since.0 += 1;
+            self.since.1 += events.len() as u64;
+            events
+        }
+
+        fn order(
+            &mut self,
+            account: u32,
+            side: Side,
+            price: u32,
+            qty: u32,
+            tif: TimeInForce,
+        ) -> Vec<Event> {
+            self.nonce += 1;
+            let m = OrderMessage::new_order(
+                account,
+                self.nonce,
+                self.instrument,
+                side,
+                price,
+                qty,
+                tif,
+                StpMode::None,
+                0,
+            );
+            self.send(m, 0)
+        }
+
+        /// The message measured: it arrives once everything before it is done.
+        fn probe(
+            &mut self,
+            kind: &'static str,
+            orders: usize,
+            message: OrderMessage,
+        ) -> Vec<Event> {
+            let cycles = GAP_CYCLES
+                + self.since.0 * GAP_CYCLES_PER_MESSAGE
+                + self.since.1 * GAP_CYCLES_PER_EVENT;
+            self.probes.push((kind, self.inputs.len(), orders));
+            let events = self.send(message, cycles * NS_PER_CYCLE);
+            self.since = (0, 0);
+            events
+        }
+
+        fn taker(&mut self, account: u32, price: u32, qty: u32, tif: TimeInForce) -> OrderMessage {
+            self.nonce += 1;
+            OrderMessage::new_order(
+                account,
+                self.nonce,
+                self.instrument,
+                Side::Buy,
+                price,
+                qty,
+                tif,
+                StpMode::None,
+                0,
+            )
+        }
+    }
+
+    fn unexpected(what: String) -> Error {
+        Error::Engine {
+            engine: "software",
+            message: format!("bench worst cases: {what}"),
+        }
+    }
+
+    pub fn measure(config: &VenueConfig) -> Result<Vec<WorstCaseFigure>, Error> {
+        let instrument = config
+            .instruments
+            .first()
+            .ok_or_else(|| unexpected("the venue has no instrument".into()))?;
+        let accounts: Vec<u32> = crate::keys::account_table(config)
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.is_some())
+            .map(|(a, _)| a as u32)
+            .take(2)
+            .collect();
+        let &[maker, taker] = accounts.as_slice() else {
+            return Err(unexpected("the venue needs two accounts with keys".into()));
+        };
+        let pool = config.venue.orders_resting_max;
+        let k = config.venue.fok_orders_max.min(pool.saturating_sub(2));
+        let (lo, hi) = (instrument.price_min_ticks(), instrument.price_max_ticks());
+        let levels = hi - lo + 1;
+        if k < 1 || instrument.qty_lots_max < pool {
+            return Err(unexpected(format!(
+                "needs a pool of at least 3 and qty_lots_max ≥ the pool ({pool})"
+            )));
+        }
+        let mut f = Flow {
+            sequencer: Sequencer::new(config),
+            inputs: Vec::new(),
+            events: Vec::new(),
+            events_of: Vec::new(),
+            probes: Vec::new(),
+            nonce: 0,
+            arrival_ns: 1_000,
+            since: (0, 0),
+            instrument: instrument.id,
+        };
+        let rest = |f: &mut Flow, price: u32| -> Result<(), Error> {
+            let events = f.order(maker, Side::Sell, price, 1, TimeInForce::Gtc);
+            match events.first() {
+                Some(e) if e.kind == EventKind::Accepted => Ok(()),
+                other => Err(unexpected(format!(
+                    "a resting order was refused: {other:?}"
+                ))),
+            }
+        };
+        // FOK checks that visit fok_orders_max orders and find one more: fok_too_deep.
+        let layouts: [(&'static str, u32); 3] = [
+            ("FOK check, bound reached, one level", 0),
+            ("FOK check, bound reached, adjacent levels", 1),
+            ("FOK check, bound reached, one level per bitmap word", 32),
+        ];
+        for (kind, step) in layouts {
+            for i in 0..=k {
+                rest(&mut f, lo + (i * step) % levels)?;
+            }
+            let m = f.taker(taker, hi, k + 1, TimeInForce::Fok);
+            let events = f.probe(kind, k as usize, m);
+            if events.first().map(|e| e.reason) != Some(Reason::FokTooDeep) {
+                return Err(unexpected(format!("{kind}: {events:?}")));
+            }
+            // Clear the book for the next case (a sweep of k + 1 makers).
+            f.order(taker, Side::Buy, hi, k + 1, TimeInForce::Ioc);
+        }
+        // A FOK that fills with exactly fok_orders_max orders, one per adjacent level.
+        for i in 0..k {
+            rest(&mut f, lo + i % levels)?;
+        }
+        let m = f.taker(taker, hi, k, TimeInForce::Fok);
+        f.probe(
+            "FOK that fills at the bound, adjacent levels",
+            k as usize,
+            m,
+        );
+        // The longest sweep: the whole pool but the taker's slot, spread over every level.
+        for i in 0..pool - 1 {
+            rest(&mut f, lo + i % levels)?;
+        }
+        let m = f.taker(taker, hi, pool - 1, TimeInForce::Ioc);
+        f.probe("sweep, the whole pool", pool as usize - 1, m);
+        // A full pool: the next add is rejected.
+        for i in 0..pool {
+            rest(&mut f, lo + i % levels)?;
+        }
+        let m = f.taker(taker, lo, 1, TimeInForce::Gtc);
+        let events = f.probe("add, pool full (order_pool_full)", 0, m);
+        if events.first().map(|e| e.reason) != Some(Reason::OrderPoolFull) {
+            return Err(unexpected(format!("pool full: {events:?}")));
+        }
+
+        let messages: Vec<CardMessage> = f
+            .inputs
+            .iter()
+            .map(|i| CardMessage {
+                arrival_ns: i.arrival_ns,
+                bytes: i.message.encode(),
+                signature_ok: i.signature_ok,
+            })
+            .collect();
+        let pacing = Pacing::ArrivalTime {
+            ns_per_cycle: NS_PER_CYCLE,
+        };
+        let verilated = run_card(Engine::Verilator, config, &messages, pacing)?;
+        check_same_events(
+            "worst cases",
+            Engine::Verilator,
+            &verilated.events,
+            &f.events,
+        )?;
+        let hdl = run_card(Engine::RustHdl, config, &messages, pacing)?;
+        check_same_events("worst cases", Engine::RustHdl, &hdl.events, &f.events)?;
+        if hdl.accepted_at != verilated.accepted_at || hdl.emitted_at != verilated.emitted_at {
+            return Err(Error::Engine {
+                engine: "verilator",
+                message: "worst cases: cycle timing differs from rust-hdl".into(),
+            });
+        }
+        let mut figures = Vec::new();
+        for &(kind, message, orders) in &f.probes {
+            let range = f.events_of[message].clone();
+            let previous_end = f.events_of[message - 1].end;
+            let taken = verilated.accepted_at[message];
+            if previous_end > 0 && verilated.emitted_at[previous_end - 1] >= taken {
+                return Err(unexpected(format!("{kind}: the card was not idle")));
+            }
+            let cycles = verilated.emitted_at[range.end - 1] - taken;
+            figures.push(WorstCaseFigure {
+                kind,
+                orders,
+                events: range.len(),
+                cycles,
+                ns_at_card_clock: cycles as f64 * 1e3 / CARD_CLOCK_MHZ,
+                software_ns: software_ns(config, &f.inputs[..message], &f.inputs[message]),
+            });
+        }
+        Ok(figures)
+    }
+
+    /// The software path on `message` after `before`: the fastest of WORST_CASE_REPEATS.
+    fn software_ns(config: &VenueConfig, before: &[Input], message: &Input) -> f64 {
+        let mut fastest = f64::INFINITY;
+        for _ in 0..WORST_CASE_REPEATS {
+            let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
+            for input in before {
+                sequencer.handle(input);
+            }
+            let started = Instant::now();
+            let events = sequencer.handle(message).len();
+            let ns = started.elapsed().as_secs_f64() * 1e9;
+            std::hint::black_box(events);
+            fastest = fastest.min(ns);
+        }
+        fastest
     }
 }

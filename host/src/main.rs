@@ -964,6 +964,21 @@ fn print_hdl_bench(f: &host::hardware::HdlBench) {
         );
     }
     println!(
+        "worst case per message, idle card (fok_orders_max {}, orders_resting_max {}); ns at \
+         {} MHz ({})",
+        f.fok_orders_max, f.orders_resting_max, f.card_clock_mhz, f.card_clock_source
+    );
+    println!(
+        "{:<52}{:>7}{:>7}{:>9}{:>12}{:>14}",
+        "message", "orders", "events", "cycles", "card ns", "software ns"
+    );
+    for w in &f.worst_cases {
+        println!(
+            "{:<52}{:>7}{:>7}{:>9}{:>12.0}{:>14.0}",
+            w.kind, w.orders, w.events, w.cycles, w.ns_at_card_clock, w.software_ns
+        );
+    }
+    println!(
         "{:<16}{:>22}{:>12}{:>22}{:>12}{:>9}",
         "simulation speed",
         "rust-hdl msgs/cycles",
