@@ -1178,6 +1178,36 @@ fn diff_finds_every_engine_identical_and_replay_engines_write_the_same_file() {
 
 #[cfg(feature = "hardware")]
 #[test]
+fn diff_refuses_a_pool_the_card_cannot_hold_naming_the_field() {
+    // Proves a venue capacity beyond the card is refused by `ordo diff` before any run, with
+    // the field named (the card used to run with its own 16,384 slots and reject the
+    // 16,385th order that the software path accepts).
+    let dir = Scratch::new("card-capacity");
+    let config = dir.write(
+        "venue.toml",
+        host::config::DEFAULT_CONFIG_TOML.replacen(
+            "orders_resting_max = 16384",
+            "orders_resting_max = 20000",
+            1,
+        ),
+    );
+    let orders = dir.path("orders.bin");
+    ok(&ordo(&[
+        "--config",
+        p(&config),
+        "demo",
+        "--messages",
+        "50",
+        "--write-orders",
+        p(&orders),
+        "--json",
+    ]));
+    let out = ordo(&["--config", p(&config), "diff", "--input", p(&orders)]);
+    failed(&out, &["venue.orders_resting_max = 20000", "16384"]);
+}
+
+#[cfg(feature = "hardware")]
+#[test]
 fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
     // Proves `ordo bench hdl --json` runs its scripted flow and the demo flow through both
     // simulators (it fails if either differs from the software path or from the other) and
@@ -1224,6 +1254,21 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
     );
     assert_eq!(f["latency"].as_array().map(Vec::len), Some(4), "{report}");
     assert_eq!(f["demo_messages"], json!(300));
+    // The worst cases at the venue's bounds, each with its software baseline.
+    let worst: Vec<&str> = f["worst_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(worst.len(), 6, "{report}");
+    assert!(worst[0].starts_with("FOK check, bound reached"), "{report}");
+    for w in f["worst_cases"].as_array().unwrap() {
+        assert!(w["cycles"].as_u64().unwrap() >= 9, "{w}");
+        assert!(w["software_ns"].as_f64().unwrap() > 0.0, "{w}");
+    }
+    let fok = &f["worst_cases"][1];
+    assert_eq!(fok["orders"], f["fok_orders_max"], "{fok}");
     for s in f["speed"].as_array().unwrap() {
         assert!(s["rust_hdl_cycles_per_s"].as_f64().unwrap() > 0.0, "{s}");
         assert!(s["verilator_cycles_per_s"].as_f64().unwrap() > 0.0, "{s}");
