@@ -9,7 +9,8 @@
 //! [`matcher::Matcher`], and the blocks [`deserializer::Deserializer`],
 //! [`stamper::Stamper`], [`validator::Validator`], [`reorder::Reorder`],
 //! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
-//! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`]. Status, figures and
+//! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`], the board link's
+//! [`uart::UartTx`] and [`uart::UartRx`]. Status, figures and
 //! what is left: `docs/hardware.md`.
 
 pub mod card;
@@ -23,6 +24,7 @@ pub mod order_pool;
 pub mod priority_bitmap;
 pub mod reorder;
 pub mod stamper;
+pub mod uart;
 pub mod validator;
 
 pub use card::Card;

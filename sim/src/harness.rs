@@ -211,3 +211,15 @@ impl Clocked for hdl::Card {
         u.m_ready.update_all();
     }
 }
+
+impl Clocked for hdl::uart::UartTx {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
+
+impl Clocked for hdl::uart::UartRx {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
