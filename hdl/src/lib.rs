@@ -10,10 +10,11 @@
 //! [`stamper::Stamper`], [`validator::Validator`], [`reorder::Reorder`],
 //! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
 //! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`], the board link's
-//! [`uart::UartTx`] and [`uart::UartRx`]. Status, figures and
+//! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`]. Status, figures and
 //! what is left: `docs/hardware.md`.
 
 pub mod card;
+pub mod crc32;
 pub mod ctz32;
 pub mod deserializer;
 pub mod event_serializer;

@@ -223,3 +223,9 @@ impl Clocked for hdl::uart::UartRx {
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::crc32::Crc32 {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
