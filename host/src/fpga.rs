@@ -864,8 +864,10 @@ mod flow {
 mod tests {
     use super::*;
 
-    /// nextpnr-ecp5 0.11.1's `--report` of the card's timing harness (seed 1), trimmed: the
-    /// clock, the critical paths' first and last segments, the utilisation figures read.
+    /// nextpnr-ecp5 0.11.1's `--report` of `ordo fpga build ecp5-timing` at design revision
+    /// dd0a6759b8c6833f (seed 1), trimmed: the clock, the critical paths' first two and last
+    /// two segments (the middle folded into two of the same total delay), the utilisation
+    /// figures read.
     const SAMPLE: &str = include_str!("../tests/data/nextpnr-report-sample.json");
 
     #[test]
@@ -884,7 +886,15 @@ mod tests {
         assert!((path.delay_ns - path.logic_ns - path.routing_ns).abs() < 1e-6);
         // The path's delay is the clock's period.
         assert!((1000.0 / path.delay_ns - clock.achieved_mhz).abs() < 0.01 * clock.achieved_mhz);
-        assert!(!path.start.cell.is_empty() && !path.end.cell.is_empty());
+        assert!(
+            (clock.achieved_mhz - 27.63).abs() < 0.01,
+            "{}",
+            clock.achieved_mhz
+        );
+        assert_eq!(path.start.cell, "card.matcher.bitmap_word.mem.0.3");
+        assert_eq!(path.start.port, "DOB1");
+        assert_eq!(path.end.port, "M");
+        assert!(path.end.cell.starts_with("card.matcher.level."));
         assert!(path.start.net.is_some() && path.end.net.is_some());
         let used = |r: &str| report.utilisation.iter().find(|u| u.resource == r).unwrap();
         assert_eq!(used("DP16KD").available, 208);
