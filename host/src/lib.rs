@@ -10,6 +10,7 @@ pub mod bench;
 pub mod book_replay;
 pub mod config;
 pub mod engine;
+pub mod fpga;
 /// Bodies of the fuzz targets in `fuzz/` (shared with the corpus replay test); not API.
 #[doc(hidden)]
 pub mod fuzz;
@@ -40,6 +41,12 @@ pub enum Error {
     #[error("engine {engine}: {message}")]
     Engine {
         engine: &'static str,
+        message: String,
+    },
+    /// A stage of the FPGA flow (`ordo fpga build`) failed, or the build is below its floor.
+    #[error("fpga {stage}: {message}")]
+    Fpga {
+        stage: &'static str,
         message: String,
     },
     /// An input file is malformed; `location` names the line or byte offset.

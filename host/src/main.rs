@@ -189,6 +189,37 @@ enum Command {
         #[command(subcommand)]
         which: BenchCommand,
     },
+    /// FPGA builds of the card (need the `hardware` feature): bitstream, timing, utilisation.
+    Fpga {
+        #[command(subcommand)]
+        which: FpgaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FpgaCommand {
+    /// Synthesize, place and route, and pack a target with the open toolchain (installed
+    /// into target/ordo-fpga/venv when missing); print the achieved Fmax per clock, the
+    /// critical path's ends, utilisation, the bitstream and the wall time per stage.
+    /// Progress goes to stderr. Products are cached by the hash of the top's Verilog.
+    Build {
+        target: host::fpga::Target,
+        /// Fail (exit 1) when the slowest clock's Fmax is below the target's floor
+        /// (bitstreams/<target>.floor, or --floor FILE).
+        #[arg(long)]
+        check_floor: bool,
+        /// The floor file for --check-floor.
+        #[arg(long, value_name = "FILE", requires = "check_floor")]
+        floor: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a target's top Verilog (what `fpga build` synthesizes) to stdout or a file.
+    Verilog {
+        target: host::fpga::Target,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -443,6 +474,154 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             run_bench(&config, which)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fpga { which } => run_fpga(which),
+    }
+}
+
+fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
+    match which {
+        FpgaCommand::Build {
+            target,
+            check_floor,
+            floor,
+            json,
+        } => {
+            // The floor is read first: a missing or malformed floor fails before the build.
+            let floor = match (check_floor, floor) {
+                (false, _) => None,
+                (true, file) => {
+                    let file = file.unwrap_or_else(|| {
+                        host::fpga::bitstreams_dir().join(format!("{}.floor", target.name()))
+                    });
+                    let mhz = host::fpga::read_floor(&file)?;
+                    Some((file, mhz))
+                }
+            };
+            let progress = |line: &str| eprintln!("ordo fpga: {line}");
+            let mut build = host::fpga::build(target, &progress)?;
+            build.floor = floor
+                .as_ref()
+                .map(|(file, mhz)| host::fpga::check_floor(file, *mhz, &build.clocks));
+            if json {
+                println!("{}", json!(build));
+            } else {
+                print_fpga_build(&build);
+            }
+            match &build.floor {
+                Some(f) if !f.met => {
+                    eprintln!(
+                        "ordo: error: fpga floor: {} reaches {:.2} MHz, below the floor of \
+                         {:.2} MHz in {}",
+                        build.target, f.achieved_mhz, f.floor_mhz, f.file
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+                _ => Ok(ExitCode::SUCCESS),
+            }
+        }
+        FpgaCommand::Verilog { target, out } => {
+            let verilog = host::fpga::top_verilog(target)?.0;
+            match out {
+                Some(path) => write_file(&path, verilog.as_bytes())?,
+                None => print!("{verilog}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_fpga_build(b: &host::fpga::FpgaBuild) {
+    let d = &b.device;
+    println!(
+        "ordo fpga build {}: design revision (firmware id) {}",
+        b.target, b.design_revision
+    );
+    println!(
+        "  device        {} {}, speed grade {}, seed {}; {}",
+        d.part,
+        d.package,
+        d.speed,
+        d.seed,
+        b.tool_versions
+            .iter()
+            .map(|v| host::fpga::short_version(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for c in &b.clocks {
+        println!(
+            "  fmax          {:<8} {:>7.2} MHz  (asked {:.2} MHz: {})",
+            c.clock,
+            c.achieved_mhz,
+            c.constraint_mhz,
+            if c.met { "met" } else { "not met" }
+        );
+    }
+    for p in &b.critical_paths {
+        println!(
+            "  critical path {:.2} ns ({:.2} logic, {:.2} routing; {} logic levels), {} -> {}",
+            p.delay_ns,
+            p.logic_ns,
+            p.routing_ns,
+            p.logic_levels,
+            host::fpga::clock_name(&p.from),
+            host::fpga::clock_name(&p.to)
+        );
+        for (end, e) in [("from", &p.start), ("to", &p.end)] {
+            println!(
+                "    {end:<4} {}.{} (net {}{})",
+                e.cell,
+                e.port,
+                e.net.as_deref().unwrap_or("-"),
+                e.sources
+                    .iter()
+                    .find(|s| s.starts_with("top.v"))
+                    .map(|s| format!(", {s}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    for r in &b.utilisation {
+        println!(
+            "  {:<13} {:>6} / {:<6} {:>5.1}%  ({})",
+            r.resource,
+            r.used,
+            r.available,
+            100.0 * r.used as f64 / r.available.max(1) as f64,
+            r.bel
+        );
+    }
+    let cells: Vec<String> = b
+        .synthesis_cells
+        .iter()
+        .map(|(cell, n)| format!("{cell} {n}"))
+        .collect();
+    println!("  synthesized   {}", cells.join(", "));
+    println!(
+        "  bitstream     {} ({} bytes, USERCODE {})",
+        b.bitstream.path, b.bitstream.bytes, b.bitstream.usercode
+    );
+    let stages: Vec<String> = b
+        .stages
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {:.1} s{}",
+                s.stage,
+                s.seconds,
+                if s.cached { " (cached)" } else { "" }
+            )
+        })
+        .collect();
+    println!("  stages        {}", stages.join(", "));
+    println!("  this run      {:.1} s", b.wall_seconds);
+    if let Some(f) = &b.floor {
+        println!(
+            "  floor         {:.2} MHz ({}): {}",
+            f.floor_mhz,
+            f.file,
+            if f.met { "met" } else { "BELOW THE FLOOR" }
+        );
     }
 }
 

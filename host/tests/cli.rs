@@ -1288,6 +1288,124 @@ fn bench_hdl_without_the_hardware_feature_says_how_to_get_it() {
     );
 }
 
+#[cfg(not(feature = "hardware"))]
+#[test]
+fn fpga_build_without_the_hardware_feature_says_how_to_get_it() {
+    // Proves `ordo fpga build` in a software-only build fails with an error naming the
+    // feature (the card's Verilog comes from rust-hdl).
+    let out = ordo(&["fpga", "build", "ecp5-timing"]);
+    failed(&out, &["--features hardware", "fpga build ecp5-timing"]);
+}
+
+#[test]
+fn fpga_build_checks_its_floor_file_before_building() {
+    // Proves a missing or malformed floor fails at once, naming the file (before any tool is
+    // installed or run: this test takes no time).
+    let dir = Scratch::new("fpga-floor");
+    let missing = dir.path("none.floor");
+    let out = ordo(&[
+        "fpga",
+        "build",
+        "ecp5-timing",
+        "--check-floor",
+        "--floor",
+        p(&missing),
+    ]);
+    failed(&out, &["none.floor"]);
+    let bad = dir.write("bad.floor", "# Fmax floor\nfast\n");
+    let out = ordo(&[
+        "fpga",
+        "build",
+        "ecp5-timing",
+        "--check-floor",
+        "--floor",
+        p(&bad),
+    ]);
+    failed(&out, &["bad.floor", "not a number of MHz"]);
+}
+
+#[cfg(feature = "hardware")]
+#[test]
+fn fpga_verilog_is_the_timing_harness_around_the_card() {
+    // Proves `ordo fpga verilog ecp5-timing` writes the top that `fpga build` synthesizes:
+    // the card behind the serial chains, with its design revision built in.
+    let verilog = ok(&ordo(&["fpga", "verilog", "ecp5-timing"]));
+    assert!(verilog.contains("module top(clock, din, update, capture, dout);"));
+    assert!(verilog.contains("module card("));
+    let revision = sim::fpga::design_revision(&sim::fpga::card_verilog());
+    assert!(verilog.contains(&format!("64'h{revision:016x}")));
+}
+
+#[cfg(feature = "hardware")]
+#[test]
+#[ignore = "the real ECP5 flow: installs the tools when missing, then ~10 minutes on 2 cores"]
+fn fpga_build_of_the_timing_harness_reports_fmax_utilisation_and_a_bitstream() {
+    // Proves `ordo fpga build ecp5-timing --check-floor --json` runs synthesis, place and
+    // route and packing, and reports the achieved Fmax (at least the checked-in floor), the
+    // critical path, utilisation and a bitstream with the design revision; then that a floor
+    // above the achieved Fmax fails the command (the stages cached: seconds).
+    let report = ok_json(&ordo(&[
+        "fpga",
+        "build",
+        "ecp5-timing",
+        "--check-floor",
+        "--json",
+    ]));
+    assert_eq!(report["target"], json!("ecp5-timing"), "{report}");
+    let revision = sim::fpga::design_revision(&sim::fpga::card_verilog());
+    assert_eq!(report["design_revision"], json!(format!("{revision:016x}")));
+    let clock = &report["clocks"][0];
+    assert_eq!(clock["clock"], json!("clock"), "{report}");
+    let fmax = clock["achieved_mhz"].as_f64().unwrap();
+    assert!(
+        report["floor"]["met"] == json!(true) && fmax > 0.0,
+        "{report}"
+    );
+    let path = &report["critical_paths"][0];
+    assert!(path["delay_ns"].as_f64().unwrap() > 0.0, "{report}");
+    assert!(!path["start"]["cell"].as_str().unwrap().is_empty());
+    assert!(!path["end"]["cell"].as_str().unwrap().is_empty());
+    let used = |r: &str| {
+        report["utilisation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["resource"] == json!(r))
+            .unwrap_or_else(|| panic!("{r} in {report}"))["used"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(used("LUT4") > 1_000 && used("FF") > 1_000, "{report}");
+    assert!(used("DP16KD") > 0 && used("DP16KD") <= 208, "{report}");
+    assert_eq!(used("IO"), 5, "clock, din, update, capture, dout");
+    let bit = Path::new(report["bitstream"]["path"].as_str().unwrap());
+    assert!(std::fs::metadata(bit).unwrap().len() > 100_000, "{report}");
+    let stages: Vec<&str> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["tools", "synthesis", "place_and_route", "pack"]);
+
+    let dir = Scratch::new("fpga-build");
+    let high = dir.write("high.floor", format!("{:.2}\n", fmax + 1.0));
+    let args = [
+        "fpga",
+        "build",
+        "ecp5-timing",
+        "--check-floor",
+        "--floor",
+        p(&high),
+        "--json",
+    ];
+    let out = ordo(&args);
+    let err = failed(&out, &["below the floor", "high.floor"]);
+    let again: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(again["floor"]["met"], json!(false), "{err}");
+    assert!(again["stages"][1]["cached"] == json!(true), "{again}");
+}
+
 /// Run `ordo` with `args`, killed (and the test failed) if it has not ended within `limit`:
 /// for commands that must end promptly, where a hang is the defect under test. Output goes
 /// to files in `dir`, so a chatty child cannot block on a full pipe and look hung.

@@ -567,7 +567,7 @@ fn decode_output(raw: &[u8], printed: &str, messages: usize) -> Result<CardOutpu
 }
 
 /// The card's input ports (name, width) in the order of its Verilog port list.
-const CARD_INPUTS: &[(&str, u32)] = &[
+pub(crate) const CARD_INPUTS: &[(&str, u32)] = &[
     ("cfg_valid", 1),
     ("cfg_address", 16),
     ("cfg_data", 32),
@@ -586,7 +586,7 @@ const CARD_INPUTS: &[(&str, u32)] = &[
 ];
 
 /// The card's output ports (name, width).
-const CARD_OUTPUTS: &[(&str, u32)] = &[
+pub(crate) const CARD_OUTPUTS: &[(&str, u32)] = &[
     ("s_ready", 1),
     ("m_valid", 1),
     ("m_data0", 32),

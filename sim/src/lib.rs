@@ -9,8 +9,10 @@
 //!   Verilator build is diffed against its rust-hdl simulation.
 //!
 //! [`yosys`] checks that a block's Verilog synthesizes (for ECP5) and reports its size.
+//! [`fpga`] wraps the card in the tops that FPGA builds need (`ordo fpga build`).
 
 pub mod card;
+pub mod fpga;
 pub mod harness;
 pub mod verilator;
 pub mod yosys;

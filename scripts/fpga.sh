@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The ECP5 flow on the card's timing harness, failing when Fmax falls below the floor in
+# bitstreams/ecp5-timing.floor (issue 12's ratchet). A CI hook: not called by scripts/test.sh
+# or .ci/run (yet); bitstreams/README.md has its cold and warm times.
+#
+# Installs what it needs: python3 with venv (Debian packages) here; `ordo fpga build` then
+# installs the pinned YoWASP tool packages into a virtual environment itself.
+#
+# Products and tools are kept in ORDO_FPGA_DIR (default ~/.cache/ordo-fpga, outside the
+# clone, so a fresh clone on the same machine reuses them); a build is reused only for the
+# same top Verilog, tool versions and command lines. Extra arguments go to `ordo fpga build`
+# (e.g. --json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  echo "installing: python3 python3-venv"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3 python3-venv
+fi
+
+export ORDO_FPGA_DIR="${ORDO_FPGA_DIR:-$HOME/.cache/ordo-fpga}"
+# The debug build: the flow's time is the tools', and CI's test build already compiled it.
+cargo run -q -p host --features hardware --bin ordo -- \
+  fpga build ecp5-timing --check-floor "$@"
