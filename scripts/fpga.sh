@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ECP5 flow on the card's timing harness, failing when Fmax falls below the floor in
-# bitstreams/ecp5-timing.floor (issue 12's ratchet). A CI hook: not called by scripts/test.sh
-# or .ci/run (yet); bitstreams/README.md has its cold and warm times.
+# bitstreams/ecp5-timing.floor (issue 12's ratchet). scripts/test.sh (so CI) runs it after the
+# test suite; bitstreams/README.md has its cold and warm times.
 #
 # Installs what it needs: python3 with venv (Debian packages) here; `ordo fpga build` then
 # installs the pinned YoWASP tool packages into a virtual environment itself.
@@ -22,6 +22,7 @@ if ! python3 -m venv --help >/dev/null 2>&1; then
 fi
 
 export ORDO_FPGA_DIR="${ORDO_FPGA_DIR:-$HOME/.cache/ordo-fpga}"
-# The debug build: the flow's time is the tools', and CI's test build already compiled it.
-cargo run -q -p host --features hardware --bin ordo -- \
+# The debug build with the test suite's features: the flow's time is the tools', and the test
+# build (`cargo test --workspace --all-features`) already compiled it.
+cargo run -q -p host --all-features --bin ordo -- \
   fpga build ecp5-timing --check-floor "$@"
