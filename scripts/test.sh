@@ -23,14 +23,32 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo test --workspace --all-features
-# The ECP5 flow on the card's timing harness, failing below the Fmax floor (bitstreams/);
-# about 6 minutes on 2 cores, most of it place and route. FPGA_FLOW=0 skips it.
+# The ECP5 flow on the card's timing harness, failing below the Fmax floor (bitstreams/):
+# about 6 minutes, most of it single-threaded place and route, so it runs beside the fuzzing
+# (one libFuzzer process at a time) on the other core. FPGA_FLOW=0 skips it.
+fpga_pid=""
+fpga_log=$(mktemp)
 if [ "${FPGA_FLOW:-1}" != 0 ]; then
-  ./scripts/fpga.sh
+  # Build the binary first (cargo's lock would otherwise serialize it with the fuzz build).
+  cargo build -q -p host --all-features --bin ordo
+  ./scripts/fpga.sh >"$fpga_log" 2>&1 &
+  fpga_pid=$!
 fi
 # Every decoder and loader under libFuzzer for a bounded time (docs/security.md, fuzz/README.md);
 # FUZZ_SECONDS=0 skips it, a larger value fuzzes longer.
 fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_status=0
 if [ "$fuzz_seconds" -gt 0 ]; then
-  ./scripts/fuzz.sh "$fuzz_seconds"
+  ./scripts/fuzz.sh "$fuzz_seconds" || fuzz_status=$?
+fi
+fpga_status=0
+if [ -n "$fpga_pid" ]; then
+  wait "$fpga_pid" || fpga_status=$?
+  echo "--- scripts/fpga.sh"
+  cat "$fpga_log"
+fi
+rm -f "$fpga_log"
+if [ "$fuzz_status" -ne 0 ] || [ "$fpga_status" -ne 0 ]; then
+  echo "failed: fuzz exit $fuzz_status, fpga exit $fpga_status" >&2
+  exit 1
 fi
