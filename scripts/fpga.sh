@@ -24,5 +24,10 @@ fi
 export ORDO_FPGA_DIR="${ORDO_FPGA_DIR:-$HOME/.cache/ordo-fpga}"
 # The debug build with the test suite's features: the flow's time is the tools', and the test
 # build (`cargo test --workspace --all-features`) already compiled it.
-cargo run -q -p host --all-features --bin ordo -- \
-  fpga build ecp5-timing --check-floor "$@"
+# ORDO_BIN: an `ordo` built with the hardware feature to run instead (scripts/test.sh sets it).
+if [ -n "${ORDO_BIN:-}" ]; then
+  "$ORDO_BIN" fpga build ecp5-timing --check-floor "$@"
+else
+  cargo run -q -p host --all-features --bin ordo -- \
+    fpga build ecp5-timing --check-floor "$@"
+fi

@@ -22,18 +22,22 @@ fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
-cargo test --workspace --all-features
 # The ECP5 flow on the card's timing harness, failing below the Fmax floor (bitstreams/):
-# about 6 minutes, most of it single-threaded place and route, so it runs beside the fuzzing
-# (one libFuzzer process at a time) on the other core. FPGA_FLOW=0 skips it.
+# 6–10 minutes, nearly all of it single-threaded synthesis and place and route, so it runs
+# in the background on one core while the test suite and the fuzzing use the other; its log
+# is printed at the end. FPGA_FLOW=0 skips it.
 fpga_pid=""
 fpga_log=$(mktemp)
 if [ "${FPGA_FLOW:-1}" != 0 ]; then
-  # Build the binary first (cargo's lock would otherwise serialize it with the fuzz build).
+  # The binary first (the test build reuses everything it compiles), then run as it is: a
+  # `cargo run` would wait for the test build's lock on the target directory.
   cargo build -q -p host --all-features --bin ordo
-  ./scripts/fpga.sh >"$fpga_log" 2>&1 &
+  ORDO_BIN="${CARGO_TARGET_DIR:-target}/debug/ordo" ./scripts/fpga.sh >"$fpga_log" 2>&1 &
   fpga_pid=$!
+  # A failure below must not leave the flow running.
+  trap 'kill "$fpga_pid" 2>/dev/null || true' EXIT
 fi
+cargo test --workspace --all-features
 # Every decoder and loader under libFuzzer for a bounded time (docs/security.md, fuzz/README.md);
 # FUZZ_SECONDS=0 skips it, a larger value fuzzes longer.
 fuzz_seconds=${FUZZ_SECONDS:-15}
