@@ -10,9 +10,11 @@
 //! [`stamper::Stamper`], [`validator::Validator`], [`reorder::Reorder`],
 //! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
 //! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`], the board link's
-//! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`]. Status, figures and
+//! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`], and [`bram::Bram`] (block RAM with
+//! its output register, for the pipelined matcher). Status, figures and
 //! what is left: `docs/hardware.md`.
 
+pub mod bram;
 pub mod card;
 pub mod crc32;
 pub mod ctz32;

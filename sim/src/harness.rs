@@ -229,3 +229,9 @@ impl Clocked for hdl::crc32::Crc32 {
         &mut self.clock
     }
 }
+
+impl<D: rust_hdl::prelude::Synth, const N: usize> Clocked for hdl::bram::Bram<D, N> {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -15,10 +15,18 @@ pub struct Utilization {
     pub flip_flops: u64,
     /// 18 kbit block RAMs (DP16KD).
     pub block_rams: u64,
+    /// Of those, the ones that use their output register (`REGMODE_B = "OUTREG"`).
+    pub block_rams_outreg: u64,
 }
 
 /// Check that `verilog` (top module `top`) is clean and synthesizes for ECP5.
 pub fn check(name: &str, verilog: &str) -> Result<Utilization, Error> {
+    check_defined(name, verilog, &[])
+}
+
+/// [`check`], synthesizing with the Verilog macros `defines` set (`ORDO_DP16KD`: the
+/// ECP5 flow's bodies, `hdl::bram`). The validation runs without them.
+pub fn check_defined(name: &str, verilog: &str, defines: &[&str]) -> Result<Utilization, Error> {
     if !tool_available("yosys") {
         return Err(Error::ToolMissing { tool: "yosys" });
     }
@@ -41,7 +49,15 @@ pub fn check(name: &str, verilog: &str) -> Result<Utilization, Error> {
         .args([
             "-q",
             "-p",
-            "read_verilog top.v; synth_ecp5 -top top; tee -o stat.txt stat",
+            &format!(
+                "read_verilog {} top.v; synth_ecp5 -top top; tee -o stat.txt stat; \
+                 tee -o outreg.txt select -list t:DP16KD r:REGMODE_B=OUTREG %i",
+                defines
+                    .iter()
+                    .map(|d| format!("-D{d}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         ])
         .output()
         .map_err(|_| Error::ToolMissing { tool: "yosys" })?;
@@ -65,9 +81,14 @@ pub fn check(name: &str, verilog: &str) -> Result<Utilization, Error> {
             })
             .sum()
     };
+    let outreg = std::fs::read_to_string(dir.join("outreg.txt")).map_err(|source| Error::Io {
+        path: dir.join("outreg.txt").display().to_string(),
+        source,
+    })?;
     Ok(Utilization {
         luts: count("LUT4"),
         flip_flops: count("TRELLIS_FF"),
         block_rams: count("DP16KD"),
+        block_rams_outreg: outreg.lines().filter(|l| l.contains('/')).count() as u64,
     })
 }

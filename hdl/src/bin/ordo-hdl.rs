@@ -46,6 +46,9 @@ enum BlockName {
     Matcher,
     /// The card top: order words in, event records out (hdl::card).
     Card,
+    /// Block RAM with a registered output, at the level table's shape: 15 bits x 65,536
+    /// (hdl::bram; define ORDO_DP16KD for the ECP5 body).
+    Bram,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         BlockName::Reorder => hdl::reorder::verilog(),
         BlockName::Matcher => hdl::matcher::verilog(),
         BlockName::Card => hdl::card::verilog(),
+        BlockName::Bram => hdl::bram::verilog::<15, 16>(),
     };
     match out {
         None => {
