@@ -25,6 +25,8 @@
 
 use rust_hdl::prelude::*;
 
+use crate::consts::*;
+
 use crate::deserializer::Deserializer;
 use crate::event_serializer::EventSerializer;
 use crate::gated::Gated;
@@ -385,7 +387,7 @@ impl Logic for Card {
         self.matcher.s_qty.next = self.f_qty.q.val();
         self.matcher.s_tif.next = bit_cast::<2, _>(self.f_tif.q.val());
         self.matcher.s_stp.next = bit_cast::<3, _>(self.f_stp.q.val());
-        if self.f_stp.q.val() == 0 {
+        if self.f_stp.q.val() == STP_DEFAULT {
             self.matcher.s_stp.next = self.default_stp.q.val();
         }
         self.matcher.s_client_ref.next = self.f_client_ref.q.val();
@@ -493,7 +495,7 @@ impl Logic for Card {
             BackState::Reject => {
                 self.serializer.s_valid.next = true;
                 // A reject, or an update's echo (abi §15, §16: same fields, its own kind).
-                self.serializer.s_kind.next = 2.into();
+                self.serializer.s_kind.next = KIND_REJECTED.into();
                 if self.echo.q.val().any() {
                     self.serializer.s_kind.next = self.echo.q.val();
                 }
@@ -559,5 +561,5 @@ impl Logic for Card {
 pub fn verilog() -> String {
     let mut uut = Card::default();
     uut.connect_all();
-    generate_verilog(&uut)
+    crate::consts::declare(&generate_verilog(&uut))
 }

@@ -14,8 +14,10 @@
 //! its output register, for the pipelined matcher). Status, figures and
 //! what is left: `docs/hardware.md`.
 
+pub mod blocks;
 pub mod bram;
 pub mod card;
+pub mod consts;
 pub mod crc32;
 pub mod ctz32;
 pub mod deserializer;

@@ -15,6 +15,8 @@
 
 use rust_hdl::prelude::*;
 
+use crate::consts::*;
+
 /// Order slots (the ECP5 configuration's `orders_resting_max`).
 pub const SLOTS: usize = 1 << 14;
 
@@ -390,7 +392,7 @@ impl Logic for Matcher {
         // successor at its level.
         self.sweep_fill.next = ((bit_cast::<32, 16>(self.slot_account.read_data.val())
             != self.account.q.val())
-            | (self.stp.q.val() == 1))
+            | (self.stp.q.val() == STP_NONE))
             & (self.slot_qty.read_data.val() < self.remaining.q.val())
             & self.slot_next.read_data.val().get_bit(14);
         // ... or it is its level's only order, and the next marked key of the level's bitmap
@@ -633,13 +635,13 @@ impl Logic for Matcher {
         self.fwd_valid.d.next = false;
         self.sweep_cross.next = ((bit_cast::<32, 16>(self.slot_account.read_data.val())
             != self.account.q.val())
-            | (self.stp.q.val() == 1))
+            | (self.stp.q.val() == STP_NONE))
             & (self.slot_qty.read_data.val() < self.remaining.q.val())
             & !self.slot_next.read_data.val().get_bit(14)
             & self.ctz_a_found.val()
             & (self.sweep_key.val() <= self.cross_key.q.val());
         self.same_account.next =
-            (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != 1);
+            (self.maker_account.q.val() == self.account.q.val()) & (self.stp.q.val() != STP_NONE);
         self.fill_qty.next = self.remaining.q.val();
         if self.maker_qty.q.val() < self.remaining.q.val() {
             self.fill_qty.next = self.maker_qty.q.val();
@@ -954,7 +956,7 @@ impl Logic for Matcher {
                         self.slot_prev.read_address.next = bit_cast::<14, _>(self.s_target.val());
                         self.slot_next.read_address.next = bit_cast::<14, _>(self.s_target.val());
                         self.state.d.next = MatcherState::CancelCheck;
-                    } else if (self.s_tif.val() == 2) | (self.s_tif.val() == 3) {
+                    } else if (self.s_tif.val() == TIF_FOK) | (self.s_tif.val() == TIF_POST_ONLY) {
                         self.find_side.d.next = !self.s_side.val();
                         self.find_key.d.next = 0.into();
                         self.find_return.d.next = MatcherState::PreCheck;
@@ -977,10 +979,10 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::PreCheck => {
-                if self.tif.q.val() == 3 {
+                if self.tif.q.val() == TIF_POST_ONLY {
                     if self.found.q.val() & (self.found_key.q.val() <= self.cross_key.q.val()) {
-                        self.ev_kind.d.next = 2.into();
-                        self.ev_reason.d.next = 10.into();
+                        self.ev_kind.d.next = KIND_REJECTED.into();
+                        self.ev_reason.d.next = REASON_POST_ONLY_WOULD_CROSS.into();
                         self.ev_side.d.next = 0.into();
                         if self.side.q.val() {
                             self.ev_side.d.next = 1.into();
@@ -1000,8 +1002,8 @@ impl Logic for Matcher {
                     }
                 } else {
                     if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
-                        self.ev_kind.d.next = 2.into();
-                        self.ev_reason.d.next = 11.into();
+                        self.ev_kind.d.next = KIND_REJECTED.into();
+                        self.ev_reason.d.next = REASON_FOK_CANNOT_FILL.into();
                         self.ev_side.d.next = 0.into();
                         if self.side.q.val() {
                             self.ev_side.d.next = 1.into();
@@ -1043,11 +1045,11 @@ impl Logic for Matcher {
             MatcherState::FokOrder => {
                 self.fok_count.d.next = self.fok_count.q.val() + 1;
                 if (bit_cast::<32, 16>(self.slot_account.read_data.val()) == self.account.q.val())
-                    & (self.stp.q.val() != 1)
+                    & (self.stp.q.val() != STP_NONE)
                 {
-                    if self.stp.q.val() != 3 {
-                        self.ev_kind.d.next = 2.into();
-                        self.ev_reason.d.next = 11.into();
+                    if self.stp.q.val() != STP_CANCEL_OLDEST {
+                        self.ev_kind.d.next = KIND_REJECTED.into();
+                        self.ev_reason.d.next = REASON_FOK_CANNOT_FILL.into();
                         self.ev_side.d.next = 0.into();
                         if self.side.q.val() {
                             self.ev_side.d.next = 1.into();
@@ -1064,8 +1066,8 @@ impl Logic for Matcher {
                         self.state.d.next = MatcherState::Emit;
                     } else {
                         if self.slot_next.read_data.val().get_bit(14) & self.fok_full.val() {
-                            self.ev_kind.d.next = 2.into();
-                            self.ev_reason.d.next = 19.into();
+                            self.ev_kind.d.next = KIND_REJECTED.into();
+                            self.ev_reason.d.next = REASON_FOK_TOO_DEEP.into();
                             self.ev_side.d.next = 0.into();
                             if self.side.q.val() {
                                 self.ev_side.d.next = 1.into();
@@ -1096,8 +1098,8 @@ impl Logic for Matcher {
                             self.state.d.next = MatcherState::FokOrder;
                         } else {
                             if self.level_key.q.val().all() {
-                                self.ev_kind.d.next = 2.into();
-                                self.ev_reason.d.next = 11.into();
+                                self.ev_kind.d.next = KIND_REJECTED.into();
+                                self.ev_reason.d.next = REASON_FOK_CANNOT_FILL.into();
                                 self.ev_side.d.next = 0.into();
                                 if self.side.q.val() {
                                     self.ev_side.d.next = 1.into();
@@ -1126,8 +1128,8 @@ impl Logic for Matcher {
                         self.state.d.next = MatcherState::Alloc;
                     } else {
                         if self.slot_next.read_data.val().get_bit(14) & self.fok_full.val() {
-                            self.ev_kind.d.next = 2.into();
-                            self.ev_reason.d.next = 19.into();
+                            self.ev_kind.d.next = KIND_REJECTED.into();
+                            self.ev_reason.d.next = REASON_FOK_TOO_DEEP.into();
                             self.ev_side.d.next = 0.into();
                             if self.side.q.val() {
                                 self.ev_side.d.next = 1.into();
@@ -1158,8 +1160,8 @@ impl Logic for Matcher {
                             self.state.d.next = MatcherState::FokOrder;
                         } else {
                             if self.level_key.q.val().all() {
-                                self.ev_kind.d.next = 2.into();
-                                self.ev_reason.d.next = 11.into();
+                                self.ev_kind.d.next = KIND_REJECTED.into();
+                                self.ev_reason.d.next = REASON_FOK_CANNOT_FILL.into();
                                 self.ev_side.d.next = 0.into();
                                 if self.side.q.val() {
                                     self.ev_side.d.next = 1.into();
@@ -1186,8 +1188,8 @@ impl Logic for Matcher {
             }
             MatcherState::FokNextLevel => {
                 if !self.found.q.val() | (self.found_key.q.val() > self.cross_key.q.val()) {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 11.into();
+                    self.ev_kind.d.next = KIND_REJECTED.into();
+                    self.ev_reason.d.next = REASON_FOK_CANNOT_FILL.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -1203,8 +1205,8 @@ impl Logic for Matcher {
                     self.emit_return.d.next = MatcherState::Idle;
                     self.state.d.next = MatcherState::Emit;
                 } else if self.fok_count.q.val() == self.s_fok_orders_max.val() {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 19.into();
+                    self.ev_kind.d.next = KIND_REJECTED.into();
+                    self.ev_reason.d.next = REASON_FOK_TOO_DEEP.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -1244,8 +1246,8 @@ impl Logic for Matcher {
                     self.slot_generation.read_address.next = self.fresh.q.val();
                     self.state.d.next = MatcherState::AllocRead;
                 } else {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 12.into();
+                    self.ev_kind.d.next = KIND_REJECTED.into();
+                    self.ev_reason.d.next = REASON_ORDER_POOL_FULL.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -1279,8 +1281,8 @@ impl Logic for Matcher {
                     self.stacked.d.next = self.slot_next.read_data.val().get_bit(14);
                 }
                 self.remaining.d.next = self.qty.q.val();
-                self.ev_kind.d.next = 1.into();
-                self.ev_reason.d.next = 0.into();
+                self.ev_kind.d.next = KIND_ACCEPTED.into();
+                self.ev_reason.d.next = REASON_NONE.into();
                 self.ev_side.d.next = 0.into();
                 if self.side.q.val() {
                     self.ev_side.d.next = 1.into();
@@ -1297,8 +1299,8 @@ impl Logic for Matcher {
                 // Present `accepted` now, straight from the values above; if the sink stalls,
                 // EmitAccepted presents the registered copy.
                 self.m_valid.next = true;
-                self.m_kind.next = 1.into();
-                self.m_reason.next = 0.into();
+                self.m_kind.next = KIND_ACCEPTED.into();
+                self.m_reason.next = REASON_NONE.into();
                 self.m_side.next = 0.into();
                 if self.side.q.val() {
                     self.m_side.next = 1.into();
@@ -1378,7 +1380,7 @@ impl Logic for Matcher {
                     self.state.d.next = MatcherState::Finish;
                     if !self.stopped.q.val()
                         & self.remaining.q.val().any()
-                        & ((self.tif.q.val() == 0) | (self.tif.q.val() == 3))
+                        & ((self.tif.q.val() == TIF_GTC) | (self.tif.q.val() == TIF_POST_ONLY))
                     {
                         // Nothing (more) to match and the order rests: Finish and LinkStart's
                         // work in this cycle.
@@ -1483,8 +1485,8 @@ impl Logic for Matcher {
                 }
                 if self.sweep_fill.val() | self.sweep_cross.val() {
                     self.m_valid.next = true;
-                    self.m_kind.next = 3.into();
-                    self.m_reason.next = 0.into();
+                    self.m_kind.next = KIND_FILL.into();
+                    self.m_reason.next = REASON_NONE.into();
                     self.m_side.next = 0.into();
                     if self.side.q.val() {
                         self.m_side.next = 1.into();
@@ -1655,8 +1657,8 @@ impl Logic for Matcher {
                     if self.maker_qty.q.val() == self.fill_qty.val() {
                         self.unlink_side.d.next = self.opposite.val();
                         self.unlink_return.d.next = MatcherState::MatchFind;
-                        self.ev_kind.d.next = 3.into();
-                        self.ev_reason.d.next = 0.into();
+                        self.ev_kind.d.next = KIND_FILL.into();
+                        self.ev_reason.d.next = REASON_NONE.into();
                         self.ev_side.d.next = 0.into();
                         if self.side.q.val() {
                             self.ev_side.d.next = 1.into();
@@ -1672,8 +1674,8 @@ impl Logic for Matcher {
                             self.maker_qty.q.val() - self.fill_qty.val();
                         self.state.d.next = MatcherState::EmitUnlink;
                     } else {
-                        self.ev_kind.d.next = 3.into();
-                        self.ev_reason.d.next = 0.into();
+                        self.ev_kind.d.next = KIND_FILL.into();
+                        self.ev_reason.d.next = REASON_NONE.into();
                         self.ev_side.d.next = 0.into();
                         if self.side.q.val() {
                             self.ev_side.d.next = 1.into();
@@ -1691,19 +1693,19 @@ impl Logic for Matcher {
                         self.emit_return.d.next = MatcherState::Finish;
                         self.state.d.next = MatcherState::Emit;
                     }
-                } else if self.stp.q.val() == 2 {
+                } else if self.stp.q.val() == STP_CANCEL_NEWEST {
                     self.stopped.d.next = true;
                     self.state.d.next = MatcherState::Finish;
                 } else {
-                    if self.stp.q.val() == 4 {
+                    if self.stp.q.val() == STP_CANCEL_BOTH {
                         self.stopped.d.next = true;
                         self.unlink_return.d.next = MatcherState::Finish;
                     } else {
                         self.unlink_return.d.next = MatcherState::MatchFind;
                     }
                     self.unlink_side.d.next = self.opposite.val();
-                    self.ev_kind.d.next = 4.into();
-                    self.ev_reason.d.next = 15.into();
+                    self.ev_kind.d.next = KIND_CANCELLED.into();
+                    self.ev_reason.d.next = REASON_SELF_TRADE.into();
                     self.ev_side.d.next = 0.into();
                     if self.opposite.val() {
                         self.ev_side.d.next = 1.into();
@@ -1856,8 +1858,8 @@ impl Logic for Matcher {
             }
             MatcherState::Finish => {
                 if self.stopped.q.val() {
-                    self.ev_kind.d.next = 4.into();
-                    self.ev_reason.d.next = 15.into();
+                    self.ev_kind.d.next = KIND_CANCELLED.into();
+                    self.ev_reason.d.next = REASON_SELF_TRADE.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -1874,7 +1876,7 @@ impl Logic for Matcher {
                     self.state.d.next = MatcherState::Emit;
                 } else if !self.remaining.q.val().any() {
                     self.state.d.next = MatcherState::ReleaseTaker;
-                } else if (self.tif.q.val() == 0) | (self.tif.q.val() == 3) {
+                } else if (self.tif.q.val() == TIF_GTC) | (self.tif.q.val() == TIF_POST_ONLY) {
                     self.level.read_address.next = (bit_cast::<16, 3>(self.book.q.val()) << 13)
                         | bit_cast::<16, 12>(self.own_key.q.val());
                     if self.side.q.val() {
@@ -1893,8 +1895,8 @@ impl Logic for Matcher {
                     }
                     self.state.d.next = MatcherState::LinkLevel;
                 } else {
-                    self.ev_kind.d.next = 5.into();
-                    self.ev_reason.d.next = 0.into();
+                    self.ev_kind.d.next = KIND_EXPIRED.into();
+                    self.ev_reason.d.next = REASON_NONE.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -2028,8 +2030,8 @@ impl Logic for Matcher {
                         != self.target.q.val().get_bits::<32>(32))
                     | (self.slot_meta.read_data.val().get_bits::<3>(13) != self.book.q.val())
                 {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 13.into();
+                    self.ev_kind.d.next = KIND_REJECTED.into();
+                    self.ev_reason.d.next = REASON_UNKNOWN_ORDER.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -2047,8 +2049,8 @@ impl Logic for Matcher {
                 } else if bit_cast::<32, 16>(self.slot_account.read_data.val())
                     != self.account.q.val()
                 {
-                    self.ev_kind.d.next = 2.into();
-                    self.ev_reason.d.next = 14.into();
+                    self.ev_kind.d.next = KIND_REJECTED.into();
+                    self.ev_reason.d.next = REASON_NOT_ORDER_OWNER.into();
                     self.ev_side.d.next = 0.into();
                     if self.side.q.val() {
                         self.ev_side.d.next = 1.into();
@@ -2065,8 +2067,8 @@ impl Logic for Matcher {
                     self.state.d.next = MatcherState::Emit;
                 } else {
                     self.unlink_return.d.next = MatcherState::Idle;
-                    self.ev_kind.d.next = 4.into();
-                    self.ev_reason.d.next = 0.into();
+                    self.ev_kind.d.next = KIND_CANCELLED.into();
+                    self.ev_reason.d.next = REASON_NONE.into();
                     self.ev_side.d.next = 0.into();
                     if self.slot_meta.read_data.val().get_bit(12) {
                         self.ev_side.d.next = 1.into();
@@ -2245,5 +2247,5 @@ impl Logic for Matcher {
 pub fn verilog() -> String {
     let mut uut = Matcher::default();
     uut.connect_all();
-    generate_verilog(&uut)
+    crate::consts::declare(&generate_verilog(&uut))
 }

@@ -32,8 +32,7 @@
 
 use rust_hdl::prelude::*;
 
-// The version check in `update` compares with a literal; it must follow the contract.
-const _: () = assert!(abi::ABI_VERSION == 2);
+use crate::consts::*;
 
 use crate::gated::Gated;
 
@@ -360,7 +359,7 @@ impl Logic for Validator {
         self.cost_overflow.next = false;
         self.available.next = 0.into();
         self.credit_ok.next = true;
-        self.verdict.next = 0.into();
+        self.verdict.next = REASON_NONE.into();
         self.passed.next = false;
         self.lot_write.next = false;
         self.credit_used.write_data.next = self.credit_used.read_data.val();
@@ -379,10 +378,10 @@ impl Logic for Validator {
         self.m_echo.next = 0.into();
         if !self.reason.q.val().any() {
             if self.is_oracle.q.val() {
-                self.m_echo.next = 6.into();
+                self.m_echo.next = KIND_ORACLE.into();
             } else {
                 if self.is_admin.q.val() {
-                    self.m_echo.next = 7.into();
+                    self.m_echo.next = KIND_ADMIN.into();
                 } else {
                     self.m_book.next = self.book.q.val();
                 }
@@ -397,31 +396,32 @@ impl Logic for Validator {
                     self.account_in_range.d.next = self.s_account.val() < 1024;
                     self.signature_ok.d.next = self.s_signature_ok.val();
                     self.nonce.d.next = self.s_nonce.val();
-                    // abi::ABI_VERSION (pinned below: hdl_gen takes literals only).
-                    self.malformed.d.next = (self.s_version.val() != 2)
+                    self.malformed.d.next = (self.s_version.val() != ABI_VERSION)
                         | self.s_flags.val().any()
                         | self.s_reserved_nonzero.val()
-                        | (self.s_type.val() == 0)
-                        | (self.s_type.val() > 6)
-                        | (self.s_side.val() > 1)
-                        | (self.s_tif.val() > 3)
-                        | (self.s_stp.val() > 4)
-                        | ((self.s_type.val() == 1) & self.s_target.val().any())
-                        | ((self.s_type.val() == 2)
+                        | (self.s_type.val() < MSG_NEW_ORDER)
+                        | (self.s_type.val() > MSG_ADMIN)
+                        | (self.s_side.val() > SIDE_SELL)
+                        | (self.s_tif.val() > TIF_POST_ONLY)
+                        | (self.s_stp.val() > STP_CANCEL_BOTH)
+                        | ((self.s_type.val() == MSG_NEW_ORDER) & self.s_target.val().any())
+                        | ((self.s_type.val() == MSG_CANCEL)
                             & (self.s_price.val().any() | self.s_qty.val().any()))
-                        | ((self.s_type.val() == 5)
+                        | ((self.s_type.val() == MSG_ORACLE)
                             & (self.s_target.val().any() | !self.s_price.val().any()))
-                        | ((self.s_type.val() == 6) & (self.s_target.val() > 0xFFFF_FFFF_u64))
-                        | ((self.s_type.val() == 6)
+                        | ((self.s_type.val() == MSG_ADMIN)
+                            & (self.s_target.val() > 0xFFFF_FFFF_u64))
+                        | ((self.s_type.val() == MSG_ADMIN)
                             & (self.s_instrument.val() != 0)
                             & !self.s_side.val().any()
                             & (self.s_price.val().any()
                                 | self.s_target.val().any()
-                                | (self.s_qty.val() > 0xFFFF)));
-                    self.unsupported.d.next = (self.s_type.val() == 3) | (self.s_type.val() == 4);
-                    self.is_new.d.next = self.s_type.val() == 1;
-                    self.is_oracle.d.next = self.s_type.val() == 5;
-                    self.is_admin.d.next = self.s_type.val() == 6;
+                                | (self.s_qty.val() > LOT_COST_MAX)));
+                    self.unsupported.d.next =
+                        (self.s_type.val() == MSG_AMEND) | (self.s_type.val() == MSG_MASS_CANCEL);
+                    self.is_new.d.next = self.s_type.val() == MSG_NEW_ORDER;
+                    self.is_oracle.d.next = self.s_type.val() == MSG_ORACLE;
+                    self.is_admin.d.next = self.s_type.val() == MSG_ADMIN;
                     self.admin_account.d.next = self.s_instrument.val() == 0;
                     self.admin_transfer.d.next = self.s_side.val() == 1;
                     self.target.d.next = bit_cast::<10, 64>(self.s_target.val());
@@ -513,58 +513,61 @@ impl Logic for Validator {
                         & (self.cost.val() <= self.available.val()));
                 // The verdict, checks in reverse priority order: the last failing check
                 // assigned is the first in the contract's order (abi §8), which decides.
-                self.verdict.next = 0.into();
+                self.verdict.next = REASON_NONE.into();
                 if self.is_new.q.val() & !self.credit_ok.val() {
-                    self.verdict.next = 18.into();
+                    self.verdict.next = REASON_CREDIT_EXCEEDED.into();
                 }
                 if self.is_new.q.val() & self.price_bad.q.val() {
-                    self.verdict.next = 9.into();
+                    self.verdict.next = REASON_PRICE_OUT_OF_BAND.into();
                 }
                 if self.is_new.q.val() & self.qty_bad.q.val() {
-                    self.verdict.next = 8.into();
+                    self.verdict.next = REASON_INVALID_QUANTITY.into();
                 }
                 if self.unsupported.q.val() {
-                    self.verdict.next = 6.into();
+                    self.verdict.next = REASON_UNSUPPORTED_MESSAGE.into();
                 }
                 if !self.instrument_found.q.val()
                     & !self.is_oracle.q.val()
                     & !(self.is_admin.q.val() & self.admin_account.q.val())
                 {
-                    self.verdict.next = 7.into();
+                    self.verdict.next = REASON_UNKNOWN_INSTRUMENT.into();
                 }
                 if self.is_admin.q.val()
                     & (self.admin_account.q.val() | self.admin_transfer.q.val())
                     & !self.target_ok.q.val()
                 {
-                    self.verdict.next = 5.into();
+                    self.verdict.next = REASON_MALFORMED.into();
                 }
                 if self.is_admin.q.val() & !self.known.read_data.val().get_bit(2) {
-                    self.verdict.next = 17.into();
+                    self.verdict.next = REASON_NOT_ADMIN.into();
                 }
                 if self.is_oracle.q.val() & !self.known.read_data.val().get_bit(1) {
-                    self.verdict.next = 16.into();
+                    self.verdict.next = REASON_NOT_ORACLE.into();
                 }
                 if self.malformed.q.val() {
-                    self.verdict.next = 5.into();
+                    self.verdict.next = REASON_MALFORMED.into();
                 }
                 if self.nonce.q.val() < self.last_nonce.val() {
-                    self.verdict.next = 4.into();
+                    self.verdict.next = REASON_STALE_NONCE.into();
                 }
                 if self.nonce.q.val() == self.last_nonce.val() {
-                    self.verdict.next = 3.into();
+                    self.verdict.next = REASON_DUPLICATE_NONCE.into();
                 }
                 if !self.signature_ok.q.val() {
-                    self.verdict.next = 1.into();
+                    self.verdict.next = REASON_BAD_SIGNATURE.into();
                 }
                 if !self.account_in_range.q.val() | !self.known.read_data.val().get_bit(0) {
-                    self.verdict.next = 2.into();
+                    self.verdict.next = REASON_UNKNOWN_ACCOUNT.into();
                 }
                 self.reason.d.next = self.verdict.val();
                 // Effects: the nonce is consumed once the nonce check passed; a passing order
                 // consumes its credit; a passing admin message sets a credit or a lot cost.
                 self.passed.next = !self.verdict.val().any();
-                self.nonce_lo.write_enable.next = self.passed.val() | (self.verdict.val() >= 5);
-                self.nonce_hi.write_enable.next = self.passed.val() | (self.verdict.val() >= 5);
+                // Reasons from `malformed` on come after the nonce check (abi §8).
+                self.nonce_lo.write_enable.next =
+                    self.passed.val() | (self.verdict.val() >= REASON_MALFORMED);
+                self.nonce_hi.write_enable.next =
+                    self.passed.val() | (self.verdict.val() >= REASON_MALFORMED);
                 self.credit_used.write_data.next =
                     self.credit_used.read_data.val() + self.cost.val();
                 self.credit_used.write_enable.next = self.passed.val() & self.is_new.q.val();
@@ -603,5 +606,5 @@ impl Logic for Validator {
 pub fn verilog() -> String {
     let mut uut = Validator::default();
     uut.connect_all();
-    generate_verilog(&uut)
+    crate::consts::declare(&generate_verilog(&uut))
 }

@@ -405,6 +405,8 @@ pub struct Bitstream {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FpgaBuild {
     pub target: &'static str,
+    /// `--block`: the one block behind the timing harness instead of the card.
+    pub block: Option<String>,
     /// The firmware id built in: the first 64 bits of the SHA-256 of the card's Verilog.
     pub design_revision: String,
     /// SHA-256 of the top's whole Verilog (the card and the target's wrapper): the cache key.
@@ -428,15 +430,24 @@ pub struct FpgaBuild {
     pub floor: Option<FloorCheck>,
 }
 
-/// Build `target`; progress lines go to `progress` (stderr in `ordo`).
+/// Build `target` (with `block`: that one block behind the timing harness instead of the
+/// card, `hdl::blocks::Block`'s names); progress lines go to `progress` (stderr in `ordo`).
 #[cfg(feature = "hardware")]
-pub fn build(target: Target, progress: &dyn Fn(&str)) -> Result<FpgaBuild, Error> {
-    flow::build(target, progress)
+pub fn build(
+    target: Target,
+    block: Option<&str>,
+    progress: &dyn Fn(&str),
+) -> Result<FpgaBuild, Error> {
+    flow::build(target, block, progress)
 }
 
 /// Without the `hardware` feature: an error naming the feature.
 #[cfg(not(feature = "hardware"))]
-pub fn build(target: Target, _progress: &dyn Fn(&str)) -> Result<FpgaBuild, Error> {
+pub fn build(
+    target: Target,
+    _block: Option<&str>,
+    _progress: &dyn Fn(&str),
+) -> Result<FpgaBuild, Error> {
     Err(not_built(target))
 }
 
@@ -455,20 +466,24 @@ fn not_built(target: Target) -> Error {
 
 /// Without the `hardware` feature: an error naming the feature.
 #[cfg(not(feature = "hardware"))]
-pub fn top_verilog(target: Target) -> Result<(String, u64), Error> {
+pub fn top_verilog(target: Target, _block: Option<&str>) -> Result<(String, u64), Error> {
     Err(not_built(target))
 }
 
 /// The top's Verilog for `target` (what `ordo fpga build` synthesizes).
 #[cfg(feature = "hardware")]
-pub fn top_verilog(target: Target) -> Result<(String, u64), Error> {
+pub fn top_verilog(target: Target, block: Option<&str>) -> Result<(String, u64), Error> {
+    let failed = |e: sim::Error| Error::Fpga {
+        stage: "verilog",
+        message: e.to_string(),
+    };
     match target {
         Target::Ecp5Timing => {
-            let harness =
-                sim::fpga::timing_harness(&sim::fpga::card_verilog()).map_err(|e| Error::Fpga {
-                    stage: "verilog",
-                    message: e.to_string(),
-                })?;
+            let inner = match block {
+                None => sim::fpga::card_verilog(),
+                Some(name) => sim::fpga::block_verilog(name).map_err(failed)?,
+            };
+            let harness = sim::fpga::timing_harness(&inner).map_err(failed)?;
             Ok((harness.verilog, harness.firmware_id))
         }
     }
@@ -694,15 +709,24 @@ mod flow {
         Ok(())
     }
 
-    pub(super) fn build(target: Target, progress: &dyn Fn(&str)) -> Result<FpgaBuild, Error> {
+    pub(super) fn build(
+        target: Target,
+        block: Option<&str>,
+        progress: &dyn Fn(&str),
+    ) -> Result<FpgaBuild, Error> {
         let started = Instant::now();
+        // The Verilog first: a wrong block name fails before the tools are installed.
+        let (verilog, firmware_id) = top_verilog(target, block)?;
         let mut stages = Vec::new();
         let (tools, tool_versions) = tools(progress, &mut stages)?;
 
-        progress(&format!("{}: generating the Verilog", target.name()));
-        let (verilog, firmware_id) = top_verilog(target)?;
+        progress(&format!("{}: generated the Verilog", target.name()));
         let top_sha256 = sim::fpga::sha256_hex(&verilog);
-        let dir = build_root().join(format!("{}-{}", target.name(), &top_sha256[..16]));
+        let label = match block {
+            Some(b) => format!("{}-{b}", target.name()),
+            None => target.name().to_string(),
+        };
+        let dir = build_root().join(format!("{label}-{}", &top_sha256[..16]));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let device = target.device();
         let write = |name: &str, text: &str| -> Result<(), Error> {
@@ -840,6 +864,7 @@ mod flow {
         let bytes = std::fs::metadata(&bit).map_err(io(&bit))?.len();
         Ok(FpgaBuild {
             target: target.name(),
+            block: block.map(str::to_string),
             design_revision: format!("{firmware_id:016x}"),
             top_sha256,
             device,

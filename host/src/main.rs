@@ -204,6 +204,11 @@ enum FpgaCommand {
     /// Progress goes to stderr. Products are cached by the hash of the top's Verilog.
     Build {
         target: host::fpga::Target,
+        /// One block behind the timing harness instead of the card (its own Fmax): stamper,
+        /// priority-bitmap, order-pool, validator, deserializer, level-queues,
+        /// event-serializer, reorder, matcher, card, bram.
+        #[arg(long, value_name = "BLOCK", conflicts_with = "check_floor")]
+        block: Option<String>,
         /// Fail (exit 1) when the slowest clock's Fmax is below the target's floor
         /// (bitstreams/<target>.floor, or --floor FILE).
         #[arg(long)]
@@ -217,6 +222,9 @@ enum FpgaCommand {
     /// Write a target's top Verilog (what `fpga build` synthesizes) to stdout or a file.
     Verilog {
         target: host::fpga::Target,
+        /// One block behind the timing harness instead of the card (as `fpga build --block`).
+        #[arg(long, value_name = "BLOCK")]
+        block: Option<String>,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -482,6 +490,7 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
     match which {
         FpgaCommand::Build {
             target,
+            block,
             check_floor,
             floor,
             json,
@@ -498,7 +507,7 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
                 }
             };
             let progress = |line: &str| eprintln!("ordo fpga: {line}");
-            let mut build = host::fpga::build(target, &progress)?;
+            let mut build = host::fpga::build(target, block.as_deref(), &progress)?;
             build.floor = floor
                 .as_ref()
                 .map(|(file, mhz)| host::fpga::check_floor(file, *mhz, &build.clocks));
@@ -519,8 +528,8 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
                 _ => Ok(ExitCode::SUCCESS),
             }
         }
-        FpgaCommand::Verilog { target, out } => {
-            let verilog = host::fpga::top_verilog(target)?.0;
+        FpgaCommand::Verilog { target, block, out } => {
+            let verilog = host::fpga::top_verilog(target, block.as_deref())?.0;
             match out {
                 Some(path) => write_file(&path, verilog.as_bytes())?,
                 None => print!("{verilog}"),
@@ -532,10 +541,17 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
 
 fn print_fpga_build(b: &host::fpga::FpgaBuild) {
     let d = &b.device;
-    println!(
-        "ordo fpga build {}: design revision (firmware id) {}",
-        b.target, b.design_revision
-    );
+    match &b.block {
+        Some(block) => println!(
+            "ordo fpga build {} --block {block}: the block alone behind the timing harness \
+             (revision {})",
+            b.target, b.design_revision
+        ),
+        None => println!(
+            "ordo fpga build {}: design revision (firmware id) {}",
+            b.target, b.design_revision
+        ),
+    }
     println!(
         "  device        {} {}, speed grade {}, seed {}; {}",
         d.part,

@@ -1338,6 +1338,28 @@ fn fpga_verilog_is_the_timing_harness_around_the_card() {
 
 #[cfg(feature = "hardware")]
 #[test]
+fn fpga_verilog_puts_one_block_behind_the_harness_and_refuses_unknown_blocks() {
+    // Proves `--block` wraps that block (here the stamper, with its ports) instead of the
+    // card, and that an unknown block name fails at once naming the known ones, before any
+    // tool is installed (`fpga build` checks the Verilog first).
+    let verilog = ok(&ordo(&[
+        "fpga",
+        "verilog",
+        "ecp5-timing",
+        "--block",
+        "stamper",
+    ]));
+    assert!(verilog.contains("module top(clock, din, update, capture, dout);"));
+    assert!(verilog.contains(".s_arrival_ns(in_r["), "{verilog}");
+    assert!(!verilog.contains("matcher"));
+    for command in ["verilog", "build"] {
+        let out = ordo(&["fpga", command, "ecp5-timing", "--block", "sequencer"]);
+        failed(&out, &["no block `sequencer`", "validator", "matcher"]);
+    }
+}
+
+#[cfg(feature = "hardware")]
+#[test]
 #[ignore = "the real ECP5 flow: installs the tools when missing, then ~10 minutes on 2 cores"]
 fn fpga_build_of_the_timing_harness_reports_fmax_utilisation_and_a_bitstream() {
     // Proves `ordo fpga build ecp5-timing --check-floor --json` runs synthesis, place and

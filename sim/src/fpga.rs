@@ -105,6 +105,24 @@ pub fn card_verilog() -> String {
     hdl::card::verilog()
 }
 
+/// The Verilog of one block by its command-line name (`hdl::blocks::Block`), top module
+/// `top`, for the timing harness: a block's own Fmax.
+pub fn block_verilog(name: &str) -> Result<String, Error> {
+    hdl::blocks::Block::from_name(name)
+        .map(hdl::blocks::Block::verilog)
+        .ok_or_else(|| Error::ToolFailed {
+            tool: "block name",
+            message: format!(
+                "no block `{name}`: one of {}",
+                hdl::blocks::Block::all()
+                    .iter()
+                    .map(|b| b.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+}
+
 /// The design revision (firmware id) of a card Verilog: the first 64 bits of its SHA-256.
 pub fn design_revision(card_verilog: &str) -> u64 {
     let digest = Sha256::digest(card_verilog.as_bytes());

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "ordo-hdl", about = "Verilog of the ordo card's blocks")]
@@ -18,54 +18,15 @@ struct Cli {
 enum Command {
     /// Write a block's Verilog (top module `top`) to stdout or a file.
     Verilog {
-        block: BlockName,
+        block: hdl::blocks::Block,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum BlockName {
-    /// Ingress stamper (hdl::stamper).
-    Stamper,
-    /// Best-level finder of one book side (hdl::priority_bitmap).
-    PriorityBitmap,
-    /// Order-id allocator (hdl::order_pool).
-    OrderPool,
-    /// Sequencer checks before matching (hdl::validator).
-    Validator,
-    /// Order-entry words to fields (hdl::deserializer).
-    Deserializer,
-    /// Per-level FIFOs of resting orders (hdl::level_queues).
-    LevelQueues,
-    /// Sequence numbers and event records out (hdl::event_serializer).
-    EventSerializer,
-    /// Arrival-order release of signature verdicts (hdl::reorder).
-    Reorder,
-    /// The matching core (hdl::matcher).
-    Matcher,
-    /// The card top: order words in, event records out (hdl::card).
-    Card,
-    /// Block RAM with a registered output, at the level table's shape: 15 bits x 65,536
-    /// (hdl::bram; define ORDO_DP16KD for the ECP5 body).
-    Bram,
-}
-
 fn main() -> ExitCode {
     let Command::Verilog { block, out } = Cli::parse().command;
-    let verilog = match block {
-        BlockName::Stamper => hdl::stamper::verilog(),
-        BlockName::PriorityBitmap => hdl::priority_bitmap::verilog(),
-        BlockName::OrderPool => hdl::order_pool::verilog(),
-        BlockName::Validator => hdl::validator::verilog(),
-        BlockName::Deserializer => hdl::deserializer::verilog(),
-        BlockName::LevelQueues => hdl::level_queues::verilog(),
-        BlockName::EventSerializer => hdl::event_serializer::verilog(),
-        BlockName::Reorder => hdl::reorder::verilog(),
-        BlockName::Matcher => hdl::matcher::verilog(),
-        BlockName::Card => hdl::card::verilog(),
-        BlockName::Bram => hdl::bram::verilog::<15, 16>(),
-    };
+    let verilog = block.verilog();
     match out {
         None => {
             print!("{verilog}");
