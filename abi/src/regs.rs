@@ -420,6 +420,25 @@ mod tests {
     }
 
     #[test]
+    fn docs_abi_md_lists_every_register_at_its_offset() {
+        // Proves the register table of docs/abi.md §17 is this table: a row per register,
+        // at its offset, and no row for a register that is not here.
+        let doc = include_str!("../../docs/abi.md");
+        let section = &doc[doc.find("## 17.").expect("section 17")..];
+        for r in REGISTERS {
+            let row = format!("| 0x{:04X} | `{}` |", r.offset, r.name);
+            assert!(section.contains(&row), "docs/abi.md §17 lacks {row}");
+        }
+        let rows = section
+            .lines()
+            .filter(|l| l.starts_with("| 0x") && l.contains(" | `"))
+            .count();
+        assert_eq!(rows, REGISTERS.len(), "rows in the register table");
+        assert!(section.contains(&format!("0x{MAGIC:08X}")));
+        assert!(section.contains(&format!("0x{H2C_KIND_ORDER:08X}")));
+    }
+
+    #[test]
     fn an_h2c_record_is_a_header_beat_then_the_message() {
         let mut message = [0u8; crate::ORDER_MESSAGE_BYTES];
         for (i, b) in message.iter_mut().enumerate() {
