@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: Verilator builds and lints the generated Verilog, yosys
-# checks that it synthesizes (ECP5). The pcap replay issue adds libpcap-dev here.
-packages=(verilator yosys)
+# checks that it synthesizes (ECP5), tcl (tclsh) runs the Vivado build script with stubbed
+# Vivado commands (sim/tests/xdma.rs). The pcap replay issue adds libpcap-dev here.
+packages=(verilator yosys tcl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -10,6 +10,7 @@ pub mod event;
 pub mod framing;
 pub mod order;
 pub mod reason;
+pub mod regs;
 
 pub use client_refs::{ClientRefs, RestoreError};
 pub use event::{messages_answered, starts_message, Event, EventKind, EVENT_BYTES};

@@ -33,17 +33,22 @@ use crate::gated::Gated;
 use crate::matcher::Matcher;
 use crate::validator::Validator;
 
-/// Configuration address of book 0's lowest in-band price (its highest is the next one).
-pub const CFG_PRICE_BOUNDS: u64 = 0x0800;
+/// Configuration address of book 0's lowest in-band price (its highest is the next one). The
+/// addresses are the register map's (`abi::regs`, docs/abi.md §17).
+pub const CFG_PRICE_BOUNDS: u64 = abi::regs::CFG_PRICE_BOUNDS as u64;
 /// Configuration address of the default STP mode.
-pub const CFG_DEFAULT_STP: u64 = 0x0810;
+pub const CFG_DEFAULT_STP: u64 = abi::regs::CFG_DEFAULT_STP as u64;
 /// Configuration address of the venue's `orders_resting_max` (1 ..= [`crate::matcher::SLOTS`]);
 /// never written (reset): all slots.
-pub const CFG_ORDERS_MAX: u64 = 0x0811;
+pub const CFG_ORDERS_MAX: u64 = abi::regs::CFG_ORDERS_MAX as u64;
 /// Configuration address of the most resting orders one FOK check visits (abi §11,
 /// `fok_orders_max`, 1 ..= [`crate::matcher::SLOTS`]); never written (reset): no bound
 /// beyond the pool.
-pub const CFG_FOK_ORDERS_MAX: u64 = 0x0812;
+pub const CFG_FOK_ORDERS_MAX: u64 = abi::regs::CFG_FOK_ORDERS_MAX as u64;
+// `update` spells them as literals (hdl_gen does not translate constants): 2048 + 2·book
+// (+1), 2064, 2065, 2066.
+const _: () = assert!(CFG_PRICE_BOUNDS == 2048 && CFG_DEFAULT_STP == 2064);
+const _: () = assert!(CFG_ORDERS_MAX == 2065 && CFG_FOK_ORDERS_MAX == 2066);
 
 /// The front end: a message from the deserializer through the validator, then held until
 /// the back end takes it.

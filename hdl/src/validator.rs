@@ -40,13 +40,14 @@ use crate::gated::Gated;
 pub const ACCOUNTS: usize = 1024;
 /// Books the block holds (`instruments_max`).
 pub const INSTRUMENTS: usize = 8;
-/// Configuration address of account 0's known bit.
-pub const CFG_ACCOUNTS: u64 = 0x0000;
+/// Configuration address of account 0's known bit (the register map's, `abi::regs`).
+pub const CFG_ACCOUNTS: u64 = abi::regs::CFG_ACCOUNTS as u64;
 /// Configuration address of book 0's instrument id.
-pub const CFG_INSTRUMENTS: u64 = 0x0400;
+pub const CFG_INSTRUMENTS: u64 = abi::regs::CFG_INSTRUMENTS as u64;
 /// Configuration address of `accounts_max` (admin messages' targets must be below it).
-pub const CFG_ACCOUNTS_MAX: u64 = 0x0420;
-// `update` spells it as a literal (hdl_gen does not translate constants).
+pub const CFG_ACCOUNTS_MAX: u64 = abi::regs::CFG_ACCOUNTS_MAX as u64;
+// `update` spells them as literals (hdl_gen does not translate constants).
+const _: () = assert!(CFG_ACCOUNTS == 0x0000 && CFG_INSTRUMENTS == 0x0400);
 const _: () = assert!(CFG_ACCOUNTS_MAX == 0x0420);
 
 /// One configured instrument: its id and limits, and the checks against them.

@@ -470,6 +470,40 @@ pub fn top_verilog(target: Target, _block: Option<&str>) -> Result<(String, u64)
     Err(not_built(target))
 }
 
+/// The Vivado project's generated sources (`bitstreams/u200/`): the card, its XDMA wrapper
+/// and the Alveo U200 top, and `build_info.tcl`, written into `dir`; returns the files written
+/// and the firmware id built in.
+#[cfg(feature = "hardware")]
+pub fn write_vivado_sources(dir: &Path, card_clock_mhz: f64) -> Result<(Vec<PathBuf>, u64), Error> {
+    let fail = |e: sim::Error| Error::Fpga {
+        stage: "vivado sources",
+        message: e.to_string(),
+    };
+    let design = sim::xdma::design(&sim::fpga::card_verilog(), card_clock_mhz).map_err(fail)?;
+    let files = sim::xdma::write(&design, dir).map_err(fail)?;
+    Ok((files, design.firmware_id))
+}
+
+/// Without the `hardware` feature: an error naming the feature.
+#[cfg(not(feature = "hardware"))]
+pub fn write_vivado_sources(
+    _dir: &Path,
+    _card_clock_mhz: f64,
+) -> Result<(Vec<PathBuf>, u64), Error> {
+    Err(Error::Fpga {
+        stage: "vivado sources",
+        message: "this ordo was built without the `hardware` feature, which generates the card's \
+                  Verilog; build it with `cargo run --release -p host --features hardware -- fpga \
+                  vivado`"
+            .into(),
+    })
+}
+
+/// Where `ordo fpga vivado` writes by default: `bitstreams/u200/gen`, which build.tcl reads.
+pub fn vivado_gen_dir() -> PathBuf {
+    bitstreams_dir().join("u200").join("gen")
+}
+
 /// The top's Verilog for `target` (what `ordo fpga build` synthesizes).
 #[cfg(feature = "hardware")]
 pub fn top_verilog(target: Target, block: Option<&str>) -> Result<(String, u64), Error> {

@@ -228,6 +228,17 @@ enum FpgaCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write the generated sources of the Vivado project for the Alveo U200 (the card behind
+    /// the XDMA IP: card.v, card_xdma.v, ordo_u200.v, build_info.tcl), which
+    /// bitstreams/u200/build.tcl builds (bitstreams/u200/README.md).
+    Vivado {
+        /// Directory to write into (default bitstreams/u200/gen, where build.tcl looks).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The card clock in MHz: 1000 over a divider in steps of 1/8 (62.5, 80, 100, 125, ...).
+        #[arg(long, value_name = "MHZ", default_value_t = 80.0)]
+        card_clock_mhz: f64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -527,6 +538,21 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
                 }
                 _ => Ok(ExitCode::SUCCESS),
             }
+        }
+        FpgaCommand::Vivado {
+            out,
+            card_clock_mhz,
+        } => {
+            let dir = out.unwrap_or_else(host::fpga::vivado_gen_dir);
+            let (files, firmware_id) = host::fpga::write_vivado_sources(&dir, card_clock_mhz)?;
+            println!(
+                "ordo fpga vivado: design revision (firmware id) {firmware_id:016x}, card clock \
+                 {card_clock_mhz} MHz"
+            );
+            for file in files {
+                println!("  {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         FpgaCommand::Verilog { target, block, out } => {
             let verilog = host::fpga::top_verilog(target, block.as_deref())?.0;

@@ -1360,6 +1360,45 @@ fn fpga_verilog_puts_one_block_behind_the_harness_and_refuses_unknown_blocks() {
 
 #[cfg(feature = "hardware")]
 #[test]
+fn fpga_vivado_writes_the_sources_build_tcl_reads() {
+    // Proves `ordo fpga vivado --out DIR` writes the generated files bitstreams/u200/build.tcl
+    // names, with the card's design revision and the card clock asked for, and refuses a clock
+    // the MMCM cannot make before writing anything.
+    let dir = Scratch::new("fpga-vivado");
+    let gen = dir.path("gen");
+    let out = ordo(&[
+        "fpga",
+        "vivado",
+        "--out",
+        p(&gen),
+        "--card-clock-mhz",
+        "100",
+    ]);
+    let printed = ok(&out);
+    let revision = sim::fpga::design_revision(&sim::fpga::card_verilog());
+    assert!(printed.contains(&format!("{revision:016x}")), "{printed}");
+    for name in sim::xdma::GENERATED_FILES
+        .iter()
+        .chain(std::iter::once(&sim::xdma::BUILD_INFO))
+    {
+        assert!(gen.join(name).exists(), "{name}");
+    }
+    let info = std::fs::read_to_string(gen.join(sim::xdma::BUILD_INFO)).unwrap();
+    assert!(info.contains(&format!("set ordo_firmware_id 0x{revision:016x}")));
+    assert!(info.contains("set ordo_card_clock_mhz 100"));
+    let top = std::fs::read_to_string(gen.join("ordo_u200.v")).unwrap();
+    assert!(
+        top.contains(".CLKOUT0_DIVIDE_F(10.000)"),
+        "1000 MHz VCO / 10"
+    );
+    let bad = dir.path("bad");
+    let out = ordo(&["fpga", "vivado", "--out", p(&bad), "--card-clock-mhz", "97"]);
+    failed(&out, &["97 MHz"]);
+    assert!(!bad.exists());
+}
+
+#[cfg(feature = "hardware")]
+#[test]
 #[ignore = "the real ECP5 flow: installs the tools when missing, then ~10 minutes on 2 cores"]
 fn fpga_build_of_the_timing_harness_reports_fmax_utilisation_and_a_bitstream() {
     // Proves `ordo fpga build ecp5-timing --check-floor --json` runs synthesis, place and

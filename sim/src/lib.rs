@@ -15,6 +15,7 @@ pub mod card;
 pub mod fpga;
 pub mod harness;
 pub mod verilator;
+pub mod xdma;
 pub mod yosys;
 
 /// Errors of the simulation tooling (missing tools, failed builds), never design mismatches,

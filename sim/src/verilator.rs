@@ -152,11 +152,16 @@ const BUILD_FLAGS: &[&str] = &[
 /// Lint and build `verilog` (top module `top`) with the C++ driver `cpp`, cached by hash;
 /// returns the binary.
 fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
+    compile_top(name, verilog, "top", cpp)
+}
+
+/// [`compile`] with the top module `top_module`; the model's class is `Vtop` whatever its name.
+fn compile_top(name: &str, verilog: &str, top_module: &str, cpp: &str) -> Result<PathBuf, Error> {
     if !tool_available("verilator") {
         return Err(Error::ToolMissing { tool: "verilator" });
     }
     let mut hasher = DefaultHasher::new();
-    (verilog, cpp, LINT_WAIVERS, BUILD_FLAGS).hash(&mut hasher);
+    (verilog, cpp, top_module, LINT_WAIVERS, BUILD_FLAGS).hash(&mut hasher);
     let dir = build_root().join(format!("{name}-{:016x}", hasher.finish()));
     let binary = dir.join("obj").join("model");
     if binary.exists() {
@@ -177,13 +182,13 @@ fn compile(name: &str, verilog: &str, cpp: &str) -> Result<PathBuf, Error> {
     std::fs::write(&top, verilog).map_err(io(&top))?;
     let main = staging.join("main.cpp");
     std::fs::write(&main, cpp).map_err(io(&main))?;
-    lint(&top)?;
+    lint_files(&[top.as_path()], top_module)?;
     run_tool(
         "verilator",
         Command::new("verilator")
             .args(["--cc", "--exe", "--build"])
             .args(BUILD_FLAGS)
-            .args(["--top-module", "top", "-Mdir"])
+            .args(["--top-module", top_module, "--prefix", "Vtop", "-Mdir"])
             .arg(staging.join("obj"))
             .args(["-o", "model"])
             .arg(&top)
@@ -235,6 +240,18 @@ impl VerilatedDriver {
         })
     }
 
+    /// [`VerilatedDriver::build`] with the top module `top_module` (the C++ still sees `Vtop`).
+    pub fn build_top(
+        name: &str,
+        verilog: &str,
+        top_module: &str,
+        cpp: &str,
+    ) -> Result<VerilatedDriver, Error> {
+        Ok(VerilatedDriver {
+            binary: compile_top(name, verilog, top_module, cpp)?,
+        })
+    }
+
     /// Run the driver on `input`; returns its output file and what it printed.
     pub fn run(&self, input: &[u8]) -> Result<(Vec<u8>, String), Error> {
         run_binary(&self.binary, input)
@@ -243,9 +260,14 @@ impl VerilatedDriver {
 
 /// `verilator --lint-only -Wall`, failing on any warning kind not in [`LINT_WAIVERS`].
 pub fn lint(top: &Path) -> Result<(), Error> {
+    lint_files(&[top], "top")
+}
+
+/// [`lint`] of a design spread over `files`, with top module `top_module`.
+pub fn lint_files(files: &[&Path], top_module: &str) -> Result<(), Error> {
     let output = Command::new("verilator")
-        .args(["--lint-only", "-Wall", "--top-module", "top"])
-        .arg(top)
+        .args(["--lint-only", "-Wall", "--top-module", top_module])
+        .args(files)
         .output()
         .map_err(|_| Error::ToolMissing { tool: "verilator" })?;
     let text = String::from_utf8_lossy(&output.stderr);
