@@ -31,7 +31,7 @@ impl Logic for Ctz32 {
         self.found.next = self.word.val().any();
         self.any.next = 0.into();
         self.low.next = 0.into();
-        if (self.word.val() & bits::<32>(0xF << 0)).any() {
+        if (self.word.val() & bits::<32>(0xF)).any() {
             self.any.next = self.any.val() | 1;
         }
         if !self.word.val().get_bit(0) & (self.word.val().get_bit(1) | !self.word.val().get_bit(2))
