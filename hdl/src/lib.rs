@@ -13,6 +13,7 @@
 //! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`]. Status, figures and
 //! what is left: `docs/hardware.md`.
 
+pub mod board_link;
 pub mod card;
 pub mod crc32;
 pub mod ctz32;
@@ -20,6 +21,8 @@ pub mod deserializer;
 pub mod event_serializer;
 pub mod gated;
 pub mod level_queues;
+pub mod link_deframer;
+pub mod link_framer;
 pub mod matcher;
 pub mod order_pool;
 pub mod priority_bitmap;
