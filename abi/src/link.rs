@@ -15,6 +15,10 @@
 use crate::framing::FRAME_HEADER_BYTES;
 use crate::{EVENT_BYTES, ORDER_MESSAGE_BYTES};
 
+/// The line: 8 data bits, no parity, 1 stop bit, LSB first, at this many bits per second
+/// (the FT231X's highest rate; the board divides its clock by an exact integer to it).
+pub const BAUD: u64 = 3_000_000;
+
 /// Kind of a host → card order record.
 pub const KIND_ORDER: u8 = 0x01;
 /// Kind of a host → card configuration write.

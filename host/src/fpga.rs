@@ -32,12 +32,18 @@ pub enum Target {
     /// The card behind the timing harness (`sim::fpga::timing_harness`) on an ECP5-85F,
     /// CABGA381, speed grade 6: timing is the card's own, register to register.
     Ecp5Timing,
+    /// The ULX3S board (`sim::board::ulx3s_top`): the card behind the serial host link, the
+    /// 25 MHz oscillator through the PLL, the FT231X's pins and the LEDs, ULX3S v3.x
+    /// constraints; the bitstream to flash (`openFPGALoader -b ulx3s`). The build fails when
+    /// the card clock's constraint is not met (the board runs at it).
+    Ulx3s,
 }
 
 impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Ecp5Timing => "ecp5-timing",
+            Target::Ulx3s => "ulx3s",
         }
     }
 
@@ -52,6 +58,19 @@ impl Target {
                 seed: 1,
                 clock_port: "clock",
                 constraint_mhz: 100.0,
+                must_meet: false,
+            },
+            // The card clock is the board's (sim::board::PLL); the build fills it in from
+            // the top it generates.
+            Target::Ulx3s => Device {
+                part: "LFE5U-85F",
+                size_flag: "--85k",
+                package: "CABGA381",
+                speed: 6,
+                seed: 1,
+                clock_port: "clock",
+                constraint_mhz: 0.0,
+                must_meet: true,
             },
         }
     }
@@ -71,6 +90,9 @@ pub struct Device {
     /// The frequency asked of nextpnr (its timing-driven placement aims at it); the figure
     /// reported is the achieved one (`--timing-allow-fail`).
     pub constraint_mhz: f64,
+    /// The design runs at the constraint (a board), so missing it fails the build; the
+    /// timing harness only measures.
+    pub must_meet: bool,
 }
 
 /// Achieved frequency of one clock.
@@ -459,9 +481,26 @@ pub fn top_verilog(target: Target) -> Result<(String, u64), Error> {
     Err(not_built(target))
 }
 
-/// The top's Verilog for `target` (what `ordo fpga build` synthesizes).
+/// The top's Verilog for `target` (what `ordo fpga build` synthesizes) and its firmware id.
 #[cfg(feature = "hardware")]
 pub fn top_verilog(target: Target) -> Result<(String, u64), Error> {
+    let top = top(target)?;
+    Ok((top.verilog, top.firmware_id))
+}
+
+/// What the flow builds for a target.
+#[cfg(feature = "hardware")]
+struct Top {
+    verilog: String,
+    firmware_id: u64,
+    /// The target's own constraints (pins and clocks); None: the clock constraint alone.
+    lpf: Option<String>,
+    /// The clock asked of nextpnr when the target sets it (a board's PLL output).
+    clock_mhz: Option<f64>,
+}
+
+#[cfg(feature = "hardware")]
+fn top(target: Target) -> Result<Top, Error> {
     match target {
         Target::Ecp5Timing => {
             let harness =
@@ -469,7 +508,21 @@ pub fn top_verilog(target: Target) -> Result<(String, u64), Error> {
                     stage: "verilog",
                     message: e.to_string(),
                 })?;
-            Ok((harness.verilog, harness.firmware_id))
+            Ok(Top {
+                verilog: harness.verilog,
+                firmware_id: harness.firmware_id,
+                lpf: None,
+                clock_mhz: None,
+            })
+        }
+        Target::Ulx3s => {
+            let board = sim::board::ulx3s_top(&sim::board::board_link_verilog());
+            Ok(Top {
+                verilog: board.verilog,
+                firmware_id: board.firmware_id,
+                lpf: Some(board.lpf),
+                clock_mhz: Some(sim::board::card_clock_mhz()),
+            })
         }
     }
 }
@@ -700,11 +753,19 @@ mod flow {
         let (tools, tool_versions) = tools(progress, &mut stages)?;
 
         progress(&format!("{}: generating the Verilog", target.name()));
-        let (verilog, firmware_id) = top_verilog(target)?;
+        let Top {
+            verilog,
+            firmware_id,
+            lpf: target_lpf,
+            clock_mhz,
+        } = top(target)?;
         let top_sha256 = sim::fpga::sha256_hex(&verilog);
         let dir = build_root().join(format!("{}-{}", target.name(), &top_sha256[..16]));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let device = target.device();
+        let mut device = target.device();
+        if let Some(mhz) = clock_mhz {
+            device.constraint_mhz = mhz;
+        }
         let write = |name: &str, text: &str| -> Result<(), Error> {
             let path = dir.join(name);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
@@ -713,13 +774,15 @@ mod flow {
             Ok(())
         };
         write("top.v", &verilog)?;
-        let lpf = format!(
-            "# ordo fpga build {}: the clock; the harness's other pins are placed by nextpnr.\n\
-             FREQUENCY PORT \"{}\" {} MHZ;\n",
-            target.name(),
-            device.clock_port,
-            device.constraint_mhz
-        );
+        let lpf = target_lpf.unwrap_or_else(|| {
+            format!(
+                "# ordo fpga build {}: the clock; the harness's other pins are placed by nextpnr.\n\
+                 FREQUENCY PORT \"{}\" {} MHZ;\n",
+                target.name(),
+                device.clock_port,
+                device.constraint_mhz
+            )
+        });
         write("top.lpf", &lpf)?;
 
         let synth_script = "read_verilog top.v; synth_ecp5 -top top -json top.json; \

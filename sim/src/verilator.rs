@@ -235,6 +235,11 @@ impl VerilatedDriver {
         })
     }
 
+    /// The driver's executable (`model IN OUT`, or a protocol of its own on stdin/stdout).
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
     /// Run the driver on `input`; returns its output file and what it printed.
     pub fn run(&self, input: &[u8]) -> Result<(Vec<u8>, String), Error> {
         run_binary(&self.binary, input)
