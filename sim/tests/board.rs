@@ -291,3 +291,109 @@ fn the_lpf_locates_every_top_port_on_its_ulx3s_ball() {
         );
     }
 }
+
+/// Start cycles of the bytes on `line` (one level per cycle), decoded as the board driver's
+/// simulated FT231X does (the start bit checked at its middle, each bit sampled at its
+/// middle), with the bytes.
+fn decode_line(line: &[bool], divisor: usize) -> Vec<(usize, u8)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < line.len() {
+        if line[t] {
+            t += 1;
+            continue;
+        }
+        let middle = t + divisor / 2;
+        if middle + 9 * divisor >= line.len() {
+            break;
+        }
+        let byte = (0..8).fold(0u8, |b, i| {
+            b | u8::from(line[middle + (i + 1) * divisor]) << i
+        });
+        assert!(line[middle + 9 * divisor], "stop bit at {t}");
+        out.push((t, byte));
+        t = middle + 9 * divisor + 1;
+    }
+    out
+}
+
+#[test]
+fn the_board_link_under_rust_hdl_sends_what_the_verilator_board_sends() {
+    // Proves the rust-hdl simulation of hdl::BoardLink and the Verilator build of the board
+    // top (the same link behind the reset logic) put the same bytes on the line, each the same
+    // number of cycles after the previous one, for a status request and two orders to an
+    // unconfigured card (two rejects); and that the host's reader decodes them.
+    use hdl::board_link::BoardLink;
+    let mut rng = host::rng::SplitMix64::new(3);
+    let mut bytes = Vec::new();
+    HostRecord::StatusRequest.write(&mut bytes);
+    for arrival_ns in [1_000u64, 2_000] {
+        let mut message = [0u8; abi::ORDER_MESSAGE_BYTES];
+        message.iter_mut().for_each(|b| *b = rng.next_u64() as u8);
+        HostRecord::Order {
+            arrival_ns,
+            signature_ok: true,
+            message,
+        }
+        .write(&mut bytes);
+    }
+    let divisor = sim::board::DIVISOR as usize;
+    let want_bytes = 8 + abi::link::STATUS_PAYLOAD_BYTES + 2 * (8 + abi::link::EVENT_PAYLOAD_BYTES);
+    // rust-hdl: the line from the first cycle, the link out of reset.
+    let top = top();
+    let line = hdl::uart::model_line(&bytes, divisor, 20);
+    let mut h = sim::harness::Harness::new(BoardLink::default());
+    let mut tx = Vec::new();
+    let mut t = 0usize;
+    while decode_line(&tx, divisor).len() < want_bytes {
+        assert!(
+            t < 200_000,
+            "the link answered {} bytes",
+            decode_line(&tx, divisor).len()
+        );
+        h.uut.rx.next = line.get(t).copied().unwrap_or(true);
+        h.uut.divisor.next = (divisor as u64).into();
+        h.uut.firmware_id.next = top.firmware_id.into();
+        h.uut.hold.next = false;
+        h.settle();
+        tx.push(h.uut.tx.val());
+        h.tick();
+        t += 1;
+    }
+    // A few more bit periods: the last stop bit.
+    for _ in 0..2 * divisor {
+        h.settle();
+        tx.push(h.uut.tx.val());
+        h.tick();
+    }
+    let rust_hdl = decode_line(&tx, divisor);
+    // Verilator: the same bytes, queued at once after the reset.
+    let mut board = BoardSim::start(&top).unwrap();
+    while board.run(2 * sim::board::RESET_CYCLES + 16).unwrap() != sim::board::Reply::Ran {}
+    board.send(&bytes).unwrap();
+    let mut verilator = Vec::new();
+    while verilator.len() < want_bytes {
+        match board.run(1_000_000).unwrap() {
+            sim::board::Reply::Byte(b) => verilator.push((board.cycle as usize, b)),
+            sim::board::Reply::Drained => {}
+            other => panic!("{other:?} after {} bytes", verilator.len()),
+        }
+    }
+    let values = |v: &[(usize, u8)]| v.iter().map(|p| p.1).collect::<Vec<u8>>();
+    let gaps = |v: &[(usize, u8)]| v.windows(2).map(|w| w[1].0 - w[0].0).collect::<Vec<_>>();
+    assert_eq!(values(&rust_hdl[..want_bytes]), values(&verilator));
+    assert_eq!(gaps(&rust_hdl[..want_bytes]), gaps(&verilator));
+    let records = abi::link::CardReader::new()
+        .push(&values(&verilator))
+        .unwrap();
+    assert_eq!(records.len(), 3);
+    assert!(
+        matches!(records[0], abi::link::CardRecord::Status(s) if s.firmware_id == top.firmware_id)
+    );
+    for r in &records[1..] {
+        let abi::link::CardRecord::Event(e) = r else {
+            panic!("an event")
+        };
+        assert_eq!(e[16], abi::EventKind::Rejected as u8);
+    }
+}
