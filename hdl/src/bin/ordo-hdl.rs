@@ -46,6 +46,12 @@ enum BlockName {
     Matcher,
     /// The card top: order words in, event records out (hdl::card).
     Card,
+    /// Host-link records to the card's input (hdl::link_deframer).
+    LinkDeframer,
+    /// The card's output to host-link records (hdl::link_framer).
+    LinkFramer,
+    /// The card behind the serial host link (hdl::board_link).
+    BoardLink,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +67,9 @@ fn main() -> ExitCode {
         BlockName::Reorder => hdl::reorder::verilog(),
         BlockName::Matcher => hdl::matcher::verilog(),
         BlockName::Card => hdl::card::verilog(),
+        BlockName::LinkDeframer => hdl::link_deframer::verilog(),
+        BlockName::LinkFramer => hdl::link_framer::verilog(),
+        BlockName::BoardLink => hdl::board_link::verilog(),
     };
     match out {
         None => {
