@@ -8,6 +8,7 @@
 pub mod client_refs;
 pub mod event;
 pub mod framing;
+pub mod link;
 pub mod order;
 pub mod reason;
 pub mod regs;

@@ -28,6 +28,12 @@ pub enum Block {
     /// Block RAM with a registered output, at the level table's shape: 15 bits x 65,536
     /// (hdl::bram; define ORDO_DP16KD for the ECP5 body).
     Bram,
+    /// Host-link records to the card's input (hdl::link_deframer).
+    LinkDeframer,
+    /// The card's output to host-link records (hdl::link_framer).
+    LinkFramer,
+    /// The card behind the serial host link (hdl::board_link).
+    BoardLink,
 }
 
 impl Block {
@@ -55,6 +61,9 @@ impl Block {
             Block::Matcher => "matcher",
             Block::Card => "card",
             Block::Bram => "bram",
+            Block::LinkDeframer => "link-deframer",
+            Block::LinkFramer => "link-framer",
+            Block::BoardLink => "board-link",
         }
     }
 
@@ -72,6 +81,9 @@ impl Block {
             Block::Matcher => crate::matcher::verilog(),
             Block::Card => crate::card::verilog(),
             Block::Bram => crate::bram::verilog::<15, 16>(),
+            Block::LinkDeframer => crate::link_deframer::verilog(),
+            Block::LinkFramer => crate::link_framer::verilog(),
+            Block::BoardLink => crate::board_link::verilog(),
         }
     }
 }

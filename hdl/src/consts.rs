@@ -1,5 +1,5 @@
 //! The contract's numbers as the blocks use them: event kinds, reason codes, time-in-force and
-//! STP values, each taken from `abi` (the one source of truth), never written as a bare number
+//! STP values, the host link's record kinds and sizes, each taken from `abi` (the one source of truth), never written as a bare number
 //! in a block.
 //!
 //! A block names them like any Rust constant (`self.ev_kind.d.next = KIND_FILL.into();`,
@@ -78,6 +78,16 @@ consts! {
     STP_CANCEL_NEWEST: 3 = StpMode::CancelNewest;
     STP_CANCEL_OLDEST: 3 = StpMode::CancelOldest;
     STP_CANCEL_BOTH: 3 = StpMode::CancelBoth;
+    LINK_KIND_ORDER: 8 = abi::link::KIND_ORDER;
+    LINK_KIND_CONFIG: 8 = abi::link::KIND_CONFIG;
+    LINK_KIND_STATUS_REQUEST: 8 = abi::link::KIND_STATUS_REQUEST;
+    LINK_KIND_EVENT: 8 = abi::link::KIND_EVENT;
+    LINK_KIND_STATUS: 8 = abi::link::KIND_STATUS;
+    LINK_ORDER_PAYLOAD_BYTES: 16 = abi::link::ORDER_PAYLOAD_BYTES;
+    LINK_CONFIG_PAYLOAD_BYTES: 16 = abi::link::CONFIG_PAYLOAD_BYTES;
+    LINK_STATUS_REQUEST_PAYLOAD_BYTES: 16 = abi::link::STATUS_REQUEST_PAYLOAD_BYTES;
+    LINK_EVENT_PAYLOAD_BYTES: 16 = abi::link::EVENT_PAYLOAD_BYTES;
+    LINK_STATUS_PAYLOAD_BYTES: 16 = abi::link::STATUS_PAYLOAD_BYTES;
 }
 
 /// Whether `text` names `name` as a whole identifier.

@@ -15,6 +15,7 @@
 //! what is left: `docs/hardware.md`.
 
 pub mod blocks;
+pub mod board_link;
 pub mod bram;
 pub mod card;
 pub mod consts;
@@ -24,6 +25,8 @@ pub mod deserializer;
 pub mod event_serializer;
 pub mod gated;
 pub mod level_queues;
+pub mod link_deframer;
+pub mod link_framer;
 pub mod matcher;
 pub mod order_pool;
 pub mod priority_bitmap;

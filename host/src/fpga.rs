@@ -32,12 +32,18 @@ pub enum Target {
     /// The card behind the timing harness (`sim::fpga::timing_harness`) on an ECP5-85F,
     /// CABGA381, speed grade 6: timing is the card's own, register to register.
     Ecp5Timing,
+    /// The ULX3S board (`sim::board::ulx3s_top`): the card behind the serial host link, the
+    /// 25 MHz oscillator through the PLL, the FT231X's pins and the LEDs, ULX3S v3.x
+    /// constraints; the bitstream to flash (`openFPGALoader -b ulx3s`). The build fails when
+    /// the card clock's constraint is not met (the board runs at it).
+    Ulx3s,
 }
 
 impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Ecp5Timing => "ecp5-timing",
+            Target::Ulx3s => "ulx3s",
         }
     }
 
@@ -52,6 +58,19 @@ impl Target {
                 seed: 1,
                 clock_port: "clock",
                 constraint_mhz: 100.0,
+                must_meet: false,
+            },
+            // The card clock is the board's (sim::board::PLL); the build fills it in from
+            // the top it generates.
+            Target::Ulx3s => Device {
+                part: "LFE5U-85F",
+                size_flag: "--85k",
+                package: "CABGA381",
+                speed: 6,
+                seed: 1,
+                clock_port: "clock",
+                constraint_mhz: 0.0,
+                must_meet: true,
             },
         }
     }
@@ -71,6 +90,9 @@ pub struct Device {
     /// The frequency asked of nextpnr (its timing-driven placement aims at it); the figure
     /// reported is the achieved one (`--timing-allow-fail`).
     pub constraint_mhz: f64,
+    /// The design runs at the constraint (a board), so missing it fails the build; the
+    /// timing harness only measures.
+    pub must_meet: bool,
 }
 
 /// Achieved frequency of one clock.
@@ -504,9 +526,26 @@ pub fn vivado_gen_dir() -> PathBuf {
     bitstreams_dir().join("u200").join("gen")
 }
 
-/// The top's Verilog for `target` (what `ordo fpga build` synthesizes).
+/// The top's Verilog for `target` (what `ordo fpga build` synthesizes) and its firmware id.
 #[cfg(feature = "hardware")]
 pub fn top_verilog(target: Target, block: Option<&str>) -> Result<(String, u64), Error> {
+    let top = top(target, block)?;
+    Ok((top.verilog, top.firmware_id))
+}
+
+/// What the flow builds for a target.
+#[cfg(feature = "hardware")]
+struct Top {
+    verilog: String,
+    firmware_id: u64,
+    /// The target's own constraints (pins and clocks); None: the clock constraint alone.
+    lpf: Option<String>,
+    /// The clock asked of nextpnr when the target sets it (a board's PLL output).
+    clock_mhz: Option<f64>,
+}
+
+#[cfg(feature = "hardware")]
+fn top(target: Target, block: Option<&str>) -> Result<Top, Error> {
     let failed = |e: sim::Error| Error::Fpga {
         stage: "verilog",
         message: e.to_string(),
@@ -518,7 +557,26 @@ pub fn top_verilog(target: Target, block: Option<&str>) -> Result<(String, u64),
                 Some(name) => sim::fpga::block_verilog(name).map_err(failed)?,
             };
             let harness = sim::fpga::timing_harness(&inner).map_err(failed)?;
-            Ok((harness.verilog, harness.firmware_id))
+            Ok(Top {
+                verilog: harness.verilog,
+                firmware_id: harness.firmware_id,
+                lpf: None,
+                clock_mhz: None,
+            })
+        }
+        Target::Ulx3s if block.is_some() => Err(Error::Fpga {
+            stage: "verilog",
+            message: "--block puts one block behind the timing harness: use it with ecp5-timing"
+                .into(),
+        }),
+        Target::Ulx3s => {
+            let board = sim::board::ulx3s_top(&sim::board::board_link_verilog());
+            Ok(Top {
+                verilog: board.verilog,
+                firmware_id: board.firmware_id,
+                lpf: Some(board.lpf),
+                clock_mhz: Some(sim::board::card_clock_mhz()),
+            })
         }
     }
 }
@@ -750,7 +808,12 @@ mod flow {
     ) -> Result<FpgaBuild, Error> {
         let started = Instant::now();
         // The Verilog first: a wrong block name fails before the tools are installed.
-        let (verilog, firmware_id) = top_verilog(target, block)?;
+        let Top {
+            verilog,
+            firmware_id,
+            lpf: target_lpf,
+            clock_mhz,
+        } = top(target, block)?;
         let mut stages = Vec::new();
         let (tools, tool_versions) = tools(progress, &mut stages)?;
 
@@ -762,7 +825,10 @@ mod flow {
         };
         let dir = build_root().join(format!("{label}-{}", &top_sha256[..16]));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let device = target.device();
+        let mut device = target.device();
+        if let Some(mhz) = clock_mhz {
+            device.constraint_mhz = mhz;
+        }
         let write = |name: &str, text: &str| -> Result<(), Error> {
             let path = dir.join(name);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
@@ -771,13 +837,15 @@ mod flow {
             Ok(())
         };
         write("top.v", &verilog)?;
-        let lpf = format!(
-            "# ordo fpga build {}: the clock; the harness's other pins are placed by nextpnr.\n\
-             FREQUENCY PORT \"{}\" {} MHZ;\n",
-            target.name(),
-            device.clock_port,
-            device.constraint_mhz
-        );
+        let lpf = target_lpf.unwrap_or_else(|| {
+            format!(
+                "# ordo fpga build {}: the clock; the harness's other pins are placed by nextpnr.\n\
+                 FREQUENCY PORT \"{}\" {} MHZ;\n",
+                target.name(),
+                device.clock_port,
+                device.constraint_mhz
+            )
+        });
         write("top.lpf", &lpf)?;
 
         // ORDO_DP16KD: blocks with a body of their own for the ECP5 (hdl::bram's DP16KDs with

@@ -527,6 +527,18 @@ fn run_fpga(which: FpgaCommand) -> Result<ExitCode, Error> {
             } else {
                 print_fpga_build(&build);
             }
+            let missed: Vec<&host::fpga::ClockFmax> =
+                build.clocks.iter().filter(|c| !c.met).collect();
+            if build.device.must_meet && !missed.is_empty() {
+                for c in missed {
+                    eprintln!(
+                        "ordo: error: fpga timing: {} reaches {:.2} MHz on {}, below the \
+                         {:.2} MHz it runs at",
+                        build.target, c.achieved_mhz, c.clock, c.constraint_mhz
+                    );
+                }
+                return Ok(ExitCode::FAILURE);
+            }
             match &build.floor {
                 Some(f) if !f.met => {
                     eprintln!(

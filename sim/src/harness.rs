@@ -230,6 +230,24 @@ impl Clocked for hdl::crc32::Crc32 {
     }
 }
 
+impl Clocked for hdl::link_deframer::LinkDeframer {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
+
+impl Clocked for hdl::link_framer::LinkFramer {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
+
+impl Clocked for hdl::board_link::BoardLink {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}
+
 impl<D: rust_hdl::prelude::Synth, const N: usize> Clocked for hdl::bram::Bram<D, N> {
     fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
         &mut self.clock

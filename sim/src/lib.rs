@@ -11,6 +11,7 @@
 //! [`yosys`] checks that a block's Verilog synthesizes (for ECP5) and reports its size.
 //! [`fpga`] wraps the card in the tops that FPGA builds need (`ordo fpga build`).
 
+pub mod board;
 pub mod card;
 pub mod fpga;
 pub mod harness;

@@ -240,6 +240,11 @@ impl VerilatedDriver {
         })
     }
 
+    /// The driver's executable (`model IN OUT`, or a protocol of its own on stdin/stdout).
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
     /// [`VerilatedDriver::build`] with the top module `top_module` (the C++ still sees `Vtop`).
     pub fn build_top(
         name: &str,
