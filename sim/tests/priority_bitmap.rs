@@ -1,13 +1,15 @@
 //! The PriorityBitmap block against its model, Verilator and yosys.
 
 use hdl::ctz32::Ctz32;
-use hdl::priority_bitmap::{verilog, Model, PriorityBitmap, KEYS, OP_CLEAR, OP_FIRST_FROM, OP_SET};
+use hdl::priority_bitmap::{
+    verilog, Model, PriorityBitmap, KEYS, OP_CLEAR, OP_FIRST_FROM, OP_SET, SIDES,
+};
 use host::rng::SplitMix64;
 use rust_hdl::prelude::*;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
 
-const INPUTS: [Port; 4] = [
+const INPUTS: [Port; 5] = [
     Port {
         name: "s_valid",
         bits: 1,
@@ -15,6 +17,10 @@ const INPUTS: [Port; 4] = [
     Port {
         name: "s_op",
         bits: 2,
+    },
+    Port {
+        name: "s_side",
+        bits: 4,
     },
     Port {
         name: "s_key",
@@ -44,37 +50,48 @@ const OUTPUTS: [Port; 4] = [
     },
 ];
 
-/// Commands like a book side sees: keys clustered near a moving "touch" (several per word,
-/// word boundaries crossed), some far away, clears of marked keys, first-from queries from
-/// random places (including 0 = best, and past every marked key).
-fn commands(seed: u64, count: usize) -> Vec<(u64, u16)> {
+/// A command: (op, side, key).
+type Command = (u64, u8, u16);
+
+/// Commands like the book sides see: most on a few busy sides (so a side's summary and words
+/// are shared with its neighbours' in the RAMs), keys clustered near each side's moving
+/// "touch" (several per word, word boundaries crossed), some far away, clears of marked
+/// keys, first-from queries from random places (including 0 = best, and past every marked
+/// key).
+fn commands(seed: u64, count: usize) -> Vec<Command> {
     let mut rng = SplitMix64::new(seed);
-    let mut marked: Vec<u16> = Vec::new();
-    let mut touch = 2048u64;
+    let mut marked: Vec<Vec<u16>> = vec![Vec::new(); SIDES];
+    let mut touch = vec![2048u64; SIDES];
     (0..count)
         .map(|_| {
+            let side = if rng.chance(70) {
+                rng.below(3) as usize
+            } else {
+                rng.below(SIDES as u64) as usize
+            };
             if rng.chance(5) {
-                touch = (touch + rng.below(200))
+                touch[side] = (touch[side] + rng.below(200))
                     .saturating_sub(100)
                     .min(KEYS as u64 - 100);
             }
             let key = if rng.chance(80) {
-                touch + rng.below(100)
+                touch[side] + rng.below(100)
             } else {
                 rng.below(KEYS as u64)
             } as u16;
-            match rng.below(10) {
+            let (op, key) = match rng.below(10) {
                 0..=3 => {
-                    marked.push(key);
+                    marked[side].push(key);
                     (OP_SET, key)
                 }
-                4..=6 if !marked.is_empty() => {
-                    let index = rng.below(marked.len() as u64) as usize;
-                    (OP_CLEAR, marked.swap_remove(index))
+                4..=6 if !marked[side].is_empty() => {
+                    let index = rng.below(marked[side].len() as u64) as usize;
+                    (OP_CLEAR, marked[side].swap_remove(index))
                 }
                 7 => (OP_FIRST_FROM, 0),
                 _ => (OP_FIRST_FROM, key),
-            }
+            };
+            (op, side as u8, key)
         })
         .collect()
 }
@@ -86,7 +103,7 @@ struct Run {
     cycles: u64,
 }
 
-fn drive(commands: &[(u64, u16)], seed: u64, idle_percent: u64, ready_percent: u64) -> Run {
+fn drive(commands: &[Command], seed: u64, idle_percent: u64, ready_percent: u64) -> Run {
     let mut h = Harness::new(PriorityBitmap::default());
     let mut rng = SplitMix64::new(seed);
     let (mut next, mut offering) = (0usize, false);
@@ -99,10 +116,11 @@ fn drive(commands: &[(u64, u16)], seed: u64, idle_percent: u64, ready_percent: u
             responses.len()
         );
         offering = offering || (next < commands.len() && !rng.chance(idle_percent));
-        let (op, key) = commands.get(next).copied().unwrap_or((0, 0));
+        let (op, side, key) = commands.get(next).copied().unwrap_or((0, 0, 0));
         let m_ready = rng.chance(ready_percent);
         h.uut.s_valid.next = offering;
         h.uut.s_op.next = op.into();
+        h.uut.s_side.next = u64::from(side).into();
         h.uut.s_key.next = u64::from(key).into();
         h.uut.m_ready.next = m_ready;
         h.settle();
@@ -115,6 +133,7 @@ fn drive(commands: &[(u64, u16)], seed: u64, idle_percent: u64, ready_percent: u
         inputs.push(vec![
             u64::from(offering),
             op,
+            u64::from(side),
             u64::from(key),
             u64::from(m_ready),
         ]);
@@ -141,18 +160,19 @@ fn drive(commands: &[(u64, u16)], seed: u64, idle_percent: u64, ready_percent: u
     }
 }
 
-fn model_responses(commands: &[(u64, u16)]) -> Vec<(bool, u16)> {
+fn model_responses(commands: &[Command]) -> Vec<(bool, u16)> {
     let mut model = Model::default();
     commands
         .iter()
-        .map(|&(op, key)| model.apply(op, key))
+        .map(|&(op, side, key)| model.apply(op, side, key))
         .collect()
 }
 
 #[test]
 fn responses_match_the_model_under_backpressure() {
     // Proves every response (set/clear acknowledgements and first-from answers, found or
-    // not) equals the model's, in order, none lost, with idle gaps and backpressure.
+    // not) equals the model's, in order, none lost, on 16 sides sharing the RAMs, with idle
+    // gaps and backpressure.
     for (seed, idle, ready) in [(1, 0, 100), (2, 40, 60), (3, 10, 25)] {
         let commands = commands(seed, 3_000);
         let run = drive(&commands, seed, idle, ready);
@@ -165,12 +185,15 @@ fn latency_is_as_documented() {
     // Proves the cycle budget in the block's doc: with no idle source and an always-ready
     // sink, a set/clear command takes 4 cycles (accept, wait for the RAM, data, respond) and
     // a first-from whose answer is in a later word takes 6 (two more for that word's read).
-    let set = drive(&[(OP_SET, 700)], 1, 0, 100);
+    let set = drive(&[(OP_SET, 9, 700)], 1, 0, 100);
     assert_eq!(set.cycles, 4);
-    let far = drive(&[(OP_SET, 700), (OP_FIRST_FROM, 5)], 1, 0, 100);
+    let far = drive(&[(OP_SET, 9, 700), (OP_FIRST_FROM, 9, 5)], 1, 0, 100);
     assert_eq!(far.responses, vec![(true, 700), (true, 700)]);
     assert_eq!(far.cycles, 4 + 6);
-    let none = drive(&[(OP_FIRST_FROM, 4095)], 1, 0, 100);
+    // Another side sees none of it.
+    let other = drive(&[(OP_SET, 9, 700), (OP_FIRST_FROM, 8, 5)], 1, 0, 100);
+    assert_eq!(other.responses, vec![(true, 700), (false, 0)]);
+    let none = drive(&[(OP_FIRST_FROM, 0, 4095)], 1, 0, 100);
     assert_eq!(none.responses, vec![(false, 0)]);
     assert_eq!(none.cycles, 4);
 }
