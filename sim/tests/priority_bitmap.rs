@@ -61,7 +61,7 @@ type Command = (u64, u8, u16);
 fn commands(seed: u64, count: usize) -> Vec<Command> {
     let mut rng = SplitMix64::new(seed);
     let mut marked: Vec<Vec<u16>> = vec![Vec::new(); SIDES];
-    let mut touch = vec![2048u64; SIDES];
+    let mut touch = [2048u64; SIDES];
     (0..count)
         .map(|_| {
             let side = if rng.chance(70) {
