@@ -16,10 +16,16 @@
 //! Ports: `clock`; `s_valid`, `s_ready`, `s_op` (1 bit), `s_slot` (14 bits); `m_valid`,
 //! `m_ready`, `m_ok`, `m_slot` (14 bits), `m_generation` (32 bits).
 //!
-//! Latency 2 cycles (accept, RAM read, respond); one command in flight. Capacity
-//! [`SLOTS`] = 16,384, the ECP5 configuration's `orders_resting_max`.
+//! Latency 3 cycles (accept, wait for the RAMs, data, respond); one command in flight.
+//! Capacity [`SLOTS`] = 16,384, the ECP5 configuration's `orders_resting_max`. The tables
+//! are [`Bram`]s (the DP16KD's output register): the slot to take is addressed at accept,
+//! its link and generation arrive two cycles later, and the cycle that uses them holds only
+//! the generation's increment (a 32-bit carry chain) and the stack's update — so no cycle
+//! starts at a RAM's slow unregistered output (docs/hardware.md, "What the ECP5 allows").
 
 use rust_hdl::prelude::*;
+
+use crate::bram::Bram;
 
 /// Opcode: issue an id.
 pub const OP_ALLOCATE: u64 = 0;
@@ -31,6 +37,7 @@ pub const SLOTS: usize = 16_384;
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum PoolState {
     Idle,
+    Wait,
     Read,
     Respond,
 }
@@ -48,8 +55,8 @@ pub struct OrderPool {
     pub m_slot: Signal<Out, Bits<14>>,
     pub m_generation: Signal<Out, Bits<32>>,
     /// Free-stack links: bit 14 set when the entry below exists, bits 0..14 its slot.
-    links: RAM<Bits<15>, 14>,
-    generations: RAM<Bits<32>, 14>,
+    links: Bram<Bits<15>, 14>,
+    generations: Bram<Bits<32>, 14>,
     /// Top of the stack of released slots, valid when `stacked`.
     head: DFF<Bits<14>>,
     stacked: DFF<Bit>,
@@ -62,6 +69,9 @@ pub struct OrderPool {
     slot: DFF<Bits<14>>,
     ok: DFF<Bit>,
     generation: DFF<Bits<32>>,
+    /// The allocation's new generation is written in Respond, from `generation` (a register,
+    /// not the increment's carry chain, drives the 32 RAMs' data pins).
+    generation_write: DFF<Bit>,
     /// The slot an allocation takes (head of the stack, else fresh).
     take: Signal<Local, Bits<14>>,
     next_generation: Signal<Local, Bits<32>>,
@@ -81,12 +91,13 @@ impl Logic for OrderPool {
             op,
             slot,
             ok,
-            generation
+            generation,
+            generation_write
         );
-        self.links.read_clock.next = self.clock.val();
-        self.links.write_clock.next = self.clock.val();
-        self.generations.read_clock.next = self.clock.val();
-        self.generations.write_clock.next = self.clock.val();
+        self.links.clock.next = self.clock.val();
+        self.generations.clock.next = self.clock.val();
+        self.links.read_enable.next = false;
+        self.generations.read_enable.next = false;
         self.take.next = self.fresh.q.val();
         if self.stacked.q.val() {
             self.take.next = self.head.q.val();
@@ -104,7 +115,7 @@ impl Logic for OrderPool {
         if self.generations.read_data.val().all() {
             self.next_generation.next = 1.into();
         }
-        self.generations.write_data.next = self.next_generation.val();
+        self.generations.write_data.next = self.generation.q.val();
         self.generations.write_enable.next = false;
         self.s_ready.next = false;
         self.m_valid.next = false;
@@ -114,14 +125,20 @@ impl Logic for OrderPool {
         match self.state.q.val() {
             PoolState::Idle => {
                 self.s_ready.next = true;
+                // The slot an allocation would take, read now (its data two cycles later).
+                self.links.read_enable.next = true;
+                self.generations.read_enable.next = true;
                 if self.s_valid.val() {
                     self.op.d.next = self.s_op.val();
                     self.slot.d.next = self.s_slot.val();
                     if !self.s_op.val() {
                         self.slot.d.next = self.take.val();
                     }
-                    self.state.d.next = PoolState::Read;
+                    self.state.d.next = PoolState::Wait;
                 }
+            }
+            PoolState::Wait => {
+                self.state.d.next = PoolState::Read;
             }
             PoolState::Read => {
                 self.state.d.next = PoolState::Respond;
@@ -134,7 +151,7 @@ impl Logic for OrderPool {
                     self.stacked.d.next = true;
                 } else {
                     if self.stacked.q.val() {
-                        self.generations.write_enable.next = true;
+                        self.generation_write.d.next = true;
                         self.generation.d.next = self.next_generation.val();
                         self.head.d.next = bit_cast::<14, _>(self.links.read_data.val());
                         self.stacked.d.next = self.links.read_data.val().get_bit(14);
@@ -142,7 +159,7 @@ impl Logic for OrderPool {
                         if self.fresh_exhausted.q.val() {
                             self.ok.d.next = false;
                         } else {
-                            self.generations.write_enable.next = true;
+                            self.generation_write.d.next = true;
                             self.generation.d.next = self.next_generation.val();
                             self.fresh.d.next = self.fresh.q.val() + 1;
                             if self.fresh.q.val().all() {
@@ -153,8 +170,11 @@ impl Logic for OrderPool {
                 }
             }
             PoolState::Respond => {
+                // The new generation (rewritten each cycle the response waits: the same value).
+                self.generations.write_enable.next = self.generation_write.q.val();
                 self.m_valid.next = true;
                 if self.m_ready.val() {
+                    self.generation_write.d.next = false;
                     self.state.d.next = PoolState::Idle;
                 }
             }
