@@ -16,14 +16,19 @@
 //! Ports: `clock`; `s_valid`, `s_ready`, `s_op` (2), `s_level` (16), `s_slot` (14);
 //! `m_valid`, `m_ready`, `m_slot` (14), `m_flag`.
 //!
-//! Latency (accept to response valid): 2 cycles for head and next (read, respond), 3 for
-//! remove and for a push onto an empty level (read, write, respond), 4 for a push onto an
-//! occupied level (the old tail's link is a second write to the same RAM). Links are 15-bit
+//! Latency (accept to response valid): 3 cycles for head and next (wait, read, respond), 4
+//! for remove and for a push onto an empty level (wait, read, write, respond), 5 for a push
+//! onto an occupied level (the old tail's link is a second write to the same RAM). The
+//! tables are [`Bram`]s: addressed at accept, their data two cycles later out of the
+//! DP16KDs' output registers (the 64K-deep level table's bank chosen after them), so no cycle
+//! starts at a RAM's slow unregistered output. Links are 15-bit
 //! words, bit 14 = "present", so a missing neighbour needs no sentinel.
 //!
 //! RAM: levels 65,536 × 28 bits (head, tail), links 2 × 16,384 × 15 bits.
 
 use rust_hdl::prelude::*;
+
+use crate::bram::Bram;
 
 pub const OP_PUSH: u64 = 0;
 pub const OP_REMOVE: u64 = 1;
@@ -37,6 +42,7 @@ pub const SLOTS: usize = 1 << 14;
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum QueueState {
     Idle,
+    Wait,
     Read,
     Write,
     LinkTail,
@@ -56,11 +62,11 @@ pub struct LevelQueues {
     pub m_slot: Signal<Out, Bits<14>>,
     pub m_flag: Signal<Out, Bit>,
     /// Per level: head (bits 0..14), tail (14..28), meaningful when `occupied`.
-    levels: RAM<Bits<28>, 16>,
-    occupied: RAM<Bit, 16>,
+    levels: Bram<Bits<28>, 16>,
+    occupied: Bram<Bit, 16>,
     /// Per slot: previous / next slot in its level, bit 14 = present.
-    prev: RAM<Bits<15>, 14>,
-    next: RAM<Bits<15>, 14>,
+    prev: Bram<Bits<15>, 14>,
+    next: Bram<Bits<15>, 14>,
     state: DFF<QueueState>,
     op: DFF<Bits<2>>,
     level: DFF<Bits<16>>,
@@ -93,15 +99,16 @@ impl Logic for LevelQueues {
             slot_prev,
             slot_next
         );
-        self.levels.read_clock.next = self.clock.val();
-        self.levels.write_clock.next = self.clock.val();
-        self.occupied.read_clock.next = self.clock.val();
-        self.occupied.write_clock.next = self.clock.val();
-        self.prev.read_clock.next = self.clock.val();
-        self.prev.write_clock.next = self.clock.val();
-        self.next.read_clock.next = self.clock.val();
-        self.next.write_clock.next = self.clock.val();
-        // Defaults: read at the command's level/slot, write nothing.
+        self.levels.clock.next = self.clock.val();
+        self.occupied.clock.next = self.clock.val();
+        self.prev.clock.next = self.clock.val();
+        self.next.clock.next = self.clock.val();
+        // Reads only at accept (Idle), so a read never meets a write.
+        self.levels.read_enable.next = false;
+        self.occupied.read_enable.next = false;
+        self.prev.read_enable.next = false;
+        self.next.read_enable.next = false;
+        // Defaults: addressed at the command's level/slot, write nothing.
         self.levels.read_address.next = self.s_level.val();
         self.occupied.read_address.next = self.s_level.val();
         self.prev.read_address.next = self.s_slot.val();
@@ -126,12 +133,19 @@ impl Logic for LevelQueues {
         match self.state.q.val() {
             QueueState::Idle => {
                 self.s_ready.next = true;
+                self.levels.read_enable.next = true;
+                self.occupied.read_enable.next = true;
+                self.prev.read_enable.next = true;
+                self.next.read_enable.next = true;
                 if self.s_valid.val() {
                     self.op.d.next = self.s_op.val();
                     self.level.d.next = self.s_level.val();
                     self.slot.d.next = self.s_slot.val();
-                    self.state.d.next = QueueState::Read;
+                    self.state.d.next = QueueState::Wait;
                 }
+            }
+            QueueState::Wait => {
+                self.state.d.next = QueueState::Read;
             }
             QueueState::Read => {
                 self.head.d.next = bit_cast::<14, _>(self.levels.read_data.val());
