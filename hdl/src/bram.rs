@@ -25,8 +25,8 @@
 //! whose outputs are chosen after the output registers (the bank number travels two
 //! registers along), so a 65,536-deep table costs a 4:1 mux after a register instead of
 //! before one. `sim/tests/bram.rs` runs both bodies through Verilator (the DP16KD one
-//! against a model of the primitive written from Lattice's TN1264) and checks the DP16KD
-//! count and `OUTREG` in yosys.
+//! against a model of the primitive, its address pins as yosys's DP16KD mapping uses them)
+//! and checks the DP16KD count and `OUTREG` in yosys.
 
 use std::fmt::Write as _;
 

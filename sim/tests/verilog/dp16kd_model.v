@@ -1,7 +1,9 @@
 // A simulation model of the ECP5 DP16KD, for the modes hdl::bram uses and nothing else:
 // port A writes, port B reads; DATA_WIDTH 1, 2, 4, 9 or 18 (the same on both ports);
 // REGMODE_B "NOREG" or "OUTREG"; chip selects unused (CSDECODE 0b000, CS pins low).
-// Written from Lattice TN1264 (ECP5 and ECP5-5G Memory Usage Guide), not from yosys:
+// Written from the primitive's behaviour as Lattice TN1264 (ECP5 and ECP5-5G Memory Usage
+// Guide) describes it; the address-pin convention per width is the one yosys's own DP16KD
+// mapping uses (techlibs/lattice/brams_map_16kd.v), so the two agree on the pins:
 // - the word address sits in AD13..AD(k), k = 0, 1, 2, 3, 4 for widths 1, 2, 4, 9, 18;
 // - in the 18-bit mode, port A's AD0 and AD1 are the byte write enables (DI8..0, DI17..9);
 // - CE gates the port's clock (address and data capture), OCE the output register, which
