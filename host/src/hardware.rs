@@ -170,20 +170,85 @@ pub struct WorstCaseFigure {
     pub events: usize,
     /// From the cycle its first word is taken to the cycle its last event leaves.
     pub cycles: u64,
-    /// `cycles` at [`CARD_CLOCK_MHZ`].
+    /// `cycles` at the bench's card clock ([`card_clock`]).
     pub ns_at_card_clock: f64,
     /// The software path (LadderBook sequencer, this build) on the same message in the same
     /// state: the fastest of [`WORST_CASE_REPEATS`] timings.
     pub software_ns: f64,
 }
 
-/// The card's clock: the achieved Fmax of the last ECP5 build of the card top (`ordo fpga
-/// build ecp5-timing`, ECP5-85F speed grade −6, nextpnr seed 1; bitstreams/README.md keeps
-/// the table). Update it with the table when a build changes it.
+/// The card's clock as last recorded: the achieved Fmax of an ECP5 build of the card top
+/// (`ordo fpga build ecp5-timing`, ECP5-85F speed grade −6, nextpnr seed 1;
+/// bitstreams/README.md keeps the table). `ordo bench hdl` uses it only when the flow's cache
+/// holds no build of the card it benchmarks ([`card_clock`]). Update it with the table.
 pub const CARD_CLOCK_MHZ: f64 = 27.64;
+/// The design revision [`CARD_CLOCK_MHZ`] was measured on.
+pub const CARD_CLOCK_REVISION: u64 = 0x962c_56b8_bd9c_e46e;
 /// Where [`CARD_CLOCK_MHZ`] comes from.
 pub const CARD_CLOCK_SOURCE: &str =
     "ordo fpga build ecp5-timing, revision 962c56b8bd9ce46e, ECP5-85F −6, seed 1";
+
+/// The clock `ordo bench hdl` prices cycles at, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CardClock {
+    pub mhz: f64,
+    /// The benchmarked card's design revision (the firmware id).
+    pub revision: String,
+    /// True: measured on this revision (its build in the flow's cache, or the recorded
+    /// figure's revision is this one); false: the last recorded figure of another revision.
+    pub this_revision: bool,
+    pub source: String,
+}
+
+/// The achieved Fmax of the ECP5 build of the card being benchmarked, read from the flow's
+/// cache (`host::fpga::build_root()`: the build directory is keyed by the top's Verilog, so
+/// a report there is this revision's); without one, [`CARD_CLOCK_MHZ`], saying whether it
+/// was measured on this revision.
+#[cfg(feature = "hardware")]
+pub fn card_clock() -> CardClock {
+    card_clock_in(&crate::fpga::build_root())
+}
+
+/// [`card_clock`] with the flow's cache in `root`.
+#[cfg(feature = "hardware")]
+pub fn card_clock_in(root: &std::path::Path) -> CardClock {
+    use crate::fpga::{parse_report, top_verilog, Target};
+    let recorded = |revision: Option<u64>| CardClock {
+        mhz: CARD_CLOCK_MHZ,
+        revision: revision.map_or_else(|| "unknown".into(), |r| format!("{r:016x}")),
+        this_revision: revision == Some(CARD_CLOCK_REVISION),
+        source: if revision == Some(CARD_CLOCK_REVISION) {
+            format!("{CARD_CLOCK_SOURCE} (recorded for this revision)")
+        } else {
+            format!(
+                "{CARD_CLOCK_SOURCE} (recorded for another revision: build this one with                  `ordo fpga build ecp5-timing`)"
+            )
+        },
+    };
+    let Ok((verilog, revision)) = top_verilog(Target::Ecp5Timing, None) else {
+        return recorded(None);
+    };
+    let sha = sim::fpga::sha256_hex(&verilog);
+    let report = root
+        .join(format!("{}-{}", Target::Ecp5Timing.name(), &sha[..16]))
+        .join("report.json");
+    let fmax = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|text| parse_report(&text).ok())
+        .and_then(|r| r.clocks.iter().map(|c| c.achieved_mhz).reduce(f64::min));
+    match fmax {
+        Some(mhz) => CardClock {
+            mhz,
+            revision: format!("{revision:016x}"),
+            this_revision: true,
+            source: format!(
+                "ordo fpga build ecp5-timing of this revision ({})",
+                report.display()
+            ),
+        },
+        None => recorded(Some(revision)),
+    }
+}
 /// Software timings per worst case; the fastest counts.
 pub const WORST_CASE_REPEATS: usize = 5;
 
@@ -199,8 +264,7 @@ pub struct HdlBench {
     /// The longest messages, each meeting an idle card, at the venue's bounds
     /// (`fok_orders_max`, `orders_resting_max`).
     pub worst_cases: Vec<WorstCaseFigure>,
-    pub card_clock_mhz: f64,
-    pub card_clock_source: &'static str,
+    pub card_clock: CardClock,
     pub fok_orders_max: u32,
     pub orders_resting_max: u32,
     /// Timed runs per simulator and run; the fastest counts.
@@ -306,7 +370,8 @@ pub fn bench(
         _ => f64::NAN,
     };
     let (kinds, latency) = script.measure(&outputs[0]);
-    let worst_cases = worst::measure(config)?;
+    let card_clock = card_clock();
+    let worst_cases = worst::measure(config, card_clock.mhz)?;
     Ok(HdlBench {
         kinds,
         latency,
@@ -314,8 +379,7 @@ pub fn bench(
         demo_cycles_per_message,
         speed,
         worst_cases,
-        card_clock_mhz: CARD_CLOCK_MHZ,
-        card_clock_source: CARD_CLOCK_SOURCE,
+        card_clock,
         fok_orders_max: config.venue.fok_orders_max,
         orders_resting_max: config.venue.orders_resting_max,
         timed_runs: TIMED_RUNS,
@@ -843,7 +907,7 @@ mod worst {
         }
     }
 
-    pub fn measure(config: &VenueConfig) -> Result<Vec<WorstCaseFigure>, Error> {
+    pub fn measure(config: &VenueConfig, card_mhz: f64) -> Result<Vec<WorstCaseFigure>, Error> {
         let instrument = config
             .instruments
             .first()
@@ -972,7 +1036,7 @@ mod worst {
                 orders,
                 events: range.len(),
                 cycles,
-                ns_at_card_clock: cycles as f64 * 1e3 / CARD_CLOCK_MHZ,
+                ns_at_card_clock: cycles as f64 * 1e3 / card_mhz,
                 software_ns: software_ns(config, &f.inputs[..message], &f.inputs[message]),
             });
         }
@@ -994,5 +1058,43 @@ mod worst {
             fastest = fastest.min(ns);
         }
         fastest
+    }
+}
+
+#[cfg(all(test, feature = "hardware"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_card_clock_is_this_revisions_build_when_the_cache_holds_one() {
+        // Proves `ordo bench hdl` prices cycles at the Fmax of the build of the very card it
+        // benchmarks when the flow's cache holds its report (the sample report: 27.63 MHz),
+        // and otherwise at the recorded figure, saying whether that was measured on this
+        // revision.
+        let root = std::env::temp_dir().join(format!("ordo-card-clock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let empty = card_clock_in(&root);
+        assert_eq!(empty.mhz, CARD_CLOCK_MHZ);
+        let (verilog, revision) =
+            crate::fpga::top_verilog(crate::fpga::Target::Ecp5Timing, None).unwrap();
+        assert_eq!(empty.revision, format!("{revision:016x}"));
+        assert_eq!(empty.this_revision, revision == CARD_CLOCK_REVISION);
+        assert!(empty.source.contains("recorded for"), "{empty:?}");
+        let sha = sim::fpga::sha256_hex(&verilog);
+        let dir = root.join(format!("ecp5-timing-{}", &sha[..16]));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("report.json"),
+            include_str!("../tests/data/nextpnr-report-sample.json"),
+        )
+        .unwrap();
+        let built = card_clock_in(&root);
+        assert!((built.mhz - 27.63).abs() < 0.01, "{built:?}");
+        assert!(built.this_revision);
+        assert!(built.source.contains("of this revision"), "{built:?}");
+        // Another revision's build is not this card's.
+        std::fs::rename(&dir, root.join("ecp5-timing-0000000000000000")).unwrap();
+        assert_eq!(card_clock_in(&root).mhz, CARD_CLOCK_MHZ);
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -1199,7 +1199,7 @@ fn print_hdl_bench(f: &host::hardware::HdlBench) {
     println!(
         "worst case per message, idle card (fok_orders_max {}, orders_resting_max {}); ns at \
          {} MHz ({})",
-        f.fok_orders_max, f.orders_resting_max, f.card_clock_mhz, f.card_clock_source
+        f.fok_orders_max, f.orders_resting_max, f.card_clock.mhz, f.card_clock.source
     );
     println!(
         "{:<52}{:>7}{:>7}{:>9}{:>12}{:>14}",

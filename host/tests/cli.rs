@@ -1263,9 +1263,24 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
         .collect();
     assert_eq!(worst.len(), 6, "{report}");
     assert!(worst[0].starts_with("FOK check, bound reached"), "{report}");
+    // Priced at the card clock it names (this revision's build, or the recorded figure).
+    let clock = &f["card_clock"];
+    let mhz = clock["mhz"].as_f64().unwrap();
+    assert!(mhz > 0.0 && clock["this_revision"].is_boolean(), "{clock}");
+    assert_eq!(
+        clock["revision"].as_str().map(str::len),
+        Some(16),
+        "{clock}"
+    );
+    assert!(!clock["source"].as_str().unwrap().is_empty());
     for w in f["worst_cases"].as_array().unwrap() {
         assert!(w["cycles"].as_u64().unwrap() >= 9, "{w}");
         assert!(w["software_ns"].as_f64().unwrap() > 0.0, "{w}");
+        let ns = w["cycles"].as_f64().unwrap() * 1e3 / mhz;
+        assert!(
+            (w["ns_at_card_clock"].as_f64().unwrap() - ns).abs() < 1e-6,
+            "{w}"
+        );
     }
     let fok = &f["worst_cases"][1];
     assert_eq!(fok["orders"], f["fok_orders_max"], "{fok}");
