@@ -19,6 +19,8 @@ use crate::consts::*;
 
 /// Order slots (the ECP5 configuration's `orders_resting_max`).
 pub const SLOTS: usize = 1 << 14;
+/// Price levels per book side: the priority keys (`s_own_key`, `s_cross_key`) are 12 bits.
+pub const LEVELS_PER_SIDE: usize = 1 << 12;
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum MatcherState {

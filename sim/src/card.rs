@@ -132,11 +132,11 @@ impl CardConfig {
         }
         for (index, i) in self.instruments.iter().enumerate() {
             let levels = u64::from(i.price_max_ticks - i.price_min_ticks) + 1;
-            if levels > 4096 {
+            if levels > hdl::matcher::LEVELS_PER_SIDE as u64 {
                 return refuse(
                     format!("instruments[{index}] (id {}) band_ticks", i.id),
                     levels,
-                    "4096 price levels per side".into(),
+                    format!("{} price levels per side", hdl::matcher::LEVELS_PER_SIDE),
                 );
             }
         }

@@ -74,7 +74,7 @@ pub fn capability(c: Capability, card_clock_mhz: f64) -> u32 {
         Capability::OrdersMax => hdl::matcher::SLOTS as u32,
         Capability::Books => hdl::validator::INSTRUMENTS as u32,
         Capability::Accounts => hdl::validator::ACCOUNTS as u32,
-        Capability::LevelsPerSide => hdl::priority_bitmap::KEYS as u32,
+        Capability::LevelsPerSide => hdl::matcher::LEVELS_PER_SIDE as u32,
         Capability::CardClockKhz => (card_clock_mhz * 1000.0).round() as u32,
     }
 }
