@@ -3,6 +3,10 @@
 //! link must be the software path's, byte for byte; bad records are dropped and counted while
 //! the good ones around them go through.
 
+mod common;
+
+use common::assert_same_card_stream;
+
 use abi::link::HostRecord;
 use sim::board::{pll_bypass, session, ulx3s_top, BoardSim, Item, Ulx3sTop};
 
@@ -75,25 +79,6 @@ fn demo(seed: u64, messages: usize) -> (Vec<HostRecord>, Vec<HostRecord>, Vec<u8
     (writes, orders, software)
 }
 
-/// The card's stream as the host delivers it (client references restored, abi §14) equals
-/// `want`; on failure, the first differing event.
-fn assert_same_stream(card: &[u8], want: &[u8]) {
-    let mut got = card.to_vec();
-    abi::ClientRefs::new(hdl::matcher::SLOTS)
-        .restore_all(&mut got)
-        .expect("slots in the pool");
-    let first = got
-        .chunks(64)
-        .zip(want.chunks(64))
-        .position(|(a, b)| a != b);
-    assert!(
-        first.is_none() && got.len() == want.len(),
-        "streams differ: {} vs {} events, first difference at event {first:?}",
-        got.len() / 64,
-        want.len() / 64
-    );
-}
-
 #[test]
 fn the_demo_over_the_serial_link_is_the_software_paths_stream() {
     // Proves the board end to end at its pins: the venue's configuration written over the
@@ -121,7 +106,7 @@ fn the_demo_over_the_serial_link_is_the_software_paths_stream() {
         s.reports,
         started.elapsed().as_secs_f64()
     );
-    assert_same_stream(&s.events, &software);
+    assert_same_card_stream(&s.events, &software);
     let n = orders.len() as u32;
     assert_eq!((s.status.taken, s.status.answered), (n, n));
     assert_eq!(s.status.records_done as usize, writes.len() + orders.len());
@@ -183,7 +168,7 @@ fn bad_records_are_dropped_and_counted_and_the_good_ones_go_through() {
     }
     let mut board = BoardSim::start(&top()).unwrap();
     let s = session(&mut board, &items).unwrap();
-    assert_same_stream(&s.events, &software);
+    assert_same_card_stream(&s.events, &software);
     assert_eq!(
         [
             s.status.bad_length,

@@ -2,12 +2,15 @@
 //! signature verdicts) must give the byte-identical event stream — sequence numbers, stamps,
 //! every field. And its Verilator build against its rust-hdl simulation, cycle by cycle.
 
+mod common;
+
+use common::{assert_same_card_stream, assert_same_stream, demo, software_stream};
 use hdl::card::{verilog, Card};
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::hardware::card_config;
 use host::rng::SplitMix64;
-use host::workload::{generate, Spec, Workload};
+use host::workload::Workload;
 use sim::card::Pacing::Saturated;
 use sim::harness::Harness;
 use sim::verilator::{first_difference, Port};
@@ -144,21 +147,6 @@ impl Bench {
     }
 }
 
-fn software_stream(config: &VenueConfig, w: &Workload) -> Vec<u8> {
-    let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
-    let mut bytes = Vec::new();
-    for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-        for e in sequencer.handle(&Input {
-            arrival_ns: s.arrival_ns,
-            message: s.message,
-            signature_ok: ok,
-        }) {
-            bytes.extend_from_slice(&e.encode());
-        }
-    }
-    bytes
-}
-
 fn bench(seed: u64, record: bool) -> Bench {
     Bench {
         h: Harness::new(Card::default()),
@@ -168,38 +156,6 @@ fn bench(seed: u64, record: bool) -> Bench {
         outputs: Vec::new(),
         events: Vec::new(),
     }
-}
-
-/// The demo workload, unsigned (verdicts from the generator).
-fn demo(config: &VenueConfig, seed: u64, messages: usize) -> Workload {
-    generate(
-        config,
-        Spec {
-            sign: false,
-            ..Spec::demo(seed, messages)
-        },
-        &|_| {},
-    )
-}
-
-/// The two streams are equal; on failure, name the first differing event. `got` is the card's
-/// raw stream: the host's restoration of client references is applied first.
-fn assert_same_card_stream(raw: &[u8], want: &[u8]) {
-    let mut got = raw.to_vec();
-    abi::ClientRefs::new(hdl::matcher::SLOTS)
-        .restore_all(&mut got)
-        .expect("slots in the pool");
-    assert_same_stream(&got, want);
-}
-
-/// The two streams are equal; on failure, name the first differing event.
-fn assert_same_stream(got: &[u8], want: &[u8]) {
-    let first = got
-        .chunks(64)
-        .zip(want.chunks(64))
-        .position(|(a, b)| a != b);
-    assert_eq!(first, None, "first differing event");
-    assert_eq!(got.len(), want.len(), "event bytes");
 }
 
 #[test]

@@ -5,12 +5,14 @@
 //! XDMA's streams and register space, in its own clock — turns host-to-card records into the
 //! software path's event stream through Verilator.
 
+mod common;
+
 use abi::regs;
+use common::{assert_same_card_stream, demo, software_stream};
 use host::config::VenueConfig;
-use host::engine::{Input, LadderBook, Sequencer};
 use host::hardware::card_config;
 use host::rng::SplitMix64;
-use host::workload::{generate, Spec, Workload};
+use host::workload::Workload;
 use sim::xdma::{Bench, Op, StreamBeat};
 use std::path::{Path, PathBuf};
 
@@ -156,32 +158,6 @@ fn the_build_script_runs_under_tclsh_with_stubbed_vivado_commands() {
     assert!(err.to_string().contains("synth_desing"), "{err}");
 }
 
-fn software_stream(config: &VenueConfig, w: &Workload) -> Vec<u8> {
-    let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
-    let mut bytes = Vec::new();
-    for (s, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-        for e in sequencer.handle(&Input {
-            arrival_ns: s.arrival_ns,
-            message: s.message,
-            signature_ok: ok,
-        }) {
-            bytes.extend_from_slice(&e.encode());
-        }
-    }
-    bytes
-}
-
-fn demo(config: &VenueConfig, seed: u64, messages: usize) -> Workload {
-    generate(
-        config,
-        Spec {
-            sign: false,
-            ..Spec::demo(seed, messages)
-        },
-        &|_| {},
-    )
-}
-
 /// The host-to-card records of `w`, as beats, in writes of 1–8 records (tlast ends each).
 fn records(w: &Workload, rng: &mut SplitMix64) -> Vec<StreamBeat> {
     let mut beats = Vec::new();
@@ -258,19 +234,6 @@ fn events(c2h: &[StreamBeat]) -> Vec<u8> {
     c2h.iter().flat_map(|b| b.bytes()).collect()
 }
 
-fn assert_same_stream(raw: &[u8], want: &[u8]) {
-    let mut got = raw.to_vec();
-    abi::ClientRefs::new(hdl::matcher::SLOTS)
-        .restore_all(&mut got)
-        .expect("slots in the pool");
-    let first = got
-        .chunks(64)
-        .zip(want.chunks(64))
-        .position(|(a, b)| a != b);
-    assert_eq!(first, None, "first differing event");
-    assert_eq!(got.len(), want.len(), "event bytes");
-}
-
 #[test]
 fn the_wrapper_turns_host_records_into_the_software_paths_event_stream() {
     // Proves the whole PCIe data path but the IP: through Verilator, with the card at 80 MHz
@@ -295,7 +258,7 @@ fn the_wrapper_turns_host_records_into_the_software_paths_event_stream() {
         beats: records(&w, &mut rng),
     };
     let out = bench.run(&hdl::card::verilog()).expect("verilator");
-    assert_same_stream(&events(&out.c2h), &want);
+    assert_same_card_stream(&events(&out.c2h), &want);
     // The register map as the driver reads it.
     let n = regs::REGISTERS.len();
     for (r, &value) in regs::REGISTERS.iter().zip(&out.reads[..n]) {
@@ -425,7 +388,7 @@ fn bad_records_are_dropped_whole_and_counted() {
         beats,
     };
     let out = bench.run(&hdl::card::verilog()).expect("verilator");
-    assert_same_stream(&events(&out.c2h), &want);
+    assert_same_card_stream(&events(&out.c2h), &want);
     let tail = &out.reads[regs::REGISTERS.len()..];
     assert_eq!(tail[3], 40, "taken");
     assert_eq!(
