@@ -258,3 +258,56 @@ pub fn verilog<const B: usize, const N: usize>() -> String {
     uut.connect_all();
     generate_verilog(&uut)
 }
+
+/// A [`Bram`] behind a register on every input: for tables spread over the part, whose pins
+/// are a long route away from the logic that drives them, that route gets a cycle of its own
+/// (docs/hardware.md, "The matcher").
+///
+/// Read data arrives **three** cycles after the address (`read_enable` and `read_address` in
+/// cycle c, `read_data` throughout c + 3); a write issued in cycle c reaches the RAM in cycle
+/// c + 1. Reads and writes are delayed alike, so they meet the RAM in the order they were
+/// issued, and the rule stays the `Bram`'s: a read and a write of one address issued in the
+/// same cycle is a design error (the model panics, one cycle later).
+#[derive(LogicBlock, Default)]
+pub struct RegBram<D: Synth, const N: usize> {
+    pub clock: Signal<In, Clock>,
+    pub read_enable: Signal<In, Bit>,
+    pub read_address: Signal<In, Bits<N>>,
+    pub read_data: Signal<Out, D>,
+    pub write_enable: Signal<In, Bit>,
+    pub write_address: Signal<In, Bits<N>>,
+    pub write_data: Signal<In, D>,
+    ram: Bram<D, N>,
+    read_enable_q: DFF<Bit>,
+    read_address_q: DFF<Bits<N>>,
+    write_enable_q: DFF<Bit>,
+    write_address_q: DFF<Bits<N>>,
+    write_data_q: DFF<D>,
+}
+
+impl<D: Synth, const N: usize> Logic for RegBram<D, N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            read_enable_q,
+            read_address_q,
+            write_enable_q,
+            write_address_q,
+            write_data_q
+        );
+        clock!(self, clock, ram);
+        self.read_enable_q.d.next = self.read_enable.val();
+        self.read_address_q.d.next = self.read_address.val();
+        self.write_enable_q.d.next = self.write_enable.val();
+        self.write_address_q.d.next = self.write_address.val();
+        self.write_data_q.d.next = self.write_data.val();
+        self.ram.read_enable.next = self.read_enable_q.q.val();
+        self.ram.read_address.next = self.read_address_q.q.val();
+        self.ram.write_enable.next = self.write_enable_q.q.val();
+        self.ram.write_address.next = self.write_address_q.q.val();
+        self.ram.write_data.next = self.write_data_q.q.val();
+        self.read_data.next = self.ram.read_data.val();
+    }
+}

@@ -28,7 +28,6 @@ pub mod level_queues;
 pub mod link_deframer;
 pub mod link_framer;
 pub mod matcher;
-pub mod matcher_v2;
 pub mod order_pool;
 pub mod priority_bitmap;
 pub mod reorder;

@@ -187,12 +187,6 @@ impl Clocked for hdl::Matcher {
     }
 }
 
-impl Clocked for hdl::matcher_v2::Matcher {
-    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-}
-
 impl Clocked for hdl::Card {
     fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
         &mut self.clock

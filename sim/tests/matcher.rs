@@ -4,7 +4,7 @@
 //! host has restored the client references the card leaves to it (abi::client_refs).
 
 use abi::{Event, EventKind, MessageType, OrderMessage, Reason, StpMode};
-use hdl::matcher_v2::Matcher as HdlMatcher;
+use hdl::matcher::Matcher as HdlMatcher;
 use host::config::VenueConfig;
 use host::engine::{Input, LadderBook, Sequencer};
 use host::rng::SplitMix64;
@@ -381,7 +381,7 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     };
     let difference = sim::verilator::first_difference(
         "matcher",
-        &hdl::matcher_v2::verilog(),
+        &hdl::matcher::verilog(),
         &ports(&INPUT_NAMES),
         &ports(&OUTPUT_NAMES),
         &b.inputs,
@@ -393,7 +393,7 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
 #[test]
 fn synthesizes_for_ecp5() {
     // Proves the Verilog is latch-free and synthesizes (figures for docs/hardware.md).
-    let utilization = sim::yosys::check("matcher", &hdl::matcher_v2::verilog()).expect("yosys");
+    let utilization = sim::yosys::check("matcher", &hdl::matcher::verilog()).expect("yosys");
     assert!(utilization.block_rams > 0, "{utilization:?}");
     println!("matcher ECP5: {utilization:?}");
 }
