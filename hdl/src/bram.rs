@@ -259,15 +259,16 @@ pub fn verilog<const B: usize, const N: usize>() -> String {
     generate_verilog(&uut)
 }
 
-/// A [`Bram`] behind a register on every input: for tables spread over the part, whose pins
-/// are a long route away from the logic that drives them, that route gets a cycle of its own
-/// (docs/hardware.md, "The matcher").
+/// A [`Bram`] behind a register on every input and with a fabric register after its output:
+/// for tables spread over the part, whose pins are a long route away from the logic, each of
+/// those routes gets a cycle of its own (docs/hardware.md, "The matcher").
 ///
-/// Read data arrives **three** cycles after the address (`read_enable` and `read_address` in
-/// cycle c, `read_data` throughout c + 3); a write issued in cycle c reaches the RAM in cycle
-/// c + 1. Reads and writes are delayed alike, so they meet the RAM in the order they were
-/// issued, and the rule stays the `Bram`'s: a read and a write of one address issued in the
-/// same cycle is a design error (the model panics, one cycle later).
+/// Read data arrives **four** cycles after the address (`read_enable` and `read_address` in
+/// cycle c, `read_data` throughout c + 4, and it repeats the last read until the next); a
+/// write issued in cycle c reaches the RAM in cycle c + 1. Reads and writes are delayed alike
+/// on the way in, so they meet the RAM in the order they were issued, and the rule stays the
+/// `Bram`'s: a read and a write of one address issued in the same cycle is a design error (the
+/// model panics, one cycle later).
 #[derive(LogicBlock, Default)]
 pub struct RegBram<D: Synth, const N: usize> {
     pub clock: Signal<In, Clock>,
@@ -283,6 +284,7 @@ pub struct RegBram<D: Synth, const N: usize> {
     write_enable_q: DFF<Bit>,
     write_address_q: DFF<Bits<N>>,
     write_data_q: DFF<D>,
+    read_data_q: DFF<D>,
 }
 
 impl<D: Synth, const N: usize> Logic for RegBram<D, N> {
@@ -295,7 +297,8 @@ impl<D: Synth, const N: usize> Logic for RegBram<D, N> {
             read_address_q,
             write_enable_q,
             write_address_q,
-            write_data_q
+            write_data_q,
+            read_data_q
         );
         clock!(self, clock, ram);
         self.read_enable_q.d.next = self.read_enable.val();
@@ -308,6 +311,7 @@ impl<D: Synth, const N: usize> Logic for RegBram<D, N> {
         self.ram.write_enable.next = self.write_enable_q.q.val();
         self.ram.write_address.next = self.write_address_q.q.val();
         self.ram.write_data.next = self.write_data_q.q.val();
-        self.read_data.next = self.ram.read_data.val();
+        self.read_data_q.d.next = self.ram.read_data.val();
+        self.read_data.next = self.read_data_q.q.val();
     }
 }

@@ -3,7 +3,8 @@
 //! software `LadderBook` (host/src/engine/book.rs) so the events come out identical.
 //!
 //! Second design (issue 12, "Timing closure"): the tables are [`RegBram`]s (block RAM with its
-//! output register and registered inputs: read data three cycles after the address, a write
+//! output register, registered inputs and a fabric register after the output: read data four
+//! cycles after the address, a write
 //! reaching the RAM a cycle after it is issued), the level bitmaps the
 //! [`PriorityBitmap`] block, events leave from one output register, and no cycle starts at a
 //! RAM's slow unregistered output. The first design — one FSM over rust-hdl `RAM`s that
@@ -29,8 +30,8 @@
 //! the level bitmaps (`PriorityBitmap`, 16 book sides), and per book side the best level in a
 //! register (stale after its level empties, until a search).
 //!
-//! States (one cycle each; "read" = a `RegBram` address, its data three states later: the
-//! `…Wait2`, `…Wait` states between):
+//! States (one cycle each; "read" = a `RegBram` address, its data four states later: the
+//! `…Wait3`, `…Wait2`, `…Wait` states between):
 //!
 //! | message | states |
 //! |---|---|
@@ -64,22 +65,27 @@ pub enum MatcherState {
     Idle,
     Decide,
     Alloc,
+    AllocWait3,
     AllocWait2,
     AllocWait,
     AllocData,
     MatchNext,
+    MatchLevelWait3,
     MatchLevelWait2,
     MatchLevelWait,
     MatchHead,
+    MatchWait3,
     MatchWait2,
     MatchWait,
     MatchLatch,
     MatchAct,
     Finish,
+    RestWait3,
     RestWait2,
     RestWait,
     RestData,
     Link,
+    LinkWait3,
     LinkWait2,
     LinkWait,
     LinkTail,
@@ -87,19 +93,23 @@ pub enum MatcherState {
     BitCmd,
     Search,
     SearchWait,
+    FokLevelWait3,
     FokLevelWait2,
     FokLevelWait,
     FokLevel,
+    FokWait3,
     FokWait2,
     FokWait,
     FokLatch,
     FokOrder,
     FokNext,
+    CancelWait3,
     CancelWait2,
     CancelWait,
     CancelCheck,
     CancelEmit,
     CancelRelease,
+    CancelTailWait2,
     CancelTailWait,
     CancelTail,
 }
@@ -757,7 +767,7 @@ impl Logic for Matcher {
                         self.meta_ram.read_enable.next = true;
                         self.prev_ram.read_enable.next = true;
                         self.next_ram.read_enable.next = true;
-                        self.state.d.next = MatcherState::CancelWait2;
+                        self.state.d.next = MatcherState::CancelWait3;
                     } else {
                         // The slot an add would take, and the level it would rest at.
                         self.generation_ram.read_enable.next = true;
@@ -801,7 +811,7 @@ impl Logic for Matcher {
                     } else {
                         self.level_ram.read_enable.next = true;
                         self.level_ram.read_address.next = self.best_level.val();
-                        self.state.d.next = MatcherState::FokLevelWait2;
+                        self.state.d.next = MatcherState::FokLevelWait3;
                     }
                 } else if (self.tif.q.val() == TIF_POST_ONLY) & self.best_opp_crosses.q.val() {
                     if self.can_emit.val() {
@@ -820,7 +830,7 @@ impl Logic for Matcher {
                     // opposite level is read for MatchHead after it.
                     self.level_ram.read_enable.next = self.best_opp_crosses.q.val();
                     self.level_ram.read_address.next = self.best_level.val();
-                    self.state.d.next = MatcherState::AllocWait;
+                    self.state.d.next = MatcherState::AllocWait2;
                 } else {
                     self.state.d.next = MatcherState::Alloc;
                 }
@@ -837,8 +847,11 @@ impl Logic for Matcher {
                     self.fast.d.next = false;
                     self.generation_ram.read_enable.next = true;
                     self.next_ram.read_enable.next = true;
-                    self.state.d.next = MatcherState::AllocWait2;
+                    self.state.d.next = MatcherState::AllocWait3;
                 }
+            }
+            MatcherState::AllocWait3 => {
+                self.state.d.next = MatcherState::AllocWait2;
             }
             MatcherState::AllocWait2 => {
                 self.state.d.next = MatcherState::AllocWait;
@@ -875,6 +888,17 @@ impl Logic for Matcher {
                         | bit_cast::<64, 14>(self.candidate.val());
                     self.e_remaining.next = self.qty.q.val();
                     self.state.d.next = MatcherState::Finish;
+                    if self.rest_fast.q.val() & self.bitmap.s_ready.val() {
+                        // Its level's bit (already set if the level is occupied: no change)
+                        // and the side's best, whatever the level holds.
+                        self.best_write.next = self.own_better.val();
+                        self.best_write_value.next =
+                            bit_cast::<14, 12>(self.own_key.q.val()) | 0x1000;
+                        self.bitmap.s_valid.next = true;
+                        self.bitmap.s_op.next = 0.into();
+                        self.bitmap.s_side.next = self.own_index.val();
+                        self.bitmap.s_key.next = self.own_key.q.val();
+                    }
                     if self.rest_fast.q.val()
                         & !self.level_ram.read_data.val().get_bit(14)
                         & self.bitmap.s_ready.val()
@@ -897,13 +921,6 @@ impl Logic for Matcher {
                         self.level_ram.write_address.next = self.own_level.val();
                         self.level_ram.write_data.next =
                             bit_cast::<15, 14>(self.candidate.val()) | 0x4000;
-                        self.best_write.next = self.own_better.val();
-                        self.best_write_value.next =
-                            bit_cast::<14, 12>(self.own_key.q.val()) | 0x1000;
-                        self.bitmap.s_valid.next = true;
-                        self.bitmap.s_op.next = 0.into();
-                        self.bitmap.s_side.next = self.own_index.val();
-                        self.bitmap.s_key.next = self.own_key.q.val();
                         self.state.d.next = MatcherState::Idle;
                     }
                     if self.crosses.q.val() {
@@ -927,10 +944,13 @@ impl Logic for Matcher {
                 } else if self.best_opp_crosses.q.val() {
                     self.level_ram.read_enable.next = true;
                     self.level_ram.read_address.next = self.best_level.val();
-                    self.state.d.next = MatcherState::MatchLevelWait2;
+                    self.state.d.next = MatcherState::MatchLevelWait3;
                 } else {
                     self.state.d.next = MatcherState::Finish;
                 }
+            }
+            MatcherState::MatchLevelWait3 => {
+                self.state.d.next = MatcherState::MatchLevelWait2;
             }
             MatcherState::MatchLevelWait2 => {
                 self.state.d.next = MatcherState::MatchLevelWait;
@@ -948,6 +968,9 @@ impl Logic for Matcher {
                 self.generation_ram.read_enable.next = true;
                 self.prev_ram.read_enable.next = true;
                 self.next_ram.read_enable.next = true;
+                self.state.d.next = MatcherState::MatchWait3;
+            }
+            MatcherState::MatchWait3 => {
                 self.state.d.next = MatcherState::MatchWait2;
             }
             MatcherState::MatchWait2 => {
@@ -1054,8 +1077,8 @@ impl Logic for Matcher {
                             self.maker_tail.d.next = self.mk_tail.q.val();
                             self.maker_slot.d.next = bit_cast::<14, 15>(self.mk_next.q.val());
                             self.maker_from_head.d.next = false;
-                            // MatchLatch read it: on the outputs in two cycles (3 per maker).
-                            self.state.d.next = MatcherState::MatchWait;
+                            // MatchLatch read it: on the outputs in three cycles (4 per maker).
+                            self.state.d.next = MatcherState::MatchWait2;
                             if (!self.mk_own.q.val() & !self.mk_less.q.val())
                                 | (self.mk_own.q.val() & (self.stp.q.val() == STP_CANCEL_BOTH))
                             {
@@ -1112,8 +1135,11 @@ impl Logic for Matcher {
                 } else {
                     self.level_ram.read_enable.next = true;
                     self.level_ram.read_address.next = self.own_level.val();
-                    self.state.d.next = MatcherState::RestWait2;
+                    self.state.d.next = MatcherState::RestWait3;
                 }
+            }
+            MatcherState::RestWait3 => {
+                self.state.d.next = MatcherState::RestWait2;
             }
             MatcherState::RestWait2 => {
                 self.state.d.next = MatcherState::RestWait;
@@ -1137,7 +1163,7 @@ impl Logic for Matcher {
                     // The tail is in the head's prev.
                     self.slot_read.next = self.own_head.q.val();
                     self.prev_ram.read_enable.next = true;
-                    self.state.d.next = MatcherState::LinkWait2;
+                    self.state.d.next = MatcherState::LinkWait3;
                 } else {
                     self.level_ram.write_enable.next = true;
                     self.level_ram.write_address.next = self.own_level.val();
@@ -1154,6 +1180,9 @@ impl Logic for Matcher {
                     self.bit_return.d.next = MatcherState::Idle;
                     self.state.d.next = MatcherState::BitCmd;
                 }
+            }
+            MatcherState::LinkWait3 => {
+                self.state.d.next = MatcherState::LinkWait2;
             }
             MatcherState::LinkWait2 => {
                 self.state.d.next = MatcherState::LinkWait;
@@ -1209,6 +1238,9 @@ impl Logic for Matcher {
                     self.state.d.next = self.search_return.q.val();
                 }
             }
+            MatcherState::FokLevelWait3 => {
+                self.state.d.next = MatcherState::FokLevelWait2;
+            }
             MatcherState::FokLevelWait2 => {
                 self.state.d.next = MatcherState::FokLevelWait;
             }
@@ -1220,6 +1252,9 @@ impl Logic for Matcher {
                 self.qty_ram.read_enable.next = true;
                 self.account_ram.read_enable.next = true;
                 self.next_ram.read_enable.next = true;
+                self.state.d.next = MatcherState::FokWait3;
+            }
+            MatcherState::FokWait3 => {
                 self.state.d.next = MatcherState::FokWait2;
             }
             MatcherState::FokWait2 => {
@@ -1261,8 +1296,8 @@ impl Logic for Matcher {
                         self.e_reason.next = REASON_FOK_TOO_DEEP.into();
                         self.state.d.next = MatcherState::Idle;
                     } else {
-                        // FokLatch read it: on the outputs in two cycles.
-                        self.state.d.next = MatcherState::FokWait;
+                        // FokLatch read it: on the outputs in three cycles.
+                        self.state.d.next = MatcherState::FokWait2;
                     }
                 } else if self.level_key.q.val().all() {
                     self.emit.next = true;
@@ -1291,8 +1326,11 @@ impl Logic for Matcher {
                     self.level_ram.read_address.next =
                         (bit_cast::<16, 4>(self.opposite_index.val()) << 12)
                             | bit_cast::<16, 12>(self.found_key.q.val());
-                    self.state.d.next = MatcherState::FokLevelWait2;
+                    self.state.d.next = MatcherState::FokLevelWait3;
                 }
+            }
+            MatcherState::CancelWait3 => {
+                self.state.d.next = MatcherState::CancelWait2;
             }
             MatcherState::CancelWait2 => {
                 self.state.d.next = MatcherState::CancelWait;
@@ -1385,7 +1423,7 @@ impl Logic for Matcher {
                 self.stacked.d.next = true;
                 self.state.d.next = MatcherState::Idle;
                 if self.c_prev.q.val().get_bit(14) & !self.c_next.q.val().get_bit(14) {
-                    self.state.d.next = MatcherState::CancelTailWait;
+                    self.state.d.next = MatcherState::CancelTailWait2;
                 }
                 if !self.c_prev.q.val().get_bit(14) & !self.c_next.q.val().get_bit(14) {
                     self.bm_op.d.next = 1.into();
@@ -1397,6 +1435,9 @@ impl Logic for Matcher {
                     self.bit_return.d.next = MatcherState::Idle;
                     self.state.d.next = MatcherState::BitCmd;
                 }
+            }
+            MatcherState::CancelTailWait2 => {
+                self.state.d.next = MatcherState::CancelTailWait;
             }
             MatcherState::CancelTailWait => {
                 self.state.d.next = MatcherState::CancelTail;
