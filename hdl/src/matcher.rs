@@ -303,7 +303,6 @@ pub struct Matcher {
     opposite_index: Signal<Local, Bits<4>>,
     /// The best-level cache: one read (index `best_index`), one write.
     best_index: Signal<Local, Bits<4>>,
-    best: Signal<Local, Bits<14>>,
     best_write: Signal<Local, Bit>,
     best_write_value: Signal<Local, Bits<14>>,
     /// The cache entry of the message's opposite side and whether it crosses the limit, in
@@ -311,6 +310,15 @@ pub struct Matcher {
     /// `Decide` and `MatchNext` decide from registers.
     best_opp: DFF<Bits<14>>,
     best_opp_crosses: DFF<Bit>,
+    /// The same for the message's own side (for `own_better`).
+    best_own: DFF<Bits<14>>,
+    best_own_in_index: Signal<Local, Bits<4>>,
+    /// The cache entry of the cancelled order's side: the message's book's two entries
+    /// (muxed by registers), then its side.
+    best_book_bids: Signal<Local, Bits<14>>,
+    best_book_asks: Signal<Local, Bits<14>>,
+    best_cancel: Signal<Local, Bits<14>>,
+    best_own_in: Signal<Local, Bits<14>>,
     /// The cache entry of the side opposite to the message on `s_*` (Idle).
     best_in_index: Signal<Local, Bits<4>>,
     best_in: Signal<Local, Bits<14>>,
@@ -380,6 +388,7 @@ impl Logic for Matcher {
             rest_fast,
             best_opp,
             best_opp_crosses,
+            best_own,
             remaining,
             stopped,
             taker_slot,
@@ -531,52 +540,6 @@ impl Logic for Matcher {
                 self.best_index.next = (bit_cast::<4, 3>(self.book.q.val()) << 1) | 1;
             }
         }
-        self.best.next = self.best0.q.val();
-        if self.best_index.val() == 1 {
-            self.best.next = self.best1.q.val();
-        }
-        if self.best_index.val() == 2 {
-            self.best.next = self.best2.q.val();
-        }
-        if self.best_index.val() == 3 {
-            self.best.next = self.best3.q.val();
-        }
-        if self.best_index.val() == 4 {
-            self.best.next = self.best4.q.val();
-        }
-        if self.best_index.val() == 5 {
-            self.best.next = self.best5.q.val();
-        }
-        if self.best_index.val() == 6 {
-            self.best.next = self.best6.q.val();
-        }
-        if self.best_index.val() == 7 {
-            self.best.next = self.best7.q.val();
-        }
-        if self.best_index.val() == 8 {
-            self.best.next = self.best8.q.val();
-        }
-        if self.best_index.val() == 9 {
-            self.best.next = self.best9.q.val();
-        }
-        if self.best_index.val() == 10 {
-            self.best.next = self.best10.q.val();
-        }
-        if self.best_index.val() == 11 {
-            self.best.next = self.best11.q.val();
-        }
-        if self.best_index.val() == 12 {
-            self.best.next = self.best12.q.val();
-        }
-        if self.best_index.val() == 13 {
-            self.best.next = self.best13.q.val();
-        }
-        if self.best_index.val() == 14 {
-            self.best.next = self.best14.q.val();
-        }
-        if self.best_index.val() == 15 {
-            self.best.next = self.best15.q.val();
-        }
         self.best_in_index.next = (bit_cast::<4, 3>(self.s_book.val()) << 1) | 1;
         if self.s_side.val() {
             self.best_in_index.next = bit_cast::<4, 3>(self.s_book.val()) << 1;
@@ -627,6 +590,90 @@ impl Logic for Matcher {
         if self.best_in_index.val() == 15 {
             self.best_in.next = self.best15.q.val();
         }
+        self.best_own_in_index.next = bit_cast::<4, 3>(self.s_book.val()) << 1;
+        if self.s_side.val() {
+            self.best_own_in_index.next = (bit_cast::<4, 3>(self.s_book.val()) << 1) | 1;
+        }
+        self.best_own_in.next = self.best0.q.val();
+        if self.best_own_in_index.val() == 1 {
+            self.best_own_in.next = self.best1.q.val();
+        }
+        if self.best_own_in_index.val() == 2 {
+            self.best_own_in.next = self.best2.q.val();
+        }
+        if self.best_own_in_index.val() == 3 {
+            self.best_own_in.next = self.best3.q.val();
+        }
+        if self.best_own_in_index.val() == 4 {
+            self.best_own_in.next = self.best4.q.val();
+        }
+        if self.best_own_in_index.val() == 5 {
+            self.best_own_in.next = self.best5.q.val();
+        }
+        if self.best_own_in_index.val() == 6 {
+            self.best_own_in.next = self.best6.q.val();
+        }
+        if self.best_own_in_index.val() == 7 {
+            self.best_own_in.next = self.best7.q.val();
+        }
+        if self.best_own_in_index.val() == 8 {
+            self.best_own_in.next = self.best8.q.val();
+        }
+        if self.best_own_in_index.val() == 9 {
+            self.best_own_in.next = self.best9.q.val();
+        }
+        if self.best_own_in_index.val() == 10 {
+            self.best_own_in.next = self.best10.q.val();
+        }
+        if self.best_own_in_index.val() == 11 {
+            self.best_own_in.next = self.best11.q.val();
+        }
+        if self.best_own_in_index.val() == 12 {
+            self.best_own_in.next = self.best12.q.val();
+        }
+        if self.best_own_in_index.val() == 13 {
+            self.best_own_in.next = self.best13.q.val();
+        }
+        if self.best_own_in_index.val() == 14 {
+            self.best_own_in.next = self.best14.q.val();
+        }
+        if self.best_own_in_index.val() == 15 {
+            self.best_own_in.next = self.best15.q.val();
+        }
+        self.best_book_bids.next = self.best0.q.val();
+        self.best_book_asks.next = self.best1.q.val();
+        if self.book.q.val() == 1 {
+            self.best_book_bids.next = self.best2.q.val();
+            self.best_book_asks.next = self.best3.q.val();
+        }
+        if self.book.q.val() == 2 {
+            self.best_book_bids.next = self.best4.q.val();
+            self.best_book_asks.next = self.best5.q.val();
+        }
+        if self.book.q.val() == 3 {
+            self.best_book_bids.next = self.best6.q.val();
+            self.best_book_asks.next = self.best7.q.val();
+        }
+        if self.book.q.val() == 4 {
+            self.best_book_bids.next = self.best8.q.val();
+            self.best_book_asks.next = self.best9.q.val();
+        }
+        if self.book.q.val() == 5 {
+            self.best_book_bids.next = self.best10.q.val();
+            self.best_book_asks.next = self.best11.q.val();
+        }
+        if self.book.q.val() == 6 {
+            self.best_book_bids.next = self.best12.q.val();
+            self.best_book_asks.next = self.best13.q.val();
+        }
+        if self.book.q.val() == 7 {
+            self.best_book_bids.next = self.best14.q.val();
+            self.best_book_asks.next = self.best15.q.val();
+        }
+        self.best_cancel.next = self.best_book_bids.val();
+        if self.c_side.q.val() {
+            self.best_cancel.next = self.best_book_asks.val();
+        }
         self.best_level.next = (bit_cast::<16, 4>(self.opposite_index.val()) << 12)
             | (bit_cast::<16, 14>(self.best_opp.q.val()) & 0xFFF);
         self.best_write.next = false;
@@ -634,9 +681,9 @@ impl Logic for Matcher {
         self.own_meta.next = (bit_cast::<17, 4>(self.own_index.val()) << 12)
             | bit_cast::<17, 12>(self.own_key.q.val())
             | 0x10000;
-        self.own_better.next = !self.best.val().get_bit(13)
-            & (!self.best.val().get_bit(12)
-                | (self.own_key.q.val() < bit_cast::<12, 14>(self.best.val())));
+        self.own_better.next = !self.best_own.q.val().get_bit(13)
+            & (!self.best_own.q.val().get_bit(12)
+                | (self.own_key.q.val() < bit_cast::<12, 14>(self.best_own.q.val())));
         // The order on the slot RAMs' outputs, as a maker of the taker.
         self.maker_account.next = bit_cast::<32, 16>(self.account_ram.read_data.val());
         self.maker_own.next =
@@ -757,6 +804,7 @@ impl Logic for Matcher {
                     self.fok_count.d.next = 0.into();
                     self.remaining.d.next = self.s_qty.val();
                     self.best_opp.d.next = self.best_in.val();
+                    self.best_own.d.next = self.best_own_in.val();
                     self.best_opp_crosses.d.next = self.best_in.val().get_bit(12)
                         & (bit_cast::<12, 14>(self.best_in.val()) <= self.s_cross_key.val());
                     if self.s_cancel.val() {
@@ -1396,9 +1444,12 @@ impl Logic for Matcher {
                             self.level_ram.write_data.next = self.c_next.q.val();
                             if !self.c_next.q.val().get_bit(14) {
                                 self.level_ram.write_data.next = 0.into();
-                                if !self.best.val().get_bit(13)
-                                    & self.best.val().get_bit(12)
-                                    & (bit_cast::<12, 14>(self.best.val()) == self.c_key.q.val())
+                                // The side's best is unknown until the next search if it
+                                // was this level.
+                                if !self.best_cancel.val().get_bit(13)
+                                    & self.best_cancel.val().get_bit(12)
+                                    & (bit_cast::<12, 14>(self.best_cancel.val())
+                                        == self.c_key.q.val())
                                 {
                                     self.best_write.next = true;
                                     self.best_write_value.next = 0x2000.into();
@@ -1478,6 +1529,9 @@ impl Logic for Matcher {
             self.ev_valid.d.next = false;
         }
         // The best-level cache's write (and the register copy of the opposite side's entry).
+        if self.best_write.val() & (self.best_index.val() == self.own_index.val()) {
+            self.best_own.d.next = self.best_write_value.val();
+        }
         if self.best_write.val() & (self.best_index.val() == self.opposite_index.val()) {
             self.best_opp.d.next = self.best_write_value.val();
             self.best_opp_crosses.d.next = self.best_write_value.val().get_bit(12)
