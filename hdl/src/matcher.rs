@@ -231,6 +231,8 @@ pub struct Matcher {
     fk_enough: DFF<Bit>,
     fk_left: DFF<Bits<32>>,
     fk_next: DFF<Bits<15>>,
+    /// The order registered is the last the walk may visit (`fok_count + 1` = the bound).
+    fk_at_bound: DFF<Bit>,
     /// FOK walk: quantity still needed, orders visited.
     fok_need: DFF<Bits<32>>,
     fok_count: DFF<Bits<15>>,
@@ -421,6 +423,7 @@ impl Logic for Matcher {
             fk_enough,
             fk_left,
             fk_next,
+            fk_at_bound,
             fok_need,
             fok_count,
             bm_op,
@@ -838,6 +841,11 @@ impl Logic for Matcher {
                 self.first.d.next = false;
                 self.fast.d.next = self.first.q.val();
                 self.crosses.d.next = self.best_opp_crosses.q.val();
+                // The operands of the level's bit set, for AllocData (a search below replaces
+                // them; it takes the slow path, which sets them again in Link).
+                self.bm_op.d.next = 0.into();
+                self.bm_side.d.next = self.own_index.val();
+                self.bm_key.d.next = self.own_key.q.val();
                 self.rest_fast.d.next = self.first.q.val()
                     & !self.best_opp_crosses.q.val()
                     & ((self.tif.q.val() == TIF_GTC) | (self.tif.q.val() == TIF_POST_ONLY));
@@ -942,10 +950,8 @@ impl Logic for Matcher {
                         self.best_write.next = self.own_better.val();
                         self.best_write_value.next =
                             bit_cast::<14, 12>(self.own_key.q.val()) | 0x1000;
+                        // Decide loaded the set's operands.
                         self.bitmap.s_valid.next = true;
-                        self.bitmap.s_op.next = 0.into();
-                        self.bitmap.s_side.next = self.own_index.val();
-                        self.bitmap.s_key.next = self.own_key.q.val();
                     }
                     if self.rest_fast.q.val()
                         & !self.level_ram.read_data.val().get_bit(14)
@@ -1318,6 +1324,7 @@ impl Logic for Matcher {
                 self.fk_enough.d.next = self.fok_enough.val();
                 self.fk_left.d.next = self.fok_need.q.val() - self.qty_ram.read_data.val();
                 self.fk_next.d.next = self.maker_next.val();
+                self.fk_at_bound.d.next = self.fok_at_bound.val();
                 self.slot_read.next = bit_cast::<14, 15>(self.maker_next.val());
                 self.qty_ram.read_enable.next = self.maker_next.val().get_bit(14);
                 self.account_ram.read_enable.next = self.maker_next.val().get_bit(14);
@@ -1339,7 +1346,7 @@ impl Logic for Matcher {
                     self.crosses.d.next = true;
                     self.state.d.next = MatcherState::Alloc;
                 } else if self.fk_next.q.val().get_bit(14) {
-                    if self.fok_at_bound.val() {
+                    if self.fk_at_bound.q.val() {
                         self.emit.next = true;
                         self.e_reason.next = REASON_FOK_TOO_DEEP.into();
                         self.state.d.next = MatcherState::Idle;
@@ -1364,7 +1371,8 @@ impl Logic for Matcher {
                     self.emit.next = true;
                     self.e_reason.next = REASON_FOK_CANNOT_FILL.into();
                     self.state.d.next = MatcherState::Idle;
-                } else if self.fok_count.q.val() == self.s_fok_orders_max.val() {
+                } else if self.fk_at_bound.q.val() {
+                    // The order FokOrder counted last was the bound's.
                     self.emit.next = true;
                     self.e_reason.next = REASON_FOK_TOO_DEEP.into();
                     self.state.d.next = MatcherState::Idle;
