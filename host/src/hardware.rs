@@ -181,9 +181,9 @@ pub struct WorstCaseFigure {
 /// (`ordo fpga build ecp5-timing`, ECP5-85F speed grade −6, nextpnr seed 1;
 /// bitstreams/README.md keeps the table). `ordo bench hdl` uses it only when the flow's cache
 /// holds no build of the card it benchmarks ([`card_clock`]). Update it with the table.
-pub const CARD_CLOCK_MHZ: f64 = 27.64;
+pub const CARD_CLOCK_MHZ: f64 = 47.39;
 /// The design revision [`CARD_CLOCK_MHZ`] was measured on.
-pub const CARD_CLOCK_REVISION: u64 = 0x962c_56b8_bd9c_e46e;
+pub const CARD_CLOCK_REVISION: u64 = 0xbcac_19ff_1680_bea0;
 /// Where [`CARD_CLOCK_MHZ`] comes from.
 pub const CARD_CLOCK_SOURCE: &str =
     "ordo fpga build ecp5-timing, revision 962c56b8bd9ce46e, ECP5-85F −6, seed 1";
