@@ -499,7 +499,8 @@ impl Logic for Validator {
                 self.state.d.next = ValidatorState::Respond;
                 // The order's credit cost and whether its account can pay it (abi §16): qty
                 // × lot cost from two 16 × 16 products; the account's credit is `limit −
-                // used`, none when that is negative; a zero cost always passes.
+                // used`, none when that is negative; a zero cost always passes — zero as the
+                // exact product, not its low 32 bits (a cost of 2³² is not free).
                 self.cost_lo.next = self.qty_lo.q.val() * self.lot_cost.q.val();
                 self.cost_hi.next = self.qty_hi.q.val() * self.lot_cost.q.val();
                 self.cost.next = (self.cost_hi.val() << 16) + self.cost_lo.val();
@@ -508,7 +509,7 @@ impl Logic for Validator {
                 self.available.next =
                     self.credit_limit.read_data.val() - self.credit_used.read_data.val();
                 self.credit_ok.next = !self.credit_on.read_data.val()
-                    | !self.cost.val().any()
+                    | !(self.cost_lo.val().any() | self.cost_hi.val().any())
                     | (!self.cost_overflow.val()
                         & !self.available.val().get_bit(31)
                         & (self.cost.val() <= self.available.val()));

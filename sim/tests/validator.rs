@@ -438,6 +438,10 @@ fn credit_cases(
         credit(32, 0, used.wrapping_add(25).wrapping_add(1_400_000_000)),
     ];
     cases.push(order(23, 1));
+    // A cost of exactly 2³² (32,768 × 131,072): nonzero, so under a limit it is rejected
+    // like any cost beyond the credit, although its low 32 bits are 0.
+    cases.push(lot_cost(33, 32_768));
+    cases.push(order(34, 131_072));
     cases
 }
 
