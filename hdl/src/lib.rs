@@ -11,7 +11,7 @@
 //! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
 //! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`], the board link's
 //! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`], [`bram::Bram`] (block RAM with
-//! its output register, for the pipelined matcher) and [`mul16::Mul16`] (a
+//! its output register, for the pipelined matcher and the validator) and [`mul16::Mul16`] (a
 //! product with its operands registered in the multiplier, for the validator's credit cost).
 //! Status, figures and what is left: `docs/hardware.md`.
 

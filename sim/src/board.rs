@@ -288,10 +288,18 @@ pub fn lpf() -> String {
     lpf
 }
 
-/// The two branches of the top's one `ifdef VERILATOR`: (Verilator's, synthesis's).
+/// The two branches of the top's one `ifdef VERILATOR`: (Verilator's, synthesis's). Every
+/// other conditional must be a block RAM's body choice (`ifdef ORDO_DP16KD`, `hdl::bram`),
+/// which the Verilator run and the synthesis of the board top resolve alike.
 pub fn pll_bypass(top: &str) -> Result<(String, String), String> {
-    if top.matches("`ifdef").count() != 1 || top.matches("`else").count() != 1 {
-        return Err("the top must have exactly one `ifdef ... `else ... `endif".into());
+    let conditionals = top.matches("`ifdef").count();
+    let rams = top.matches("`ifdef ORDO_DP16KD\n").count();
+    if top.matches("`ifdef VERILATOR\n").count() != 1 || conditionals != rams + 1 {
+        return Err(
+            "the top must have exactly one `ifdef VERILATOR ... `else ... `endif besides the \
+             block RAMs' `ifdef ORDO_DP16KD"
+                .into(),
+        );
     }
     let start = top
         .find("`ifdef VERILATOR\n")

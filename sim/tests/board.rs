@@ -186,7 +186,7 @@ fn bad_records_are_dropped_and_counted_and_the_good_ones_go_through() {
 #[test]
 fn the_pll_bypass_is_the_only_difference_under_verilator() {
     // Proves what Verilator runs is the board's top but for the PLL: the top has one
-    // conditional; its Verilator branch only ties `clock` to the oscillator and `locked`
+    // `ifdef VERILATOR` (the others are block RAMs' bodies); its Verilator branch only ties `clock` to the oscillator and `locked`
     // high; its synthesis branch is one EHXPLLL from clk_25mhz to `clock` with `locked` as
     // its LOCK, at the dividers of sim::board::PLL. With either branch replaced by the other
     // the rest of the text is the same.
