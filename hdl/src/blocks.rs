@@ -28,6 +28,9 @@ pub enum Block {
     /// Block RAM with a registered output, at the level table's shape: 15 bits x 65,536
     /// (hdl::bram; define ORDO_DP16KD for the ECP5 body).
     Bram,
+    /// A 16 x 16 product with its operands registered in the multiplier (hdl::mul16; define
+    /// ORDO_DP16KD for the MULT18X18D body).
+    Mul16,
     /// Host-link records to the card's input (hdl::link_deframer).
     LinkDeframer,
     /// The card's output to host-link records (hdl::link_framer).
@@ -61,6 +64,7 @@ impl Block {
             Block::Matcher => "matcher",
             Block::Card => "card",
             Block::Bram => "bram",
+            Block::Mul16 => "mul16",
             Block::LinkDeframer => "link-deframer",
             Block::LinkFramer => "link-framer",
             Block::BoardLink => "board-link",
@@ -81,6 +85,7 @@ impl Block {
             Block::Matcher => crate::matcher::verilog(),
             Block::Card => crate::card::verilog(),
             Block::Bram => crate::bram::verilog::<15, 16>(),
+            Block::Mul16 => crate::mul16::verilog(),
             Block::LinkDeframer => crate::link_deframer::verilog(),
             Block::LinkFramer => crate::link_framer::verilog(),
             Block::BoardLink => crate::board_link::verilog(),

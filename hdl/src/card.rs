@@ -50,8 +50,9 @@ pub const CFG_FOK_ORDERS_MAX: u64 = abi::regs::CFG_FOK_ORDERS_MAX as u64;
 const _: () = assert!(CFG_PRICE_BOUNDS == 2048 && CFG_DEFAULT_STP == 2064);
 const _: () = assert!(CFG_ORDERS_MAX == 2065 && CFG_FOK_ORDERS_MAX == 2066);
 
-/// The front end: a message from the deserializer through the validator, then held until
-/// the back end takes it.
+/// The front end: a message from the deserializer through the validator (Verdict: waiting
+/// for its verdict), handed to the back end as the verdict arrives when the back end is free,
+/// else held (Hold) until it is. The next message is taken in the cycle one is handed over.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, LogicState)]
 pub enum FrontState {
     Idle,
@@ -132,6 +133,15 @@ pub struct Card {
     f_echo: DFF<Bits<8>>,
     /// The back end can take the held message this cycle.
     back_free: Signal<Local, Bit>,
+    /// The front end's verdict this cycle (the validator's as it arrives, else the held
+    /// one), whether there is one, whether the message is handed to the back end now, and
+    /// whether the front end can take the next message.
+    v_reason: Signal<Local, Bits<8>>,
+    v_book: Signal<Local, Bits<3>>,
+    v_echo: Signal<Local, Bits<8>>,
+    v_ready: Signal<Local, Bit>,
+    handover: Signal<Local, Bit>,
+    front_take: Signal<Local, Bit>,
     /// Beats of the current message accepted so far (sideband is taken with beat 0).
     beat: DFF<Bits<2>>,
     pending_arrival: DFF<Bits<64>>,
@@ -247,6 +257,19 @@ impl Logic for Card {
             echo
         );
         clock!(self, clock, deserializer, validator, matcher, serializer);
+        // The front end's verdict: the validator's in the cycle it arrives, else the held one.
+        self.v_reason.next = self.f_reason.q.val();
+        self.v_book.next = self.f_book.q.val();
+        self.v_echo.next = self.f_echo.q.val();
+        self.v_ready.next = self.front.q.val() == FrontState::Hold;
+        if (self.front.q.val() == FrontState::Verdict) & self.validator.m_valid.val() {
+            self.v_reason.next = self.validator.m_reason.val();
+            self.v_book.next = self.validator.m_book.val();
+            self.v_echo.next = self.validator.m_echo.val();
+            self.v_ready.next = true;
+        }
+        self.handover.next = false;
+        self.front_take.next = false;
         // Configuration.
         self.validator.cfg_valid.next = self.cfg_valid.val() & !self.cfg_address.val().get_bit(11);
         self.validator.cfg_address.next = self.cfg_address.val();
@@ -329,7 +352,7 @@ impl Logic for Card {
                 self.pending_signature_ok.d.next = self.s_signature_ok.val();
             }
         }
-        // Deserializer to validator (only while idle).
+        // Deserializer to validator (see the front end below).
         self.deserializer.m_ready.next = false;
         self.validator.s_valid.next = false;
         self.validator.s_account.next = self.deserializer.m_account.val();
@@ -347,44 +370,45 @@ impl Logic for Card {
         self.validator.s_qty.next = self.deserializer.m_qty.val();
         self.validator.s_target.next = self.deserializer.m_target.val();
         self.validator.m_ready.next = false;
-        // The matcher takes the held message (front registers): book bounds, priority keys.
+        // The matcher takes the front end's message (its fields in the front registers, its
+        // book from the verdict): book bounds, priority keys.
         self.price_min.next = self.price_min0.q.val();
         self.price_max.next = self.price_max0.q.val();
-        if self.f_book.q.val() == 0 {
+        if self.v_book.val() == 0 {
             self.price_min.next = self.price_min0.q.val();
             self.price_max.next = self.price_max0.q.val();
         }
-        if self.f_book.q.val() == 1 {
+        if self.v_book.val() == 1 {
             self.price_min.next = self.price_min1.q.val();
             self.price_max.next = self.price_max1.q.val();
         }
-        if self.f_book.q.val() == 2 {
+        if self.v_book.val() == 2 {
             self.price_min.next = self.price_min2.q.val();
             self.price_max.next = self.price_max2.q.val();
         }
-        if self.f_book.q.val() == 3 {
+        if self.v_book.val() == 3 {
             self.price_min.next = self.price_min3.q.val();
             self.price_max.next = self.price_max3.q.val();
         }
-        if self.f_book.q.val() == 4 {
+        if self.v_book.val() == 4 {
             self.price_min.next = self.price_min4.q.val();
             self.price_max.next = self.price_max4.q.val();
         }
-        if self.f_book.q.val() == 5 {
+        if self.v_book.val() == 5 {
             self.price_min.next = self.price_min5.q.val();
             self.price_max.next = self.price_max5.q.val();
         }
-        if self.f_book.q.val() == 6 {
+        if self.v_book.val() == 6 {
             self.price_min.next = self.price_min6.q.val();
             self.price_max.next = self.price_max6.q.val();
         }
-        if self.f_book.q.val() == 7 {
+        if self.v_book.val() == 7 {
             self.price_min.next = self.price_min7.q.val();
             self.price_max.next = self.price_max7.q.val();
         }
         self.matcher.s_valid.next = false;
         self.matcher.s_cancel.next = self.f_type.q.val() == 2;
-        self.matcher.s_book.next = self.f_book.q.val();
+        self.matcher.s_book.next = self.v_book.val();
         self.matcher.s_instrument.next = self.f_instrument.q.val();
         self.matcher.s_account.next = self.f_account.q.val();
         self.matcher.s_side.next = self.f_side.q.val().get_bit(0);
@@ -458,36 +482,11 @@ impl Logic for Card {
         // Front end: validate the next message while the back end works on this one.
         match self.front.q.val() {
             FrontState::Idle => {
-                self.validator.s_valid.next = self.deserializer.m_valid.val();
-                self.deserializer.m_ready.next = self.validator.s_ready.val();
-                if self.deserializer.m_valid.val() & self.validator.s_ready.val() {
-                    self.f_type.d.next = self.deserializer.m_type.val();
-                    self.f_side.d.next = self.deserializer.m_side.val();
-                    self.f_tif.d.next = self.deserializer.m_tif.val();
-                    self.f_stp.d.next = self.deserializer.m_stp.val();
-                    self.f_instrument.d.next = self.deserializer.m_instrument.val();
-                    self.f_account.d.next = self.deserializer.m_account.val();
-                    self.f_price.d.next = self.deserializer.m_price.val();
-                    self.f_qty.d.next = self.deserializer.m_qty.val();
-                    self.f_client_ref.d.next = self.deserializer.m_client_ref.val();
-                    self.f_target.d.next = self.deserializer.m_target.val();
-                    // The stamp rule: max(arrival, previous stamp).
-                    self.f_stamp.d.next = self.last_stamp.q.val();
-                    if self.arrival.val() > self.last_stamp.q.val() {
-                        self.f_stamp.d.next = self.arrival.val();
-                        self.last_stamp.d.next = self.arrival.val();
-                    }
-                    self.front.d.next = FrontState::Verdict;
-                }
+                self.front_take.next = true;
             }
             FrontState::Verdict => {
+                // The verdict is always taken: handed over below with its message, or held.
                 self.validator.m_ready.next = true;
-                if self.validator.m_valid.val() {
-                    self.f_reason.d.next = self.validator.m_reason.val();
-                    self.f_book.d.next = self.validator.m_book.val();
-                    self.f_echo.d.next = self.validator.m_echo.val();
-                    self.front.d.next = FrontState::Hold;
-                }
             }
             FrontState::Hold => {}
         }
@@ -531,13 +530,14 @@ impl Logic for Card {
                 }
             }
         }
-        // Hand the held message over as the back end frees up: a reject to the back end's
-        // registers, anything else to the matcher directly (it is idle whenever the back end
-        // is free) with the back end keeping the stamp and fields for its events.
-        if (self.front.q.val() == FrontState::Hold) & self.back_free.val() {
-            self.matcher.s_valid.next = !self.f_reason.q.val().any() & !self.f_echo.q.val().any();
-            if self.f_reason.q.val().any() | self.f_echo.q.val().any() | self.matcher.s_ready.val()
-            {
+        // Hand the message over as its verdict arrives or, held, as the back end frees up: a
+        // reject to the back end's registers, anything else to the matcher directly (it is
+        // idle whenever the back end is free) with the back end keeping the stamp and fields
+        // for its events.
+        if self.v_ready.val() & self.back_free.val() {
+            self.matcher.s_valid.next = !self.v_reason.val().any() & !self.v_echo.val().any();
+            if self.v_reason.val().any() | self.v_echo.val().any() | self.matcher.s_ready.val() {
+                self.handover.next = true;
                 self.message_type.d.next = self.f_type.q.val();
                 self.side.d.next = self.f_side.q.val();
                 self.tif.d.next = self.f_tif.q.val();
@@ -549,14 +549,50 @@ impl Logic for Card {
                 self.client_ref.d.next = self.f_client_ref.q.val();
                 self.target.d.next = self.f_target.q.val();
                 self.stamp.d.next = self.f_stamp.q.val();
-                self.reason.d.next = self.f_reason.q.val();
-                self.book.d.next = self.f_book.q.val();
-                self.echo.d.next = self.f_echo.q.val();
+                self.reason.d.next = self.v_reason.val();
+                self.book.d.next = self.v_book.val();
+                self.echo.d.next = self.v_echo.val();
                 self.back.d.next = BackState::MatchRun;
-                if self.f_reason.q.val().any() | self.f_echo.q.val().any() {
+                if self.v_reason.val().any() | self.v_echo.val().any() {
                     self.back.d.next = BackState::Reject;
                 }
                 self.front.d.next = FrontState::Idle;
+                self.front_take.next = true;
+            }
+        }
+        // A verdict that cannot be handed over yet is held.
+        if (self.front.q.val() == FrontState::Verdict)
+            & self.validator.m_valid.val()
+            & !self.handover.val()
+        {
+            self.f_reason.d.next = self.validator.m_reason.val();
+            self.f_book.d.next = self.validator.m_book.val();
+            self.f_echo.d.next = self.validator.m_echo.val();
+            self.front.d.next = FrontState::Hold;
+        }
+        // Deserializer to validator: the next message, when the front end is free or hands
+        // its message over in this cycle.
+        if self.front_take.val() {
+            self.validator.s_valid.next = self.deserializer.m_valid.val();
+            self.deserializer.m_ready.next = self.validator.s_ready.val();
+            if self.deserializer.m_valid.val() & self.validator.s_ready.val() {
+                self.f_type.d.next = self.deserializer.m_type.val();
+                self.f_side.d.next = self.deserializer.m_side.val();
+                self.f_tif.d.next = self.deserializer.m_tif.val();
+                self.f_stp.d.next = self.deserializer.m_stp.val();
+                self.f_instrument.d.next = self.deserializer.m_instrument.val();
+                self.f_account.d.next = self.deserializer.m_account.val();
+                self.f_price.d.next = self.deserializer.m_price.val();
+                self.f_qty.d.next = self.deserializer.m_qty.val();
+                self.f_client_ref.d.next = self.deserializer.m_client_ref.val();
+                self.f_target.d.next = self.deserializer.m_target.val();
+                // The stamp rule: max(arrival, previous stamp).
+                self.f_stamp.d.next = self.last_stamp.q.val();
+                if self.arrival.val() > self.last_stamp.q.val() {
+                    self.f_stamp.d.next = self.arrival.val();
+                    self.last_stamp.d.next = self.arrival.val();
+                }
+                self.front.d.next = FrontState::Verdict;
             }
         }
     }

@@ -10,9 +10,10 @@
 //! [`stamper::Stamper`], [`validator::Validator`], [`reorder::Reorder`],
 //! [`order_pool::OrderPool`], [`priority_bitmap::PriorityBitmap`] (with [`ctz32::Ctz32`]),
 //! [`level_queues::LevelQueues`], [`event_serializer::EventSerializer`], the board link's
-//! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`], and [`bram::Bram`] (block RAM with
-//! its output register, for the pipelined matcher). Status, figures and
-//! what is left: `docs/hardware.md`.
+//! [`uart::UartTx`], [`uart::UartRx`] and [`crc32::Crc32`], [`bram::Bram`] (block RAM with
+//! its output register, for the pipelined matcher and the validator) and [`mul16::Mul16`] (a
+//! product with its operands registered in the multiplier, for the validator's credit cost).
+//! Status, figures and what is left: `docs/hardware.md`.
 
 pub mod blocks;
 pub mod board_link;
@@ -28,6 +29,7 @@ pub mod level_queues;
 pub mod link_deframer;
 pub mod link_framer;
 pub mod matcher;
+pub mod mul16;
 pub mod order_pool;
 pub mod priority_bitmap;
 pub mod reorder;

@@ -849,7 +849,7 @@ mod flow {
         write("top.lpf", &lpf)?;
 
         // ORDO_DP16KD: blocks with a body of their own for the ECP5 (hdl::bram's DP16KDs with
-        // their output registers) use it.
+        // their output registers, hdl::mul16's MULT18X18D with its input registers) use it.
         let synth_script = "read_verilog -DORDO_DP16KD top.v; synth_ecp5 -top top -json top.json; \
                             tee -q -o synth_stat.json stat -json";
         let synth_key = format!(

@@ -253,3 +253,9 @@ impl<D: rust_hdl::prelude::Synth, const N: usize> Clocked for hdl::bram::Bram<D,
         &mut self.clock
     }
 }
+
+impl Clocked for hdl::mul16::Mul16 {
+    fn clock_signal(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

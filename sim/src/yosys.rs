@@ -17,6 +17,11 @@ pub struct Utilization {
     pub block_rams: u64,
     /// Of those, the ones that use their output register (`REGMODE_B = "OUTREG"`).
     pub block_rams_outreg: u64,
+    /// 18 × 18 multipliers (MULT18X18D).
+    pub multipliers: u64,
+    /// Of those, the ones that register both operands (`REG_INPUTA_CLK` and
+    /// `REG_INPUTB_CLK` = `"CLK0"`, `hdl::mul16`).
+    pub multipliers_input_registered: u64,
 }
 
 /// Check that `verilog` (top module `top`) is clean and synthesizes for ECP5.
@@ -25,7 +30,7 @@ pub fn check(name: &str, verilog: &str) -> Result<Utilization, Error> {
 }
 
 /// [`check`], synthesizing with the Verilog macros `defines` set (`ORDO_DP16KD`: the
-/// ECP5 flow's bodies, `hdl::bram`). The validation runs without them.
+/// ECP5 flow's bodies, `hdl::bram`, `hdl::mul16`). The validation runs without them.
 pub fn check_defined(name: &str, verilog: &str, defines: &[&str]) -> Result<Utilization, Error> {
     if !tool_available("yosys") {
         return Err(Error::ToolMissing { tool: "yosys" });
@@ -51,7 +56,9 @@ pub fn check_defined(name: &str, verilog: &str, defines: &[&str]) -> Result<Util
             "-p",
             &format!(
                 "read_verilog {} top.v; synth_ecp5 -top top; tee -o stat.txt stat; \
-                 tee -o outreg.txt select -list t:DP16KD r:REGMODE_B=OUTREG %i",
+                 tee -o outreg.txt select -list t:DP16KD r:REGMODE_B=OUTREG %i; \
+                 tee -o multreg.txt select -list t:MULT18X18D r:REG_INPUTA_CLK=CLK0 %i \
+                 r:REG_INPUTB_CLK=CLK0 %i",
                 defines
                     .iter()
                     .map(|d| format!("-D{d}"))
@@ -85,10 +92,16 @@ pub fn check_defined(name: &str, verilog: &str, defines: &[&str]) -> Result<Util
         path: dir.join("outreg.txt").display().to_string(),
         source,
     })?;
+    let multreg = std::fs::read_to_string(dir.join("multreg.txt")).map_err(|source| Error::Io {
+        path: dir.join("multreg.txt").display().to_string(),
+        source,
+    })?;
     Ok(Utilization {
         luts: count("LUT4"),
         flip_flops: count("TRELLIS_FF"),
         block_rams: count("DP16KD"),
         block_rams_outreg: outreg.lines().filter(|l| l.contains('/')).count() as u64,
+        multipliers: count("MULT18X18D"),
+        multipliers_input_registered: multreg.lines().filter(|l| l.contains('/')).count() as u64,
     })
 }

@@ -187,6 +187,43 @@ impl Bench {
     }
 }
 
+impl Bench {
+    /// Offer `messages` back to back — each from the cycle after the previous one was
+    /// accepted, idle in `idle_percent` of the cycles — and take verdicts in
+    /// `ready_percent` of them; returns the verdicts in order and, for each message after
+    /// the first, the cycles since the previous one was accepted.
+    fn stream(
+        &mut self,
+        messages: &[(OrderMessage, bool)],
+        idle_percent: u64,
+        ready_percent: u64,
+    ) -> (Vec<(u8, u8, u8)>, Vec<u64>) {
+        let mut verdicts = Vec::with_capacity(messages.len());
+        let mut spacing = Vec::with_capacity(messages.len());
+        let (mut next, mut last_accept) = (0usize, None::<u64>);
+        for cycle in 0u64.. {
+            assert!(cycle < 100 * messages.len() as u64 + 1_000, "no progress");
+            let offer = next < messages.len() && !self.rng.chance(idle_percent);
+            let m_ready = self.rng.chance(ready_percent);
+            let out = self.cycle((false, 0, 0), offer.then(|| &messages[next]), m_ready);
+            if offer && out[0] == 1 {
+                if let Some(last) = last_accept {
+                    spacing.push(cycle - last);
+                }
+                last_accept = Some(cycle);
+                next += 1;
+            }
+            if out[1] == 1 && m_ready {
+                verdicts.push((out[2] as u8, out[3] as u8, out[4] as u8));
+                if verdicts.len() == messages.len() {
+                    break;
+                }
+            }
+        }
+        (verdicts, spacing)
+    }
+}
+
 /// The software path's verdict for the validator's part of the checks.
 fn expected(events: &[abi::Event], message: &OrderMessage, config: &VenueConfig) -> (u8, u8, u8) {
     let first = events[0];
@@ -438,6 +475,10 @@ fn credit_cases(
         credit(32, 0, used.wrapping_add(25).wrapping_add(1_400_000_000)),
     ];
     cases.push(order(23, 1));
+    // A cost of exactly 2³² (32,768 × 131,072): nonzero, so under a limit it is rejected
+    // like any cost beyond the credit, although its low 32 bits are 0.
+    cases.push(lot_cost(33, 32_768));
+    cases.push(order(34, 131_072));
     cases
 }
 
@@ -476,6 +517,103 @@ fn verdicts_match_the_software_path() {
     assert_eq!(reasons, all, "every validator reason was exercised");
 }
 
+/// The software path's verdicts for `messages`, in order.
+fn software_verdicts(config: &VenueConfig, messages: &[(OrderMessage, bool)]) -> Vec<(u8, u8, u8)> {
+    let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
+    messages
+        .iter()
+        .enumerate()
+        .map(|(i, &(message, signature_ok))| {
+            let input = Input {
+                arrival_ns: i as u64,
+                message,
+                signature_ok,
+            };
+            expected(sequencer.handle(&input), &message, config)
+        })
+        .collect()
+}
+
+#[test]
+fn back_to_back_verdicts_match_the_software_path_at_one_message_per_4_cycles() {
+    // Proves the pipelined block under a saturated input: every message accepted exactly 4
+    // cycles after the one before (the card's input rate) when verdicts are taken at once,
+    // with the software sequencer's verdict for each — consecutive messages of one account
+    // included (nonces, and the consumption forwarded from the message whose verdict is
+    // being taken, e.g. an order that uses the last of its credit followed by one that is
+    // refused) — and again with idle input cycles and verdicts taken late, which the
+    // Verilator build matches cycle by cycle.
+    let config = VenueConfig::embedded();
+    let messages = messages(&config);
+    let want = software_verdicts(&config, &messages);
+    let mut bench = Bench::new(&config, 3);
+    let (got, spacing) = bench.stream(&messages, 0, 100);
+    for (i, (got, want)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(got, want, "message {i}: {:?}", messages[i].0);
+    }
+    assert!(spacing.iter().all(|&c| c == 4), "{spacing:?}");
+    let mut bench = Bench::new(&config, 4);
+    let (got, spacing) = bench.stream(&messages, 10, 70);
+    assert_eq!(got, want);
+    assert!(spacing.iter().all(|&c| c >= 4));
+    let difference = first_difference(
+        "validator",
+        &verilog(),
+        &ports(&INPUT_NAMES),
+        &ports(&OUTPUT_NAMES),
+        &bench.inputs,
+        &bench.outputs,
+    );
+    assert_eq!(difference.expect("verilator"), None);
+}
+
+#[test]
+fn two_books_with_one_instrument_id_resolve_to_the_higher_book() {
+    // Proves the configuration the venue config refuses (two books configured with one
+    // instrument id) resolves as it always did on the card, to the higher book: its lot
+    // cost (set by an admin message, which reaches it alone), its quantity bound and its
+    // number. Book 0 holds BTC with lot cost 1; book 6 is configured with BTC's id, a
+    // quantity bound of 2 and then lot cost 4; with a credit of 9, two lots cost 8 (book 6's
+    // cost; the OR of both costs, 5, would make it 10 and refuse the order).
+    let config = VenueConfig::embedded();
+    let btc = config.instruments[0].clone();
+    let (trader, admin) = (20u32, config.accounts.admins[0]);
+    let mut bench = Bench::new(&config, 5);
+    let order = |nonce: u64, qty: u32| {
+        OrderMessage::new_order(
+            trader,
+            nonce,
+            btc.id,
+            Side::Buy,
+            btc.reference_price_ticks,
+            qty,
+            TimeInForce::Gtc,
+            StpMode::Default,
+            0,
+        )
+    };
+    let admin_kind = EventKind::Admin as u8;
+    let lot_cost = |nonce: u64, cost: u32| OrderMessage::admin_lot_cost(admin, nonce, btc.id, cost);
+    assert_eq!(bench.validate(lot_cost(1, 1), true), (0, 0, admin_kind));
+    let base = CFG_INSTRUMENTS + 4 * 6;
+    bench.configure(base, u64::from(btc.id) | 1 << 16);
+    bench.configure(base + 1, u64::from(btc.price_min_ticks()));
+    bench.configure(base + 2, u64::from(btc.price_max_ticks()));
+    bench.configure(base + 3, 2);
+    assert_eq!(bench.validate(lot_cost(2, 4), true), (0, 0, admin_kind));
+    let credit = OrderMessage::admin_credit(admin, 3, trader, 9, 0);
+    assert_eq!(bench.validate(credit, true), (0, 0, admin_kind));
+    assert_eq!(bench.validate(order(1, 2), true), (0, 6, 0));
+    assert_eq!(
+        bench.validate(order(2, 3), true),
+        (Reason::InvalidQuantity as u8, 0, 0)
+    );
+    assert_eq!(
+        bench.validate(order(3, 1), true),
+        (Reason::CreditExceeded as u8, 0, 0)
+    );
+}
+
 #[test]
 fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
     // Proves the Verilator build matches the rust-hdl simulation on every cycle, the
@@ -498,8 +636,19 @@ fn verilator_build_matches_rust_hdl_cycle_by_cycle() {
 
 #[test]
 fn synthesizes_for_ecp5() {
-    // Proves the Verilog is latch-free and synthesizes; the nonce table is in block RAM.
+    // Proves the Verilog is latch-free and synthesizes, its six account tables in block RAM
+    // and the cost's two products in multipliers; and that the ECP5 flow's bodies
+    // (ORDO_DP16KD) give 10 DP16KDs, every one with its output register, and two
+    // MULT18X18Ds that register their operands.
     let utilization = sim::yosys::check("validator", &verilog()).expect("yosys");
-    assert!(utilization.block_rams >= 2, "{utilization:?}");
     println!("validator ECP5: {utilization:?}");
+    assert_eq!(utilization.block_rams, 10, "{utilization:?}");
+    assert_eq!(utilization.multipliers, 2, "{utilization:?}");
+    let ecp5 =
+        sim::yosys::check_defined("validator-ecp5", &verilog(), &["ORDO_DP16KD"]).expect("yosys");
+    println!("validator ECP5 (the flow's bodies): {ecp5:?}");
+    assert_eq!(ecp5.block_rams, 10, "{ecp5:?}");
+    assert_eq!(ecp5.block_rams_outreg, 10, "{ecp5:?}");
+    assert_eq!(ecp5.multipliers, 2, "{ecp5:?}");
+    assert_eq!(ecp5.multipliers_input_registered, 2, "{ecp5:?}");
 }
