@@ -135,9 +135,10 @@ pub struct Card {
     back_free: Signal<Local, Bit>,
     /// The front end's verdict this cycle (the validator's as it arrives, else the held
     /// one), whether there is one, whether the message is handed to the back end now, and
-    /// whether the front end can take the next message.
+    /// whether the front end can take the next message. The book is `f_book`'s: loaded from
+    /// the validator's found book while the verdict is awaited, so the matcher's book,
+    /// bounds and keys come from registers.
     v_reason: Signal<Local, Bits<8>>,
-    v_book: Signal<Local, Bits<3>>,
     v_echo: Signal<Local, Bits<8>>,
     v_ready: Signal<Local, Bit>,
     handover: Signal<Local, Bit>,
@@ -186,12 +187,19 @@ pub struct Card {
     book: DFF<Bits<3>>,
     /// The message is an update: its echo kind (see `f_echo`).
     echo: DFF<Bits<8>>,
+    /// The front end's book's bounds (muxed from the configuration by `f_book`).
     price_min: Signal<Local, Bits<32>>,
     price_max: Signal<Local, Bits<32>>,
     arrival: Signal<Local, Bits<64>>,
-    /// The limit price's priority key on the bid ladder (max - price) and the ask ladder.
-    bid_key: Signal<Local, Bits<12>>,
-    ask_key: Signal<Local, Bits<12>>,
+    /// The message's book bounds and its limit price's priority keys on the bid ladder
+    /// (max - price) and the ask ladder, registered from the front registers every cycle:
+    /// `f_book` is loaded one cycle after the validator accepts the message, so these hold
+    /// from the third cycle, before the verdict (the fourth), and the matcher's bounds and
+    /// keys leave registers instead of the book's 8:1 mux and a 32-bit subtraction.
+    m_price_min: DFF<Bits<32>>,
+    m_price_max: DFF<Bits<32>>,
+    bid_key: DFF<Bits<12>>,
+    ask_key: DFF<Bits<12>>,
 }
 
 impl Logic for Card {
@@ -254,17 +262,19 @@ impl Logic for Card {
             target,
             reason,
             book,
-            echo
+            echo,
+            m_price_min,
+            m_price_max,
+            bid_key,
+            ask_key
         );
         clock!(self, clock, deserializer, validator, matcher, serializer);
         // The front end's verdict: the validator's in the cycle it arrives, else the held one.
         self.v_reason.next = self.f_reason.q.val();
-        self.v_book.next = self.f_book.q.val();
         self.v_echo.next = self.f_echo.q.val();
         self.v_ready.next = self.front.q.val() == FrontState::Hold;
         if (self.front.q.val() == FrontState::Verdict) & self.validator.m_valid.val() {
             self.v_reason.next = self.validator.m_reason.val();
-            self.v_book.next = self.validator.m_book.val();
             self.v_echo.next = self.validator.m_echo.val();
             self.v_ready.next = true;
         }
@@ -370,45 +380,45 @@ impl Logic for Card {
         self.validator.s_qty.next = self.deserializer.m_qty.val();
         self.validator.s_target.next = self.deserializer.m_target.val();
         self.validator.m_ready.next = false;
-        // The matcher takes the front end's message (its fields in the front registers, its
-        // book from the verdict): book bounds, priority keys.
+        // The matcher takes the front end's message (its fields and book in the front
+        // registers): book bounds, priority keys.
         self.price_min.next = self.price_min0.q.val();
         self.price_max.next = self.price_max0.q.val();
-        if self.v_book.val() == 0 {
+        if self.f_book.q.val() == 0 {
             self.price_min.next = self.price_min0.q.val();
             self.price_max.next = self.price_max0.q.val();
         }
-        if self.v_book.val() == 1 {
+        if self.f_book.q.val() == 1 {
             self.price_min.next = self.price_min1.q.val();
             self.price_max.next = self.price_max1.q.val();
         }
-        if self.v_book.val() == 2 {
+        if self.f_book.q.val() == 2 {
             self.price_min.next = self.price_min2.q.val();
             self.price_max.next = self.price_max2.q.val();
         }
-        if self.v_book.val() == 3 {
+        if self.f_book.q.val() == 3 {
             self.price_min.next = self.price_min3.q.val();
             self.price_max.next = self.price_max3.q.val();
         }
-        if self.v_book.val() == 4 {
+        if self.f_book.q.val() == 4 {
             self.price_min.next = self.price_min4.q.val();
             self.price_max.next = self.price_max4.q.val();
         }
-        if self.v_book.val() == 5 {
+        if self.f_book.q.val() == 5 {
             self.price_min.next = self.price_min5.q.val();
             self.price_max.next = self.price_max5.q.val();
         }
-        if self.v_book.val() == 6 {
+        if self.f_book.q.val() == 6 {
             self.price_min.next = self.price_min6.q.val();
             self.price_max.next = self.price_max6.q.val();
         }
-        if self.v_book.val() == 7 {
+        if self.f_book.q.val() == 7 {
             self.price_min.next = self.price_min7.q.val();
             self.price_max.next = self.price_max7.q.val();
         }
         self.matcher.s_valid.next = false;
         self.matcher.s_cancel.next = self.f_type.q.val() == 2;
-        self.matcher.s_book.next = self.v_book.val();
+        self.matcher.s_book.next = self.f_book.q.val();
         self.matcher.s_instrument.next = self.f_instrument.q.val();
         self.matcher.s_account.next = self.f_account.q.val();
         self.matcher.s_side.next = self.f_side.q.val().get_bit(0);
@@ -422,15 +432,17 @@ impl Logic for Card {
         self.matcher.s_client_ref.next = self.f_client_ref.q.val();
         self.matcher.s_target.next = self.f_target.q.val();
         // Buy: own key on the bid ladder, cross key on the ask ladder; sell: the reverse.
-        self.bid_key.next = bit_cast::<12, 32>(self.price_max.val() - self.f_price.q.val());
-        self.ask_key.next = bit_cast::<12, 32>(self.f_price.q.val() - self.price_min.val());
-        self.matcher.s_price_min.next = self.price_min.val();
-        self.matcher.s_price_max.next = self.price_max.val();
-        self.matcher.s_own_key.next = self.bid_key.val();
-        self.matcher.s_cross_key.next = self.ask_key.val();
+        self.m_price_min.d.next = self.price_min.val();
+        self.m_price_max.d.next = self.price_max.val();
+        self.bid_key.d.next = bit_cast::<12, 32>(self.price_max.val() - self.f_price.q.val());
+        self.ask_key.d.next = bit_cast::<12, 32>(self.f_price.q.val() - self.price_min.val());
+        self.matcher.s_price_min.next = self.m_price_min.q.val();
+        self.matcher.s_price_max.next = self.m_price_max.q.val();
+        self.matcher.s_own_key.next = self.bid_key.q.val();
+        self.matcher.s_cross_key.next = self.ask_key.q.val();
         if self.f_side.q.val().get_bit(0) {
-            self.matcher.s_own_key.next = self.ask_key.val();
-            self.matcher.s_cross_key.next = self.bid_key.val();
+            self.matcher.s_own_key.next = self.ask_key.q.val();
+            self.matcher.s_cross_key.next = self.bid_key.q.val();
         }
         if self.f_type.q.val() == 2 {
             self.matcher.s_own_key.next = 0.into();
@@ -486,7 +498,9 @@ impl Logic for Card {
             }
             FrontState::Verdict => {
                 // The verdict is always taken: handed over below with its message, or held.
+                // The book is the validator's `m_book`, registered there at accept.
                 self.validator.m_ready.next = true;
+                self.f_book.d.next = self.validator.m_book.val();
             }
             FrontState::Hold => {}
         }
@@ -550,7 +564,7 @@ impl Logic for Card {
                 self.target.d.next = self.f_target.q.val();
                 self.stamp.d.next = self.f_stamp.q.val();
                 self.reason.d.next = self.v_reason.val();
-                self.book.d.next = self.v_book.val();
+                self.book.d.next = self.f_book.q.val();
                 self.echo.d.next = self.v_echo.val();
                 self.back.d.next = BackState::MatchRun;
                 if self.v_reason.val().any() | self.v_echo.val().any() {
@@ -566,7 +580,6 @@ impl Logic for Card {
             & !self.handover.val()
         {
             self.f_reason.d.next = self.validator.m_reason.val();
-            self.f_book.d.next = self.validator.m_book.val();
             self.f_echo.d.next = self.validator.m_echo.val();
             self.front.d.next = FrontState::Hold;
         }

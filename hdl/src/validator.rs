@@ -23,9 +23,12 @@
 //! Messages (valid/ready `s_*`) carry the order-entry fields and the signature verdict;
 //! each gets one verdict (valid/ready `m_*`): `m_reason` ([`abi::Reason`] wire value; 0 =
 //! passes), `m_echo` (it passed as an update — 6 oracle, 7 admin: its event is an echo of
-//! that kind, not the matcher's) and `m_book` (the instrument's book when it passes to the
-//! matcher, else 0). Two configured books with one instrument id (which the venue config
-//! refuses) resolve to the higher book, as before.
+//! that kind, not the matcher's) and `m_book`: the found instrument's book (0 when none),
+//! the matcher's book when the message passes to it. `m_book` is a register, valid from the
+//! cycle after the message is accepted until the next one is, so that the card can give the
+//! matcher its book's bounds and keys from registers by the time the verdict arrives. Two
+//! configured books with one instrument id (which the venue config refuses) resolve to the
+//! higher book, as before.
 //!
 //! **Latency 4 cycles** (accepted in cycle 0, verdict valid from cycle 4) and **one message
 //! every 4 cycles**: the next message is accepted in the cycle the verdict is taken
@@ -175,6 +178,7 @@ pub struct Validator {
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_reason: Signal<Out, Bits<8>>,
+    /// The found instrument's book, registered at accept (see above).
     pub m_book: Signal<Out, Bits<3>>,
     /// The message passed as an update, not an order: its event is an echo of this kind
     /// (6 oracle, 7 admin; 0 for anything else).
@@ -595,7 +599,7 @@ impl Logic for Validator {
         if self.credit_failed.q.val() {
             self.m_reason.next = REASON_CREDIT_EXCEEDED.into();
         }
-        self.m_book.next = 0.into();
+        self.m_book.next = self.book.q.val();
         self.m_echo.next = 0.into();
         if !self.reason.q.val().any() & !self.credit_failed.q.val() {
             if self.is_oracle.q.val() {
@@ -603,8 +607,6 @@ impl Logic for Validator {
             } else {
                 if self.is_admin.q.val() {
                     self.m_echo.next = KIND_ADMIN.into();
-                } else {
-                    self.m_book.next = self.book.q.val();
                 }
             }
         }

@@ -1212,7 +1212,18 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
     // Proves `ordo bench hdl --json` runs its scripted flow and the demo flow through both
     // simulators (it fails if either differs from the software path or from the other) and
     // reports cycles per kind, latency per probe and simulation speed, with the goals.
+    // On a venue with a smaller pool and FOK bound: the worst cases fill the pool twice, and
+    // at the default 16,384 slots that is most of a minute through both simulators.
+    let dir = Scratch::new("bench-hdl");
+    let config = dir.write(
+        "small-pool.toml",
+        default_config()
+            .replace("orders_resting_max = 16384", "orders_resting_max = 600")
+            .replace("fok_orders_max = 256", "fok_orders_max = 40"),
+    );
     let report = ok_json(&ordo(&[
+        "--config",
+        p(&config),
         "bench",
         "hdl",
         "--orders",

@@ -84,7 +84,8 @@ impl Bench {
         bench
     }
 
-    /// Drive one cycle with `cfg` and `message` inputs; returns (s_ready, m_valid, reason, book).
+    /// Drive one cycle with `cfg` and `message` inputs; returns (s_ready, m_valid, reason, book,
+    /// echo).
     fn cycle(
         &mut self,
         cfg: (bool, u64, u64),
@@ -168,7 +169,7 @@ impl Bench {
     /// Validate one message (random idle cycles and backpressure); returns (reason, book,
     /// echo kind).
     fn validate(&mut self, message: OrderMessage, signature_ok: bool) -> (u8, u8, u8) {
-        let mut sent = false;
+        let (mut sent, mut accepted_at) = (false, 0);
         for _ in 0..1_000 {
             let offer = !sent && !self.rng.chance(20);
             let m_ready = self.rng.chance(70);
@@ -177,10 +178,13 @@ impl Bench {
                 offer.then_some(&(message, signature_ok)),
                 m_ready,
             );
-            sent |= offer && out[0] == 1;
+            if offer && out[0] == 1 {
+                sent = true;
+                accepted_at = self.outputs.len() - 1;
+            }
             if out[1] == 1 && m_ready {
                 assert!(sent);
-                return (out[2] as u8, out[3] as u8, out[4] as u8);
+                return self.verdict(accepted_at);
             }
         }
         panic!("no verdict");
@@ -188,6 +192,24 @@ impl Bench {
 }
 
 impl Bench {
+    /// The verdict presented this cycle for the message accepted in cycle `accepted_at` (an
+    /// index into the recorded outputs): (reason, book, echo kind), the book counted only when
+    /// the message passes to the matcher. Checks that `m_book` held the verdict's book in every
+    /// cycle from the one after the accept: the card registers the matcher's bounds and keys
+    /// from it before the verdict.
+    fn verdict(&self, accepted_at: usize) -> (u8, u8, u8) {
+        let now = self.outputs.last().expect("a cycle ran");
+        let (reason, book, echo) = (now[2] as u8, now[3], now[4] as u8);
+        for (cycle, out) in self.outputs.iter().enumerate().skip(accepted_at + 1) {
+            assert_eq!(
+                out[3], book,
+                "m_book changed in cycle {cycle} after the accept"
+            );
+        }
+        let to_matcher = reason == 0 && echo == 0;
+        (reason, if to_matcher { book as u8 } else { 0 }, echo)
+    }
+
     /// Offer `messages` back to back — each from the cycle after the previous one was
     /// accepted, idle in `idle_percent` of the cycles — and take verdicts in
     /// `ready_percent` of them; returns the verdicts in order and, for each message after
@@ -201,6 +223,7 @@ impl Bench {
         let mut verdicts = Vec::with_capacity(messages.len());
         let mut spacing = Vec::with_capacity(messages.len());
         let (mut next, mut last_accept) = (0usize, None::<u64>);
+        let mut accepted_at = Vec::with_capacity(messages.len());
         for cycle in 0u64.. {
             assert!(cycle < 100 * messages.len() as u64 + 1_000, "no progress");
             let offer = next < messages.len() && !self.rng.chance(idle_percent);
@@ -211,10 +234,11 @@ impl Bench {
                     spacing.push(cycle - last);
                 }
                 last_accept = Some(cycle);
+                accepted_at.push(self.outputs.len() - 1);
                 next += 1;
             }
             if out[1] == 1 && m_ready {
-                verdicts.push((out[2] as u8, out[3] as u8, out[4] as u8));
+                verdicts.push(self.verdict(accepted_at[verdicts.len()]));
                 if verdicts.len() == messages.len() {
                     break;
                 }
