@@ -126,6 +126,14 @@ pub struct KindFigure {
     /// Messages (or fills) measured.
     pub count: usize,
     pub cycles_per: f64,
+    /// `cycles_per` at the bench's card clock ([`card_clock`]), and its rate: messages (or
+    /// fills) per second.
+    pub ns_at_card_clock: f64,
+    pub per_second_at_card_clock: f64,
+    /// The software path (LadderBook sequencer, this build, one core) on the same messages in
+    /// the same order, in the same run: ns per message (per fill: the taker's whole handling
+    /// over its fills), the fastest of [`SOFTWARE_REPEATS`] replays.
+    pub software_ns: f64,
     /// The goal, where it sets one: at most this many cycles.
     pub goal_cycles: Option<f64>,
     pub goal_met: Option<bool>,
@@ -181,12 +189,12 @@ pub struct WorstCaseFigure {
 /// (`ordo fpga build ecp5-timing`, ECP5-85F speed grade −6, nextpnr seed 1;
 /// bitstreams/README.md keeps the table). `ordo bench hdl` uses it only when the flow's cache
 /// holds no build of the card it benchmarks ([`card_clock`]). Update it with the table.
-pub const CARD_CLOCK_MHZ: f64 = 47.39;
+pub const CARD_CLOCK_MHZ: f64 = 78.17;
 /// The design revision [`CARD_CLOCK_MHZ`] was measured on.
-pub const CARD_CLOCK_REVISION: u64 = 0xbcac_19ff_1680_bea0;
+pub const CARD_CLOCK_REVISION: u64 = 0x6bbe_2215_f6b0_b3b7;
 /// Where [`CARD_CLOCK_MHZ`] comes from.
 pub const CARD_CLOCK_SOURCE: &str =
-    "ordo fpga build ecp5-timing, revision 962c56b8bd9ce46e, ECP5-85F −6, seed 1";
+    "ordo fpga build ecp5-timing, revision 6bbe2215f6b0b3b7, ECP5-85F −6, seed 1";
 
 /// The clock `ordo bench hdl` prices cycles at, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -251,6 +259,8 @@ pub fn card_clock_in(root: &std::path::Path) -> CardClock {
 }
 /// Software timings per worst case; the fastest counts.
 pub const WORST_CASE_REPEATS: usize = 5;
+/// Software replays of the scripted kinds and the demo flow; the fastest counts.
+pub const SOFTWARE_REPEATS: usize = 5;
 
 /// Everything `ordo bench hdl` measures.
 #[derive(Debug, Clone, Serialize)]
@@ -260,6 +270,11 @@ pub struct HdlBench {
     /// Cycles per message of the demo flow (mixed kinds, faults included), sustained.
     pub demo_messages: usize,
     pub demo_cycles_per_message: f64,
+    /// The demo flow at the card clock (ns per message, messages per second) and the software
+    /// path on the same messages (ns per message, fastest of [`SOFTWARE_REPEATS`]).
+    pub demo_ns_at_card_clock: f64,
+    pub demo_messages_per_second_at_card_clock: f64,
+    pub demo_software_ns: f64,
     pub speed: Vec<SpeedFigure>,
     /// The longest messages, each meeting an idle card, at the venue's bounds
     /// (`fok_orders_max`, `orders_resting_max`).
@@ -369,14 +384,21 @@ pub fn bench(
         [first, .., last] => (last - first) as f64 / (accepted.len() - 1) as f64,
         _ => f64::NAN,
     };
-    let (kinds, latency) = script.measure(&outputs[0]);
     let card_clock = card_clock();
+    let (kinds, latency) = script.measure(config, &outputs[0], card_clock.mhz);
+    let demo_software_ns =
+        script::software_ns(config, &demo.2, std::slice::from_ref(&(0..demo.2.len())))[0]
+            / demo.2.len() as f64;
+    let demo_ns_at_card_clock = demo_cycles_per_message * 1e3 / card_clock.mhz;
     let worst_cases = worst::measure(config, card_clock.mhz)?;
     Ok(HdlBench {
         kinds,
         latency,
         demo_messages: accepted.len(),
         demo_cycles_per_message,
+        demo_ns_at_card_clock,
+        demo_messages_per_second_at_card_clock: 1e9 / demo_ns_at_card_clock,
+        demo_software_ns,
         speed,
         worst_cases,
         card_clock,
@@ -451,6 +473,8 @@ mod script {
     pub struct Script {
         pub messages: Vec<CardMessage>,
         pub events: Vec<Event>,
+        /// The software path's inputs, one per message (for its timing).
+        inputs: Vec<Input>,
         /// Per message: the range of its events.
         events_of: Vec<Range<usize>>,
         /// (kind, first message of the probe).
@@ -471,12 +495,14 @@ mod script {
     impl Builder {
         fn send(&mut self, gap_ns: u64, signature_ok: bool, message: OrderMessage) -> &[Event] {
             self.arrival_ns += gap_ns;
-            let events = self.sequencer.handle(&Input {
+            let input = Input {
                 arrival_ns: self.arrival_ns,
                 message,
                 signature_ok,
-            });
+            };
+            let events = self.sequencer.handle(&input);
             let s = &mut self.script;
+            s.inputs.push(input);
             s.messages.push(CardMessage {
                 arrival_ns: self.arrival_ns,
                 bytes: message.encode(),
@@ -588,6 +614,7 @@ mod script {
             script: Script {
                 messages: Vec::new(),
                 events: Vec::new(),
+                inputs: Vec::new(),
                 events_of: Vec::new(),
                 probes: Vec::new(),
                 phases: Vec::new(),
@@ -710,19 +737,42 @@ mod script {
     }
 
     impl Script {
-        /// Per-kind throughput and probe latencies from a run of this script.
-        pub fn measure(&self, out: &CardOutput) -> (Vec<KindFigure>, Vec<LatencyFigure>) {
+        /// Per-kind throughput (cycles, and ns at `card_mhz` beside the software path's on
+        /// the same messages) and probe latencies from a run of this script.
+        pub fn measure(
+            &self,
+            config: &VenueConfig,
+            out: &CardOutput,
+            card_mhz: f64,
+        ) -> (Vec<KindFigure>, Vec<LatencyFigure>) {
+            // The phases' measured messages, then each sweep's taker.
+            let measured = |range: &Range<usize>| range.start + WARM_UP..range.end;
+            let ranges: Vec<Range<usize>> = self
+                .phases
+                .iter()
+                .map(|(_, range, _)| measured(range))
+                .chain(self.sweeps.iter().map(|&(_, taker)| taker..taker + 1))
+                .collect();
+            let software = software_ns(config, &self.inputs, &ranges);
             let mut kinds = Vec::new();
-            for (kind, range, goal) in &self.phases {
+            for ((kind, range, goal), ns) in self.phases.iter().zip(&software) {
                 // From the acceptance of the phase's WARM_UP-th message to that of the next
                 // phase's first: with the input saturated, the card takes a message as fast
                 // as it retires one. The first few are skipped: the card holds up to three
                 // messages, so they were taken while the previous phase still ran.
-                let start = range.start + WARM_UP;
-                let cycles = out.accepted_at[range.end] - out.accepted_at[start];
-                kinds.push(figure(kind, range.end - start, cycles, *goal));
+                let range = measured(range);
+                let cycles = out.accepted_at[range.end] - out.accepted_at[range.start];
+                let count = range.len();
+                kinds.push(figure(
+                    kind,
+                    count,
+                    cycles,
+                    card_mhz,
+                    ns / count as f64,
+                    *goal,
+                ));
             }
-            for (kind, taker) in &self.sweeps {
+            for ((kind, taker), ns) in self.sweeps.iter().zip(&software[self.phases.len()..]) {
                 let fills: Vec<usize> = self.events_of[*taker]
                     .clone()
                     .filter(|&e| self.events[e].kind == EventKind::Fill)
@@ -733,6 +783,8 @@ mod script {
                     kind,
                     fills.len() - 1,
                     cycles,
+                    card_mhz,
+                    ns / fills.len() as f64,
                     Some(GOAL_CYCLES_PER_FILL),
                 ));
             }
@@ -754,19 +806,64 @@ mod script {
         }
     }
 
-    fn figure(kind: &'static str, count: usize, cycles: u64, goal: Option<f64>) -> KindFigure {
+    fn figure(
+        kind: &'static str,
+        count: usize,
+        cycles: u64,
+        card_mhz: f64,
+        software_ns: f64,
+        goal: Option<f64>,
+    ) -> KindFigure {
         let cycles_per = cycles as f64 / count as f64;
+        let ns_at_card_clock = cycles_per * 1e3 / card_mhz;
         KindFigure {
             kind,
             count,
             cycles_per,
+            ns_at_card_clock,
+            per_second_at_card_clock: 1e9 / ns_at_card_clock,
+            software_ns,
             goal_cycles: goal,
             goal_met: goal.map(|g| cycles_per <= g),
         }
     }
 
-    /// The demo flow (unsigned: verdicts from the generator) and its software events.
-    pub fn demo(config: &VenueConfig, messages: usize) -> (Vec<CardMessage>, Vec<Event>) {
+    /// The software path (a fresh LadderBook sequencer, this build) on `inputs` in order: the
+    /// ns spent handling the messages of each of `ranges` (disjoint, in any order), the
+    /// fastest of [`SOFTWARE_REPEATS`] replays each.
+    pub fn software_ns(
+        config: &VenueConfig,
+        inputs: &[Input],
+        ranges: &[Range<usize>],
+    ) -> Vec<f64> {
+        let mut order: Vec<usize> = (0..ranges.len()).collect();
+        order.sort_by_key(|&r| ranges[r].start);
+        let mut fastest = vec![f64::INFINITY; ranges.len()];
+        for _ in 0..SOFTWARE_REPEATS {
+            let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
+            let mut next = 0;
+            for &r in &order {
+                let range = &ranges[r];
+                for input in &inputs[next..range.start] {
+                    std::hint::black_box(sequencer.handle(input).len());
+                }
+                let started = std::time::Instant::now();
+                for input in &inputs[range.clone()] {
+                    std::hint::black_box(sequencer.handle(input).len());
+                }
+                fastest[r] = fastest[r].min(started.elapsed().as_secs_f64() * 1e9);
+                next = range.end;
+            }
+        }
+        fastest
+    }
+
+    /// The demo flow (unsigned: verdicts from the generator), its software events and the
+    /// software path's inputs.
+    pub fn demo(
+        config: &VenueConfig,
+        messages: usize,
+    ) -> (Vec<CardMessage>, Vec<Event>, Vec<Input>) {
         let w = crate::workload::generate(
             config,
             crate::workload::Spec {
@@ -778,19 +875,22 @@ mod script {
         let mut sequencer: Sequencer<LadderBook> = Sequencer::new(config);
         let mut events = Vec::new();
         let mut card = Vec::new();
+        let mut inputs = Vec::new();
         for (st, &ok) in w.stimuli.iter().zip(&w.signature_ok) {
-            events.extend_from_slice(sequencer.handle(&Input {
+            let input = Input {
                 arrival_ns: st.arrival_ns,
                 message: st.message,
                 signature_ok: ok,
-            }));
+            };
+            events.extend_from_slice(sequencer.handle(&input));
+            inputs.push(input);
             card.push(CardMessage {
                 arrival_ns: st.arrival_ns,
                 bytes: st.message.encode(),
                 signature_ok: ok,
             });
         }
-        (card, events)
+        (card, events, inputs)
     }
 }
 

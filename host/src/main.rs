@@ -1171,22 +1171,38 @@ fn print_hdl_bench(f: &host::hardware::HdlBench) {
          software path and to each other cycle for cycle"
     );
     println!(
-        "{:<30}{:>8}{:>12}  goal",
-        "sustained", "count", "cycles/each"
+        "sustained; card ns at {:.2} MHz ({}), software: this build's sequencer on one core, \
+         same messages, same run",
+        f.card_clock.mhz, f.card_clock.source
+    );
+    println!(
+        "{:<30}{:>8}{:>12}{:>9}{:>12}{:>12}{:>10}  goal (cycles)",
+        "kind", "count", "cycles/each", "card ns", "card /s", "software ns", "card/sw"
     );
     for k in &f.kinds {
         println!(
-            "{:<30}{:>8}{:>12.2}  {}",
+            "{:<30}{:>8}{:>12.2}{:>9.1}{:>12.0}{:>12.1}{:>9.2}x  {}",
             k.kind,
             k.count,
             k.cycles_per,
+            k.ns_at_card_clock,
+            k.per_second_at_card_clock,
+            k.software_ns,
+            k.software_ns / k.ns_at_card_clock,
             goal_text(k.goal_cycles, k.goal_met)
         );
     }
     println!(
-        "{:<30}{:>8}{:>12.2}  -",
-        "demo flow (mixed)", f.demo_messages, f.demo_cycles_per_message
+        "{:<30}{:>8}{:>12.2}{:>9.1}{:>12.0}{:>12.1}{:>9.2}x  -",
+        "demo flow (mixed)",
+        f.demo_messages,
+        f.demo_cycles_per_message,
+        f.demo_ns_at_card_clock,
+        f.demo_messages_per_second_at_card_clock,
+        f.demo_software_ns,
+        f.demo_software_ns / f.demo_ns_at_card_clock
     );
+    println!("card/sw: the software path's ns over the card's (above 1: the card is faster)");
     println!("{:<30}{:>20}  goal", "latency, idle card", "cycles");
     for l in &f.latency {
         println!(

@@ -1284,6 +1284,20 @@ fn bench_hdl_reports_every_kind_latency_and_speed_as_json() {
         "{clock}"
     );
     assert!(!clock["source"].as_str().unwrap().is_empty());
+    // Every kind and the demo flow in ns at that clock, beside the software path's ns.
+    for k in f["kinds"].as_array().unwrap() {
+        let ns = k["cycles_per"].as_f64().unwrap() * 1e3 / mhz;
+        assert!(
+            (k["ns_at_card_clock"].as_f64().unwrap() - ns).abs() < 1e-6,
+            "{k}"
+        );
+        let rate = k["per_second_at_card_clock"].as_f64().unwrap();
+        assert!((rate * ns / 1e9 - 1.0).abs() < 1e-9, "{k}");
+        assert!(k["software_ns"].as_f64().unwrap() > 0.0, "{k}");
+    }
+    let demo_ns = f["demo_cycles_per_message"].as_f64().unwrap() * 1e3 / mhz;
+    assert!((f["demo_ns_at_card_clock"].as_f64().unwrap() - demo_ns).abs() < 1e-6);
+    assert!(f["demo_software_ns"].as_f64().unwrap() > 0.0, "{f}");
     for w in f["worst_cases"].as_array().unwrap() {
         assert!(w["cycles"].as_u64().unwrap() >= 9, "{w}");
         assert!(w["software_ns"].as_f64().unwrap() > 0.0, "{w}");
