@@ -167,8 +167,15 @@ fn compile_top(name: &str, verilog: &str, top_module: &str, cpp: &str) -> Result
     if binary.exists() {
         return Ok(binary);
     }
-    // Build in a directory of this thread's own, then move it into place: tests running in
-    // parallel may build the same model, and none may see another's half-built one.
+    // Threads of one process that need the same model wait for one build (tests run in
+    // parallel, and a cold card model is a minute of C++ on a core the others need).
+    let lock = build_lock(&dir);
+    let _building = lock.lock().unwrap_or_else(|e| e.into_inner());
+    if binary.exists() {
+        return Ok(binary);
+    }
+    // Build in a directory of this thread's own, then move it into place: other processes
+    // may build the same model, and none may see another's half-built one.
     static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let staging = build_root().join(format!(
         "{name}-{:016x}.building-{}-{}",
@@ -205,6 +212,19 @@ fn compile_top(name: &str, verilog: &str, top_module: &str, cpp: &str) -> Result
         }
     }
     Ok(binary)
+}
+
+/// The lock of one model's build directory, shared by every thread of this process.
+fn build_lock(dir: &Path) -> std::sync::Arc<std::sync::Mutex<()>> {
+    static LOCKS: std::sync::Mutex<
+        Option<std::collections::HashMap<PathBuf, std::sync::Arc<std::sync::Mutex<()>>>>,
+    > = std::sync::Mutex::new(None);
+    let mut locks = LOCKS.lock().unwrap_or_else(|e| e.into_inner());
+    locks
+        .get_or_insert_with(Default::default)
+        .entry(dir.to_path_buf())
+        .or_default()
+        .clone()
 }
 
 /// Run `binary IN OUT` on `input`; returns OUT's bytes and what the binary printed.
