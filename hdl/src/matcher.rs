@@ -37,7 +37,7 @@
 //! |---|---|
 //! | add | `Idle` (accept; read the free slot's generation and link, and the own level) → `Decide` (the best opposite level from the cache, or a search; rejects; read the best opposite level) → `AllocData` (`accepted`; pop the slot) → matching or `Finish` |
 //! | matching | `MatchHead` (the level's head: read its order) → `MatchWait` → `MatchMaker` (fill, self-trade or stop; the next order of the level read at once: 2 cycles per fill) … → `MatchNext` when the level empties (bit cleared, the next best level) |
-//! | end | `Finish` (expired, STP cancel, release, or rest) → `Link` → (`LinkWait` → `LinkTail` → `LinkHead` on an occupied level) or `BitCmd` (the level's bit) → `Idle` |
+//! | end | `Finish` (expired, STP cancel, release, or rest) → `Link` → (`LinkWait3` (the head's prev: the new tail) → `LinkWait` → `LinkTail` on an occupied level) or `BitCmd` (the level's bit) → `Idle`; a resting add that did not cross skips `Finish` and `Link`: `AllocData` does their work (on an empty level all of it, on an occupied one the writes and the tail's read) |
 //! | FOK | `Decide` → `FokLevelWait` → `FokLevel` → `FokWait` → `FokOrder` (per order; `Search` for the next level) → `Alloc` → `AllocWait` → `AllocData` → matching |
 //! | cancel | `Idle` (read the target's slot) → `CancelWait` → `CancelCheck` (checks registered) → `CancelEmit` (event; unlink) → `CancelRelease` → (`CancelTail`, `BitCmd`) → `Idle` |
 //!
@@ -89,7 +89,6 @@ pub enum MatcherState {
     LinkWait2,
     LinkWait,
     LinkTail,
-    LinkHead,
     BitCmd,
     Search,
     SearchWait,
@@ -977,6 +976,26 @@ impl Logic for Matcher {
                             bit_cast::<15, 14>(self.candidate.val()) | 0x4000;
                         self.state.d.next = MatcherState::Idle;
                     }
+                    if self.rest_fast.q.val()
+                        & self.level_ram.read_data.val().get_bit(14)
+                        & self.bitmap.s_ready.val()
+                    {
+                        // It rests at the tail of an occupied level: Link's writes now, and
+                        // the tail (the head's prev) read at once.
+                        self.qty_ram.write_enable.next = true;
+                        self.qty_ram.write_address.next = self.candidate.val();
+                        self.qty_ram.write_data.next = self.qty.q.val();
+                        self.account_ram.write_enable.next = true;
+                        self.account_ram.write_address.next = self.candidate.val();
+                        self.meta_ram.write_enable.next = true;
+                        self.meta_ram.write_address.next = self.candidate.val();
+                        self.meta_ram.write_data.next = self.own_meta.val();
+                        self.next_ram.write_enable.next = true;
+                        self.next_ram.write_address.next = self.candidate.val();
+                        self.slot_read.next = bit_cast::<14, 15>(self.level_ram.read_data.val());
+                        self.prev_ram.read_enable.next = true;
+                        self.state.d.next = MatcherState::LinkWait3;
+                    }
                     if self.crosses.q.val() {
                         self.state.d.next = MatcherState::MatchNext;
                         if self.fast.q.val() {
@@ -1236,6 +1255,11 @@ impl Logic for Matcher {
                 }
             }
             MatcherState::LinkWait3 => {
+                // The head's prev: the new tail (its old value is being read this cycle; the
+                // write reaches the RAM in the next).
+                self.prev_ram.write_enable.next = true;
+                self.prev_ram.write_address.next = self.own_head.q.val();
+                self.prev_ram.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                 self.state.d.next = MatcherState::LinkWait2;
             }
             MatcherState::LinkWait2 => {
@@ -1254,13 +1278,6 @@ impl Logic for Matcher {
                 self.prev_ram.write_enable.next = true;
                 self.prev_ram.write_data.next =
                     bit_cast::<15, 14>(bit_cast::<14, 15>(self.prev_ram.read_data.val())) | 0x4000;
-                self.state.d.next = MatcherState::LinkHead;
-            }
-            MatcherState::LinkHead => {
-                // The head's prev: the new tail.
-                self.prev_ram.write_enable.next = true;
-                self.prev_ram.write_address.next = self.own_head.q.val();
-                self.prev_ram.write_data.next = bit_cast::<15, 14>(self.taker_slot.q.val());
                 self.state.d.next = MatcherState::Idle;
             }
             MatcherState::BitCmd => {
