@@ -537,7 +537,12 @@ impl Logic for Card {
             BackState::MatchRun => {
                 self.serializer.s_valid.next = self.matcher.m_valid.val();
                 self.matcher.m_ready.next = self.serializer.s_ready.val();
-                if self.matcher.s_ready.val() {
+                // The message is done when the matcher is idle and its last event leaves (or
+                // has left): the stamp and the back end's fields serve it until then, and a
+                // reject handed over now emits after it.
+                if self.matcher.s_ready.val()
+                    & (!self.matcher.m_valid.val() | self.serializer.s_ready.val())
+                {
                     self.back_free.next = true;
                     self.back.d.next = BackState::Idle;
                     self.answered.d.next = self.answered.q.val() + 1;

@@ -20,8 +20,10 @@
 //! `s_fok_orders_max` (`fok_orders_max`; 0: unbounded).
 //! Output: the message's events without sequence number and stamp (`m_*`, one per
 //! handshake, fields as abi §5; `m_ref` is a fill's maker id), from the output register,
-//! refilled the cycle it is taken. `s_ready` is high only in `Idle` with no event waiting, so
-//! every event of a message has left before the next message is taken.
+//! refilled the cycle it is taken. `s_ready` is high in `Idle`, also while the message's last
+//! event waits in the output register (every state that emits waits for it to drain, so
+//! events leave in order); a user that needs every event of a message gone reads `s_ready &
+//! !m_valid`, or `s_ready & m_ready` in the cycle the last one is taken.
 //!
 //! Tables (address slot, 16,384 entries unless named): `qty` (32), `account` (16), `generation`
 //! (32), `meta` (resting ‖ book ‖ side ‖ key, 17), `prev` / `next` (present ‖ slot, 15: a
@@ -271,6 +273,7 @@ pub struct Matcher {
     best15: DFF<Bits<14>>,
     // The output register.
     ev_valid: DFF<Bit>,
+    ev_instrument: DFF<Bits<16>>,
     ev_kind: DFF<Bits<8>>,
     ev_reason: DFF<Bits<8>>,
     ev_side: DFF<Bits<8>>,
@@ -456,6 +459,7 @@ impl Logic for Matcher {
             best14,
             best15,
             ev_valid,
+            ev_instrument,
             ev_kind,
             ev_reason,
             ev_side,
@@ -485,7 +489,7 @@ impl Logic for Matcher {
         self.m_kind.next = self.ev_kind.q.val();
         self.m_reason.next = self.ev_reason.q.val();
         self.m_side.next = self.ev_side.q.val();
-        self.m_instrument.next = self.instrument.q.val();
+        self.m_instrument.next = self.ev_instrument.q.val();
         self.m_account.next = self.ev_account.q.val();
         self.m_price.next = self.ev_price.q.val();
         self.m_order_id.next = self.ev_order_id.q.val();
@@ -782,8 +786,12 @@ impl Logic for Matcher {
         }
         match self.state.q.val() {
             MatcherState::Idle => {
-                self.s_ready.next = !self.ev_valid.q.val();
-                if self.s_valid.val() & !self.ev_valid.q.val() {
+                // Not while the last add's generation is written this cycle and the message
+                // cancels that very slot (its read would meet the write in the RAM).
+                self.s_ready.next = !(self.generation_pending.q.val()
+                    & self.s_cancel.val()
+                    & (bit_cast::<14, 64>(self.s_target.val()) == self.taker_slot.q.val()));
+                if self.s_valid.val() & self.s_ready.val() {
                     self.cancel.d.next = self.s_cancel.val();
                     self.book.d.next = self.s_book.val();
                     self.instrument.d.next = self.s_instrument.val();
@@ -1539,6 +1547,7 @@ impl Logic for Matcher {
         // The output register.
         if self.emit.val() {
             self.ev_valid.d.next = true;
+            self.ev_instrument.d.next = self.instrument.q.val();
             self.ev_kind.d.next = self.e_kind.val();
             self.ev_reason.d.next = self.e_reason.val();
             self.ev_side.d.next = self.e_side.val();

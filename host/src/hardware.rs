@@ -189,12 +189,12 @@ pub struct WorstCaseFigure {
 /// (`ordo fpga build ecp5-timing`, ECP5-85F speed grade −6, nextpnr seed 1;
 /// bitstreams/README.md keeps the table). `ordo bench hdl` uses it only when the flow's cache
 /// holds no build of the card it benchmarks ([`card_clock`]). Update it with the table.
-pub const CARD_CLOCK_MHZ: f64 = 75.36;
+pub const CARD_CLOCK_MHZ: f64 = 79.40;
 /// The design revision [`CARD_CLOCK_MHZ`] was measured on.
-pub const CARD_CLOCK_REVISION: u64 = 0x4bf0_a949_6ab6_baff;
+pub const CARD_CLOCK_REVISION: u64 = 0xa0ab_e552_2c88_902c;
 /// Where [`CARD_CLOCK_MHZ`] comes from.
 pub const CARD_CLOCK_SOURCE: &str =
-    "ordo fpga build ecp5-timing, revision 4bf0a9496ab6baff, ECP5-85F −6, seed 1";
+    "ordo fpga build ecp5-timing, revision a0abe5522c88902c, ECP5-85F −6, seed 1";
 
 /// The clock `ordo bench hdl` prices cycles at, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -69,6 +69,9 @@ struct Bench {
     outputs: Vec<Vec<u64>>,
     /// The host's side of the contract: client references of resting orders.
     refs: abi::ClientRefs,
+    /// The `m_ready` of the cycle the last message ended in: that cycle is driven again with
+    /// the next message, and the event it took (the last message's) is not collected again.
+    carried_ready: Option<bool>,
 }
 
 const INPUT_NAMES: [(&str, u32); 17] = [
@@ -113,6 +116,7 @@ impl Bench {
         let m = &c.message;
         let mut events = Vec::new();
         let mut accepted = false;
+        let mut carried = self.carried_ready.take();
         for _ in 0..200_000 {
             let u = &mut self.h.uut;
             u.s_valid.next = !accepted;
@@ -131,13 +135,18 @@ impl Bench {
             u.s_cross_key.next = c.cross_key.into();
             u.s_price_min.next = c.price_min.into();
             u.s_price_max.next = c.price_max.into();
-            let m_ready = self.rng.chance(self.ready_percent);
+            let repeated = carried.is_some();
+            let m_ready = carried
+                .take()
+                .unwrap_or_else(|| self.rng.chance(self.ready_percent));
             u.m_ready.next = m_ready;
             self.h.settle();
             let u = &self.h.uut;
-            // The cycle the message ends in is not ticked here: the next message's inputs
-            // are set in it again (and recorded then), so it is recorded once.
-            if self.record && !(accepted && u.s_ready.val()) {
+            // The message ends when the matcher is idle and its last event leaves (or has
+            // left), as the card reads it. That cycle is not ticked here: the next message's
+            // inputs are set in it again (and recorded then), so it is recorded once.
+            let ends = accepted && u.s_ready.val() && (!u.m_valid.val() || m_ready);
+            if self.record && !ends {
                 self.inputs.push(vec![
                     u64::from(!accepted),
                     u64::from(c.cancel),
@@ -174,7 +183,12 @@ impl Bench {
                     u.m_maker_remaining.val().to_u64(),
                 ]);
             }
-            if accepted && u.s_ready.val() {
+            let taken = u.m_valid.val() && m_ready && !repeated;
+            if ends {
+                if taken {
+                    events.push(self.event());
+                }
+                self.carried_ready = Some(m_ready);
                 return events
                     .iter()
                     .map(|e: &Event| {
@@ -184,39 +198,46 @@ impl Bench {
                     })
                     .collect();
             }
-            if u.m_valid.val() && m_ready {
-                let kind = EventKind::from_u8(u.m_kind.val().to_u64() as u8).expect("kind");
-                let reference = u.m_ref.val().to_u64();
-                events.push(Event {
-                    seq: 0,
-                    timestamp_ns: 0,
-                    kind,
-                    reason: Reason::from_u8(u.m_reason.val().to_u64() as u8).expect("reason"),
-                    side: u.m_side.val().to_u64() as u8,
-                    instrument: u.m_instrument.val().to_u64() as u16,
-                    account: u.m_account.val().to_u64() as u32,
-                    price_ticks: u.m_price.val().to_u64() as u32,
-                    order_id: u.m_order_id.val().to_u64(),
-                    qty_lots: u.m_qty.val().to_u64() as u32,
-                    remaining_lots: u.m_remaining.val().to_u64() as u32,
-                    client_ref: if kind == EventKind::Fill {
-                        0
-                    } else {
-                        reference
-                    },
-                    maker_order_id: if kind == EventKind::Fill {
-                        reference
-                    } else {
-                        0
-                    },
-                    maker_account: u.m_maker_account.val().to_u64() as u32,
-                    maker_remaining_lots: u.m_maker_remaining.val().to_u64() as u32,
-                });
+            if taken {
+                let event = self.event();
+                events.push(event);
             }
             accepted |= u.s_ready.val();
             self.h.tick();
         }
         panic!("message never finished: {m:?}");
+    }
+
+    /// The event on the outputs this cycle.
+    fn event(&self) -> Event {
+        let u = &self.h.uut;
+        let kind = EventKind::from_u8(u.m_kind.val().to_u64() as u8).expect("kind");
+        let reference = u.m_ref.val().to_u64();
+        Event {
+            seq: 0,
+            timestamp_ns: 0,
+            kind,
+            reason: Reason::from_u8(u.m_reason.val().to_u64() as u8).expect("reason"),
+            side: u.m_side.val().to_u64() as u8,
+            instrument: u.m_instrument.val().to_u64() as u16,
+            account: u.m_account.val().to_u64() as u32,
+            price_ticks: u.m_price.val().to_u64() as u32,
+            order_id: u.m_order_id.val().to_u64(),
+            qty_lots: u.m_qty.val().to_u64() as u32,
+            remaining_lots: u.m_remaining.val().to_u64() as u32,
+            client_ref: if kind == EventKind::Fill {
+                0
+            } else {
+                reference
+            },
+            maker_order_id: if kind == EventKind::Fill {
+                reference
+            } else {
+                0
+            },
+            maker_account: u.m_maker_account.val().to_u64() as u32,
+            maker_remaining_lots: u.m_maker_remaining.val().to_u64() as u32,
+        }
     }
 }
 
@@ -299,6 +320,7 @@ fn bench(record: bool) -> Bench {
         inputs: Vec::new(),
         outputs: Vec::new(),
         refs: abi::ClientRefs::new(hdl::matcher::SLOTS),
+        carried_ready: None,
     }
 }
 
